@@ -1,0 +1,42 @@
+// Messages between a lab's processes and the page. One JSON object per line.
+// Service host -> supervisor and supervisor -> page: lines on stdout starting with EVENT_PREFIX;
+// every other output line is the lab's own output. Page -> supervisor: JSON commands on stdin.
+// The same framing works over a child process pipe (local runner) and WebContainer's PTY stream.
+import type { Capabilities, MemorySample, ServiceExit, TaskResult } from './types.ts';
+
+export const EVENT_PREFIX = '\u001eLB ';
+
+export type LabEvent =
+  | { type: 'ready'; port: number; caps: Capabilities; restarts: number }
+  | ({ type: 'metrics' } & MemorySample)
+  | { type: 'snapshot'; id: string; path: string; bytes: number; label: string }
+  | { type: 'warning'; name: string; message: string }
+  | ({ type: 'exit'; restartInMs: number | null } & ServiceExit)
+  | { type: 'scenario'; id: string; phase: 'start' | 'progress' | 'end' | 'error'; message: string }
+  | { type: 'check'; phase: 'start' }
+  | { type: 'check'; phase: 'task'; task: TaskResult }
+  | { type: 'check'; phase: 'end'; passed: boolean; tasks: TaskResult[] }
+  | { type: 'error'; message: string };
+
+export type LabCommand =
+  | { cmd: 'scenario'; id: string }
+  | { cmd: 'cancel-scenario' }
+  | { cmd: 'snapshot'; label?: string }
+  | { cmd: 'check' }
+  | { cmd: 'restart' }
+  | { cmd: 'stop' };
+
+export function encodeEvent(ev: LabEvent): string {
+  return EVENT_PREFIX + JSON.stringify(ev) + '\n';
+}
+
+/** Returns the event when the line is a protocol line, null when it is plain output. */
+export function decodeEvent(line: string): LabEvent | null {
+  const at = line.indexOf(EVENT_PREFIX);
+  if (at === -1) return null;
+  try {
+    return JSON.parse(line.slice(at + EVENT_PREFIX.length)) as LabEvent;
+  } catch {
+    return null;
+  }
+}

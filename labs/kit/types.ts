@@ -1,0 +1,136 @@
+// The lab kit's public contract. Lab code (starter, solution, scenarios, checks) imports it as '#kit'.
+// Everything here runs inside a lab's processes, in real Node >= 22.18 and in WebContainer, so only
+// Node built-ins may be used by the kit.
+import type { Server } from 'node:http';
+
+/** What the runtime the lab runs in can measure. Probed at start, never assumed. */
+export interface Capabilities {
+  runtime: 'node' | 'webcontainer' | 'unknown';
+  nodeVersion: string;
+  /** process.memoryUsage() returns numbers that move with allocation. */
+  memoryUsage: boolean;
+  /** v8.getHeapSnapshot() / writeHeapSnapshot() produce a parseable file. */
+  heapSnapshot: boolean;
+  /** v8.queryObjects() exists. */
+  queryObjects: boolean;
+  /** globalThis.gc is callable (--expose-gc honoured). */
+  gc: boolean;
+  /** The V8 heap limit in MB actually in force (v8.getHeapStatistics().heap_size_limit), or null. */
+  heapLimitMb: number | null;
+  asyncHooks: boolean;
+  /** AsyncLocalStorage keeps its store across await. */
+  asyncLocalStorage: boolean;
+}
+
+/** Given to a lab's service factory (the entry module's default export). */
+export interface ServiceContext {
+  /** Register a lab gauge shown on the memory chart and readable by checks (e.g. "live gzip streams"). */
+  gauge(name: string, read: () => number): void;
+  /** Lab time -> real milliseconds: ctx.ms(10_000) is "10 s" scaled by the manifest's timeScale. */
+  ms(labMs: number): number;
+  timeScale: number;
+  /** Absolute path of the lab's fixtures folder. */
+  fixturesDir: string;
+}
+
+export interface ServiceHandle {
+  server: Server;
+  /** Graceful shutdown: flush what must not be lost. */
+  close?(): Promise<void> | void;
+}
+
+export type ServiceFactory = (ctx: ServiceContext) => ServiceHandle | Promise<ServiceHandle>;
+
+export interface MemorySample {
+  /** ms since the service started */
+  t: number;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  gauges: Record<string, number>;
+}
+
+export interface Measurement extends MemorySample {
+  /** true when a full GC ran right before the measurement */
+  afterGc: boolean;
+  /** live instance counts by constructor name, when asked for and queryObjects exists */
+  counts?: Record<string, number>;
+}
+
+/** The service as seen from scenarios and checks, which run in the supervisor, not in the service. */
+export interface ServiceControl {
+  readonly baseUrl: string;
+  readonly caps: Capabilities;
+  /** HTTP to the service on 127.0.0.1 with a timeout; never throws on status codes. */
+  request(path: string, init?: RequestOptions): Promise<HttpResult>;
+  /** Memory + gauges, optionally after gc() and with queryObjects counts for the named constructors. */
+  measure(opts?: { gc?: boolean; count?: string[] }): Promise<Measurement>;
+  /** Write a heap snapshot inside the workspace; resolves with its path (null when unsupported). */
+  snapshot(): Promise<string | null>;
+  /** Process warnings seen so far (e.g. MaxListenersExceededWarning). */
+  warnings(): ReadonlyArray<{ name: string; message: string }>;
+  /** Exits seen so far (crashes, OOM kills) since this control was created. */
+  exits(): ReadonlyArray<ServiceExit>;
+  /** Whether the service process is currently up. */
+  alive(): boolean;
+  /** Stop and start the service (fresh process). */
+  restart(): Promise<void>;
+}
+
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  /** abort the request after this many bytes of response body were read (a client that disconnects) */
+  abortAfterBytes?: number;
+  timeoutMs?: number;
+}
+
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** true when the request was deliberately aborted (abortAfterBytes) or failed */
+  aborted: boolean;
+  error?: string;
+}
+
+export interface ServiceExit {
+  code: number | null;
+  signal: string | null;
+  /** 'oom' when V8 reported the heap limit, 'crash' for any other unexpected exit */
+  reason: 'oom' | 'crash' | 'stopped';
+  message: string;
+}
+
+export interface ScenarioContext {
+  service: ServiceControl;
+  /** Read a fixture file of this lab. */
+  fixture(name: string): Promise<Buffer>;
+  /** Tell the reader what is happening ("upload 3 of 8"). */
+  progress(message: string): void;
+  /** Aborted when the reader stops the scenario or the lab. */
+  signal: AbortSignal;
+  timeScale: number;
+  ms(labMs: number): number;
+}
+
+export type Scenario = (s: ScenarioContext) => Promise<void | string>;
+
+export interface TaskResult {
+  id: string;
+  title: string;
+  passed: boolean;
+  /** What was observed, in the reader's terms. Never test code. */
+  message: string;
+}
+
+export interface CheckContext extends ScenarioContext {
+  /** Run one of the lab's scenarios to completion against the service. */
+  runScenario(id: string): Promise<void>;
+}
+
+/** A check returns a verdict; throwing counts as a failure whose message is shown. */
+export type Check = (t: CheckContext) => Promise<{ passed: boolean; message: string }>;

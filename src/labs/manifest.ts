@@ -1,0 +1,62 @@
+// Lab manifests (labs/<id>/lab.json) are data; this schema is the single definition of their shape.
+// Used at build (content schema, lab bundles), by the local runner and by the lab CLI.
+import { z } from 'zod';
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes');
+const relPath = z
+  .string()
+  .regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, 'a relative path inside the lab, without ".."');
+
+export const taskSchema = z.object({
+  id,
+  title: z.string().min(3),
+  description: z.string().min(10),
+  /** progressive: the first is a nudge, the last nearly the answer */
+  hints: z.array(z.string().min(5)).min(1),
+});
+
+export const scenarioSchema = z.object({
+  id,
+  label: z.string().min(3),
+  description: z.string().min(10),
+});
+
+export const labFileSchema = z.object({
+  path: relPath,
+  editable: z.boolean(),
+});
+
+export const manifestSchema = z
+  .object({
+    id,
+    title: z.string().min(3),
+    /** slug of the chapter the lab belongs to */
+    chapter: id,
+    summary: z.string().min(10),
+    /** module (among files) whose default export is the service factory */
+    entry: relPath,
+    files: z.array(labFileSchema).min(1),
+    tasks: z.array(taskSchema).min(1),
+    scenarios: z.array(scenarioSchema).min(1),
+    /** the container's heap limit: --max-old-space-size for the service process */
+    heapLimitMb: z.number().int().min(16).max(4096),
+    /** real ms per lab ms: 0.01 makes "10 s" take 100 ms */
+    timeScale: z.number().positive().max(1),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (!m.files.some((f) => f.path === m.entry))
+      ctx.addIssue({ code: 'custom', path: ['entry'], message: `entry "${m.entry}" is not among files` });
+    if (!m.files.some((f) => f.editable))
+      ctx.addIssue({ code: 'custom', path: ['files'], message: 'at least one file must be editable' });
+    for (const key of ['tasks', 'scenarios'] as const) {
+      const seen = new Set<string>();
+      m[key].forEach((item, i) => {
+        if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `duplicate id "${item.id}"` });
+        seen.add(item.id);
+      });
+    }
+  });
+
+export type LabManifest = z.infer<typeof manifestSchema>;
+export type LabTask = z.infer<typeof taskSchema>;
