@@ -1,0 +1,163 @@
+// One entry point for the whole analysis, used by the Web Worker, Node checks and the CLI alike.
+// Snapshots are read one after another; only the newest parsed graph is held, earlier ones are
+// reduced to id-sorted digests as soon as their summary is done.
+import { buildClassIndex, type ClassIndex } from './classes.ts';
+import { diffDigests, leakedObjects, type DiffRow, type LeakRow } from './diff.ts';
+import { makeDigest, type SnapshotDigest } from './digest.ts';
+import { computeDominators, type Dominators } from './dominators.ts';
+import type { HeapGraph } from './heap-graph.ts';
+import { parseSnapshot, type SnapshotSource } from './read-snapshot.ts';
+import { buildRetainerTree, PathNamer, type RetainerPath, type RetainerTree } from './retainers.ts';
+import { summarize, type ClassRow, type SnapshotTotals } from './summary.ts';
+
+export type Phase = 'parse' | 'dominators' | 'summary' | 'diff' | 'paths' | 'done';
+
+export interface Progress {
+  phase: Phase;
+  /** Which snapshot (0-based) the phase works on. */
+  snapshot: number;
+  snapshots: number;
+  bytes: number;
+  totalBytes?: number;
+}
+
+export interface SnapshotReport {
+  label: string;
+  bytes: number;
+  totals: SnapshotTotals;
+  classes: ClassRow[];
+}
+
+export interface ClassPaths {
+  name: string;
+  paths: RetainerPath[];
+}
+
+export interface DiffReport {
+  /** Indexes into Report.snapshots. */
+  from: number;
+  to: number;
+  rows: DiffRow[];
+  /** Retainer paths of sample new objects, for the classes that grew most. */
+  paths: ClassPaths[];
+}
+
+export interface LeakReport {
+  rows: LeakRow[];
+  paths: ClassPaths[];
+}
+
+export interface Report {
+  snapshots: SnapshotReport[];
+  /** Consecutive comparisons: 0→1, 1→2. */
+  diffs: DiffReport[];
+  /** With three snapshots: allocated between the first two, still alive in the third. */
+  leaks?: LeakReport;
+}
+
+export interface AnalyzeOptions {
+  labels?: string[];
+  /** Sizes of the sources in bytes, when known, for progress. */
+  totalBytes?: (number | undefined)[];
+  onProgress?: (p: Progress) => void;
+  /** Growing classes that get retainer paths (largest growth first). Default 20. */
+  pathClasses?: number;
+  /** Sample objects per class. Default 3. */
+  samplesPerClass?: number;
+}
+
+interface Loaded {
+  graph: HeapGraph;
+  classes: ClassIndex;
+  dom: Dominators;
+  digest: SnapshotDigest;
+}
+
+export async function analyzeSnapshots(sources: SnapshotSource[], options: AnalyzeOptions = {}): Promise<Report> {
+  if (sources.length < 1 || sources.length > 3) throw new Error(`analyze one, two or three snapshots (got ${sources.length})`);
+  const report: Report = { snapshots: [], diffs: [] };
+  const digests: SnapshotDigest[] = [];
+  const progress = (phase: Phase, snapshot: number, bytes = 0) =>
+    options.onProgress?.({ phase, snapshot, snapshots: sources.length, bytes, totalBytes: options.totalBytes?.[snapshot] });
+  let previous: SnapshotDigest | null = null;
+  for (let s = 0; s < sources.length; s++) {
+    const loaded = await load(sources[s]!, s, progress);
+    const { graph, classes, dom, digest } = loaded;
+    progress('summary', s, graph.bytes);
+    const summary = summarize(graph, classes, dom);
+    report.snapshots.push({
+      label: options.labels?.[s] ?? `Snapshot ${s + 1}`,
+      bytes: graph.bytes,
+      totals: summary.totals,
+      classes: summary.rows,
+    });
+    let tree: RetainerTree | null = null;
+    const namer = new PathNamer(graph, classes);
+    if (previous) {
+      progress('diff', s, graph.bytes);
+      const diff = diffDigests(previous, digest);
+      progress('paths', s, graph.bytes);
+      tree = buildRetainerTree(graph);
+      const growing: number[] = [];
+      diff.rows.forEach((row, r) => { if (row.deltaCount > 0 && row.added > 0) growing.push(r); });
+      const chosen = growing.slice(0, options.pathClasses ?? 20);
+      const paths = samplePaths(digest, diff.isNew, chosen.map((r) => diff.rowClass[r]!), options.samplesPerClass ?? 3)
+        .map((nodes, k) => ({
+          name: diff.rows[chosen[k]!]!.name,
+          paths: nodes.map((v) => namer.describe(tree!, v, dom.retained)),
+        }));
+      report.diffs.push({ from: s - 1, to: s, rows: diff.rows, paths });
+    }
+    if (s === 2) {
+      progress('diff', s, graph.bytes);
+      const leaks = leakedObjects(digests[0]!, digests[1]!, digest);
+      tree ??= buildRetainerTree(graph);
+      const classesOfRows = leaks.rowClass.slice(0, options.pathClasses ?? 20);
+      const paths = samplePaths(digest, leaks.leaked, classesOfRows, options.samplesPerClass ?? 3)
+        .map((nodes, k) => ({ name: leaks.rows[k]!.name, paths: nodes.map((v) => namer.describe(tree!, v, dom.retained)) }));
+      report.leaks = { rows: leaks.rows, paths };
+    }
+    digests.push(digest);
+    previous = digest;
+  }
+  progress('done', sources.length - 1);
+  return report;
+}
+
+async function load(source: SnapshotSource, s: number, progress: (phase: Phase, s: number, bytes?: number) => void): Promise<Loaded> {
+  progress('parse', s, 0);
+  const graph = await parseSnapshot(source, { onBytes: (b) => progress('parse', s, b) });
+  progress('dominators', s, graph.bytes);
+  const classes = buildClassIndex(graph);
+  const dom = computeDominators(graph);
+  const digest = makeDigest(graph, classes);
+  return { graph, classes, dom, digest };
+}
+
+/**
+ * For each wanted class, up to `per` marked objects spread evenly over the class's marked ones
+ * (so samples are not all the oldest or all the newest). Returns node indices.
+ */
+function samplePaths(digest: SnapshotDigest, marked: Uint8Array, wanted: number[], per: number): number[][] {
+  const slot = new Map(wanted.map((c, k) => [c, k] as [number, number]));
+  const totals = new Array<number>(wanted.length).fill(0);
+  for (let i = 0; i < digest.ids.length; i++) {
+    if (!marked[i]) continue;
+    const k = slot.get(digest.cls[i]!);
+    if (k !== undefined) totals[k]!++;
+  }
+  const seen = new Array<number>(wanted.length).fill(0);
+  const out: number[][] = wanted.map(() => []);
+  for (let i = 0; i < digest.ids.length; i++) {
+    if (!marked[i]) continue;
+    const k = slot.get(digest.cls[i]!);
+    if (k === undefined) continue;
+    const total = totals[k]!;
+    const picks = Math.min(per, total);
+    const index = seen[k]!++;
+    // Pick positions 0, total/picks, 2·total/picks … among the class's marked objects.
+    const target = Math.floor((out[k]!.length * total) / picks);
+    if (out[k]!.length < picks && index === target) out[k]!.push(digest.node[i]!);
+  }
+  return out;
+}

@@ -1,0 +1,157 @@
+// Dominator tree and retained sizes (Lengauer–Tarjan with path compression) on typed arrays.
+// Rooted at the synthetic root (node 0). Weak edges do not retain; shortcut edges only count from
+// the root, where V8 uses them to mark the global objects — the same rules DevTools applies.
+// Nodes the root cannot reach (kept alive only weakly) are hung under the root, as DevTools does,
+// so the root's retained size is the sum of every node's self size.
+import type { HeapGraph } from './heap-graph.ts';
+
+export interface Dominators {
+  /** Immediate dominator of each node (the root dominates itself). */
+  idom: Uint32Array;
+  /** Retained size of each node: its self size plus everything only it keeps alive. */
+  retained: Float64Array;
+  /** Nodes in depth-first order from the root (reachable first, then the weakly held rest). */
+  order: Uint32Array;
+  /** How many nodes of `order` are reachable from the root through strong edges. */
+  reachableCount: number;
+}
+
+export function isStrongEdge(graph: HeapGraph, from: number, edge: number): boolean {
+  const t = graph.edgeType[edge]!;
+  return t !== graph.edgeTypes.weak && (t !== graph.edgeTypes.shortcut || from === 0);
+}
+
+export function computeDominators(graph: HeapGraph): Dominators {
+  const n = graph.nodeCount;
+  const { firstEdge, edgeTo, edgeType, selfSize } = graph;
+  const weak = graph.edgeTypes.weak, shortcut = graph.edgeTypes.shortcut;
+
+  // 1. Depth-first numbering. dfn: node -> number; vertex: number -> node; parent in number space.
+  const dfn = new Int32Array(n).fill(-1);
+  const vertex = new Uint32Array(n);
+  const parent = new Int32Array(n);
+  const orphanTop = new Uint8Array(n); // 1 = start of a DFS over weakly held nodes (virtual edge from the root)
+  const stackNode = new Uint32Array(n);
+  const stackEdge = new Uint32Array(n);
+  let count = 0;
+  const dfs = (start: number, parentNumber: number): void => {
+    dfn[start] = count;
+    vertex[count] = start;
+    parent[count] = parentNumber;
+    count++;
+    let sp = 0;
+    stackNode[0] = start;
+    stackEdge[0] = firstEdge[start]!;
+    while (sp >= 0) {
+      const u = stackNode[sp]!;
+      const end = firstEdge[u + 1]!;
+      let e = stackEdge[sp]!;
+      let pushed = false;
+      for (; e < end; e++) {
+        const t = edgeType[e]!;
+        if (t === weak || (t === shortcut && u !== 0)) continue;
+        const v = edgeTo[e]!;
+        if (dfn[v] !== -1) continue;
+        stackEdge[sp] = e + 1;
+        dfn[v] = count;
+        vertex[count] = v;
+        parent[count] = dfn[u]!;
+        count++;
+        sp++;
+        stackNode[sp] = v;
+        stackEdge[sp] = firstEdge[v]!;
+        pushed = true;
+        break;
+      }
+      if (!pushed) sp--;
+    }
+  };
+  dfs(0, 0);
+  const reachableCount = count;
+  for (let v = 1; v < n; v++) {
+    if (dfn[v] === -1) {
+      orphanTop[count] = 1;
+      dfs(v, 0);
+    }
+  }
+
+  // 2. Predecessors in number space (strong edges only), as a compressed row array.
+  const predFirst = new Uint32Array(n + 1);
+  for (let u = 0; u < n; u++) {
+    for (let e = firstEdge[u]!, end = firstEdge[u + 1]!; e < end; e++) {
+      const t = edgeType[e]!;
+      if (t === weak || (t === shortcut && u !== 0)) continue;
+      predFirst[dfn[edgeTo[e]!]! + 1]!++;
+    }
+  }
+  for (let i = 0; i < n; i++) predFirst[i + 1]! += predFirst[i]!;
+  const predSrc = new Uint32Array(predFirst[n]!);
+  const fill = predFirst.slice(0, n);
+  for (let u = 0; u < n; u++) {
+    const du = dfn[u]!;
+    for (let e = firstEdge[u]!, end = firstEdge[u + 1]!; e < end; e++) {
+      const t = edgeType[e]!;
+      if (t === weak || (t === shortcut && u !== 0)) continue;
+      const dv = dfn[edgeTo[e]!]!;
+      predSrc[fill[dv]!++] = du;
+    }
+  }
+
+  // 3. Semi-dominators and immediate dominators.
+  const semi = new Int32Array(n);
+  const label = new Int32Array(n);
+  const ancestor = new Int32Array(n).fill(-1);
+  const idom = new Int32Array(n);
+  const bucketHead = new Int32Array(n).fill(-1);
+  const bucketNext = new Int32Array(n);
+  const path = stackNode; // reused as the compression stack
+  for (let i = 0; i < n; i++) { semi[i] = i; label[i] = i; }
+  const evalLabel = (v: number): number => {
+    if (ancestor[v] === -1) return v;
+    let sp = 0;
+    let x = v;
+    while (ancestor[ancestor[x]!] !== -1) { path[sp++] = x; x = ancestor[x]!; }
+    while (sp > 0) {
+      x = path[--sp]!;
+      const a = ancestor[x]!;
+      if (semi[label[a]!]! < semi[label[x]!]!) label[x] = label[a]!;
+      ancestor[x] = ancestor[a]!;
+    }
+    return label[v]!;
+  };
+  for (let w = n - 1; w >= 1; w--) {
+    let s = semi[w]!;
+    for (let k = predFirst[w]!, end = predFirst[w + 1]!; k < end; k++) {
+      const u = evalLabel(predSrc[k]!);
+      if (semi[u]! < s) s = semi[u]!;
+    }
+    if (orphanTop[w]) s = 0;
+    semi[w] = s;
+    bucketNext[w] = bucketHead[s]!;
+    bucketHead[s] = w;
+    const p = parent[w]!;
+    ancestor[w] = p;
+    for (let v = bucketHead[p]!; v !== -1; v = bucketNext[v]!) {
+      const u = evalLabel(v);
+      idom[v] = semi[u]! < semi[v]! ? u : p;
+    }
+    bucketHead[p] = -1;
+  }
+  for (let w = 1; w < n; w++) {
+    if (idom[w] !== semi[w]) idom[w] = idom[idom[w]!]!;
+  }
+  idom[0] = 0;
+
+  // 4. Retained sizes: a dominator always has a smaller number, so one backwards pass suffices.
+  const retainedByNumber = new Float64Array(n);
+  for (let w = 0; w < n; w++) retainedByNumber[w] = selfSize[vertex[w]!]!;
+  for (let w = n - 1; w >= 1; w--) retainedByNumber[idom[w]!]! += retainedByNumber[w]!;
+  const retained = new Float64Array(n);
+  const idomNode = new Uint32Array(n);
+  for (let w = 0; w < n; w++) {
+    const v = vertex[w]!;
+    retained[v] = retainedByNumber[w]!;
+    idomNode[v] = vertex[idom[w]!]!;
+  }
+  return { idom: idomNode, retained, order: vertex, reachableCount };
+}
