@@ -9,6 +9,7 @@ export const EVENT_PREFIX = '\u001eLB ';
 export type LabEvent =
   | { type: 'ready'; port: number; caps: Capabilities; restarts: number }
   | ({ type: 'metrics' } & MemorySample)
+  /** path is relative to the workspace root, e.g. "snapshots/s1-after-storm.heapsnapshot" */
   | { type: 'snapshot'; id: string; path: string; bytes: number; label: string }
   | { type: 'warning'; name: string; message: string }
   | ({ type: 'exit'; restartInMs: number | null } & ServiceExit)
@@ -25,6 +26,18 @@ export type LabCommand =
   | { cmd: 'check' }
   | { cmd: 'restart' }
   | { cmd: 'stop' };
+
+// Kit-internal traffic between the supervisor and the service host it spawned (never reaches the page).
+// Requests go to the host's stdin as JSON lines; replies come back on the host's stdout behind
+// HOST_REPLY_PREFIX, which decodeEvent() does not match ("\u001eLBH " is not "\u001eLB ").
+export const HOST_REPLY_PREFIX = '\u001eLBH ';
+
+export type HostRequest =
+  | { id: number; op: 'measure'; gc?: boolean; count?: string[] }
+  | { id: number; op: 'snapshot'; file: string }
+  | { id: number; op: 'stop' };
+
+export type HostReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
 export function encodeEvent(ev: LabEvent): string {
   return EVENT_PREFIX + JSON.stringify(ev) + '\n';

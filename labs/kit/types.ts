@@ -31,6 +31,11 @@ export interface ServiceContext {
   timeScale: number;
   /** Absolute path of the lab's fixtures folder. */
   fixturesDir: string;
+  /**
+   * Make classes countable by name for checks (measure({ count: ['CacheEntry'] })). Classes exported by
+   * the lab's modules, globals (Map, Buffer…) and Node built-ins (Gzip, Socket…) are found without this.
+   */
+  countable(...ctors: Array<abstract new (...args: never[]) => unknown>): void;
 }
 
 export interface ServiceHandle {

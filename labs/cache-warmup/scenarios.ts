@@ -1,0 +1,51 @@
+// Scenario drivers for the cache warm-up lab: bounded, seeded load on the product-lookup service.
+import { defineScenarios, forEachLimit, formatCount, type ScenarioContext } from '#kit';
+
+const ADJECTIVES = ['amber', 'brass', 'cedar', 'coral', 'denim', 'ebony', 'frost', 'golden', 'granite', 'hazel', 'indigo', 'ivory', 'jade', 'khaki', 'lemon', 'linen', 'maple', 'marble', 'navy', 'olive', 'onyx', 'pearl', 'plum', 'quartz', 'rose', 'ruby', 'rust', 'sage', 'sand', 'scarlet', 'silver', 'slate', 'smoke', 'teal', 'tidal', 'umber', 'velvet', 'walnut', 'willow', 'zinc'];
+const NOUNS = ['armchair', 'backpack', 'blanket', 'bookcase', 'bottle', 'bowl', 'candle', 'carpet', 'chair', 'clock', 'cushion', 'desk', 'drawer', 'easel', 'fan', 'frame', 'glass', 'hammock', 'hanger', 'jar', 'kettle', 'ladder', 'lamp', 'lantern', 'mirror', 'mug', 'notebook', 'ottoman', 'pan', 'pillow', 'planter', 'rug', 'shelf', 'sofa', 'stool', 'table', 'teapot', 'towel', 'tray', 'vase'];
+
+/** The popular searches: what most shoppers type, again and again. */
+export const POPULAR = ['teal lamp', 'walnut desk', 'linen pillow', 'brass clock', 'sage rug', 'oak shelf', 'velvet sofa', 'amber candle'].flatMap((q) => [
+  `?q=${encodeURIComponent(q)}&page=1`,
+  `?q=${encodeURIComponent(q)}&page=2`,
+  `?q=${encodeURIComponent(q)}&page=3`,
+]);
+
+export const BROWSE_REQUESTS = 600;
+export const STORM_REQUESTS = 1500;
+// Each storm continues where the last one stopped, so every storm brings queries never seen before.
+let stormRound = 0;
+
+/** The n-th distinct long-tail query: adjective × noun × page, 32,000 before any repeats. */
+export function stormQuery(n: number): string {
+  const i = n % (ADJECTIVES.length * NOUNS.length * 20);
+  const adj = ADJECTIVES[i % ADJECTIVES.length];
+  const noun = NOUNS[Math.floor(i / ADJECTIVES.length) % NOUNS.length];
+  const page = 1 + Math.floor(i / (ADJECTIVES.length * NOUNS.length));
+  return `?q=${encodeURIComponent(`${adj} ${noun}`)}&page=${page}`;
+}
+
+async function get(s: ScenarioContext, query: string): Promise<void> {
+  const r = await s.service.request('/search' + query, { timeoutMs: 5000 });
+  if (r.error && !s.signal.aborted) throw new Error(`the service stopped answering (${r.error})`);
+}
+
+export default defineScenarios({
+  browse: async (s) => {
+    let done = 0;
+    await forEachLimit(BROWSE_REQUESTS, 4, async (i) => {
+      await get(s, POPULAR[i % POPULAR.length]);
+      if (++done % 150 === 0) s.progress(`${formatCount(done)} of ${formatCount(BROWSE_REQUESTS)} searches`);
+    }, s.signal);
+    return `${formatCount(done)} searches for ${POPULAR.length} popular queries`;
+  },
+  'search-storm': async (s) => {
+    const first = stormRound++ * STORM_REQUESTS;
+    let done = 0;
+    await forEachLimit(STORM_REQUESTS, 8, async (i) => {
+      await get(s, stormQuery(first + i));
+      if (++done % 300 === 0) s.progress(`${formatCount(done)} of ${formatCount(STORM_REQUESTS)} distinct searches`);
+    }, s.signal);
+    return `${formatCount(done)} distinct searches, none repeated`;
+  },
+});

@@ -1,0 +1,80 @@
+// The product catalogue and its search: deterministic (seeded), so every run sees the same products.
+export interface Product {
+  id: number;
+  name: string;
+  price: number;
+  tags: string[];
+  description: string;
+}
+
+export interface SearchPage {
+  query: string;
+  page: number;
+  total: number;
+  results: Product[];
+}
+
+export const ADJECTIVES = [
+  'amber', 'brass', 'cedar', 'coral', 'denim', 'ebony', 'frost', 'golden', 'granite', 'hazel',
+  'indigo', 'ivory', 'jade', 'khaki', 'lemon', 'linen', 'maple', 'marble', 'navy', 'olive',
+  'onyx', 'pearl', 'plum', 'quartz', 'rose', 'ruby', 'rust', 'sage', 'sand', 'scarlet',
+  'silver', 'slate', 'smoke', 'teal', 'tidal', 'umber', 'velvet', 'walnut', 'willow', 'zinc',
+];
+export const NOUNS = [
+  'armchair', 'backpack', 'blanket', 'bookcase', 'bottle', 'bowl', 'candle', 'carpet', 'chair', 'clock',
+  'cushion', 'desk', 'drawer', 'easel', 'fan', 'frame', 'glass', 'hammock', 'hanger', 'jar',
+  'kettle', 'ladder', 'lamp', 'lantern', 'mirror', 'mug', 'notebook', 'ottoman', 'pan', 'pillow',
+  'planter', 'rug', 'shelf', 'sofa', 'stool', 'table', 'teapot', 'towel', 'tray', 'vase',
+];
+const WORDS = ['sturdy', 'hand-finished', 'recycled', 'compact', 'generous', 'quiet', 'bright', 'soft', 'stackable', 'classic', 'modern', 'durable'];
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function buildCatalogue(): Product[] {
+  const rand = prng(20240611);
+  const products: Product[] = [];
+  for (let i = 0; i < 3200; i++) {
+    const adj = ADJECTIVES[Math.floor(rand() * ADJECTIVES.length)];
+    const noun = NOUNS[Math.floor(rand() * NOUNS.length)];
+    const sentences: string[] = [];
+    for (let s = 0; s < 4; s++) {
+      const w = () => WORDS[Math.floor(rand() * WORDS.length)];
+      sentences.push(`A ${w()}, ${w()} ${noun} in ${adj}, made to last and easy to care for`);
+    }
+    products.push({
+      id: 1000 + i,
+      name: `${adj} ${noun}`,
+      price: Math.round(500 + rand() * 25000) / 100,
+      tags: [adj, noun, WORDS[i % WORDS.length]],
+      description: sentences.join('. ') + '.',
+    });
+  }
+  return products;
+}
+
+const catalogue = buildCatalogue();
+export const PAGE_SIZE = 24;
+
+/** Products matching any word of the query, best matches first, one page of them. */
+export function search(query: string, page: number): SearchPage {
+  const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const scored: Array<{ p: Product; score: number }> = [];
+  for (const p of catalogue) {
+    let score = 0;
+    for (const t of terms) if (p.tags.includes(t)) score++;
+    if (score > 0) scored.push({ p, score });
+  }
+  scored.sort((a, b) => b.score - a.score || a.p.id - b.p.id);
+  const safePage = Number.isInteger(page) && page > 0 ? page : 1;
+  const start = (safePage - 1) * PAGE_SIZE;
+  return { query, page: safePage, total: scored.length, results: scored.slice(start, start + PAGE_SIZE).map((s) => s.p) };
+}

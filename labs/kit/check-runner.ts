@@ -1,0 +1,119 @@
+// Runs a lab's hidden checks: every task against a fresh service process, verdicts as TaskResult.
+// A check's message is what it observed; a throw becomes a failure whose message is the error's first
+// line (never a stack, never test code).
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ServiceProcess } from './service-process.ts';
+import { createControl, createScenarioContext } from './control.ts';
+import type { LabEvent } from './protocol.ts';
+import type { Check, CheckContext, Scenario, TaskResult } from './types.ts';
+
+export interface LabJson {
+  id: string;
+  entry: string;
+  heapLimitMb: number;
+  timeScale: number;
+  tasks: Array<{ id: string; title: string }>;
+  scenarios: Array<{ id: string; label: string }>;
+}
+
+const OUTPUT_LINES_PER_TASK = 200;
+
+export function cleanMessage(message: unknown): string {
+  const text = String(message ?? '').split('\n')[0].trim();
+  return text.length > 400 ? text.slice(0, 397) + '...' : text;
+}
+
+export async function loadModuleDefault<T>(ws: string, rel: string, what: string): Promise<T> {
+  const mod = (await import(pathToFileURL(path.join(ws, rel)).href)) as { default?: T };
+  if (!mod.default || typeof mod.default !== 'object') throw new Error(`${rel} must export default ${what}`);
+  return mod.default;
+}
+
+export async function runChecks(opts: {
+  ws: string;
+  lab: LabJson;
+  scenarios: Record<string, Scenario>;
+  emit(ev: LabEvent): void;
+  output(line: string, stream: 'stdout' | 'stderr'): void;
+  signal: AbortSignal;
+  taskTimeoutMs?: number;
+}): Promise<{ passed: boolean; tasks: TaskResult[] }> {
+  const { ws, lab, emit } = opts;
+  const checks = await loadModuleDefault<Record<string, Check>>(ws, 'checks/index.ts', 'defineChecks({ ... })');
+  const timeoutMs = opts.taskTimeoutMs ?? 60_000;
+  emit({ type: 'check', phase: 'start' });
+  const tasks: TaskResult[] = [];
+  for (const task of lab.tasks) {
+    if (opts.signal.aborted) break;
+    const result = await runTask(task, checks[task.id], timeoutMs, opts);
+    tasks.push(result);
+    emit({ type: 'check', phase: 'task', task: result });
+  }
+  const passed = tasks.length === lab.tasks.length && tasks.every((t) => t.passed);
+  emit({ type: 'check', phase: 'end', passed, tasks });
+  return { passed, tasks };
+}
+
+async function runTask(
+  task: { id: string; title: string },
+  check: Check | undefined,
+  timeoutMs: number,
+  opts: Parameters<typeof runChecks>[0],
+): Promise<TaskResult> {
+  const verdict = (passed: boolean, message: string): TaskResult => ({ id: task.id, title: task.title, passed, message: cleanMessage(message) });
+  if (typeof check !== 'function') return verdict(false, 'this task has no check in this lab (an authoring error)');
+  let lines = 0;
+  const service = new ServiceProcess({
+    ws: opts.ws,
+    heapLimitMb: opts.lab.heapLimitMb,
+    timeScale: opts.lab.timeScale,
+    autoRestart: true,
+    onEvent: () => {}, // check services stay off the reader's chart
+    onOutput: (line, stream) => {
+      lines++;
+      if (lines <= OUTPUT_LINES_PER_TASK) opts.output(line, stream);
+      else if (lines === OUTPUT_LINES_PER_TASK + 1) opts.output(`[lab] (more service output during "${task.title}" not shown)`, 'stderr');
+    },
+  });
+  const abort = new AbortController();
+  const stopOuter = () => abort.abort();
+  opts.signal.addEventListener('abort', stopOuter, { once: true });
+  try {
+    try {
+      await service.start();
+    } catch (err) {
+      return verdict(false, `the service did not start: ${(err as Error).message}`);
+    }
+    const control = createControl(service, abort.signal);
+    const base = createScenarioContext({ service: control, ws: opts.ws, timeScale: opts.lab.timeScale, signal: abort.signal, progress: () => {} });
+    const ctx: CheckContext = {
+      ...base,
+      async runScenario(id: string) {
+        const scenario = opts.scenarios[id];
+        if (typeof scenario !== 'function') throw new Error(`unknown scenario "${id}"`);
+        await scenario(base);
+      },
+    };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        abort.abort();
+        reject(new Error(`the check did not finish within ${Math.round(timeoutMs / 1000)} s`));
+      }, timeoutMs);
+    });
+    try {
+      const r = await Promise.race([check(ctx), timeout]);
+      if (!r || typeof r.passed !== 'boolean') return verdict(false, 'the check gave no verdict (an authoring error)');
+      return verdict(r.passed, r.message);
+    } catch (err) {
+      return verdict(false, err instanceof Error ? err.message : String(err));
+    } finally {
+      clearTimeout(timer);
+    }
+  } finally {
+    opts.signal.removeEventListener('abort', stopOuter);
+    abort.abort();
+    await service.stop(1000);
+  }
+}

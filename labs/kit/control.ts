@@ -1,0 +1,82 @@
+// ServiceControl and ScenarioContext: how scenarios and checks (running in the supervisor) see the service.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { httpRequest } from './http-client.ts';
+import type { ServiceProcess } from './service-process.ts';
+import type { Capabilities, HttpResult, Measurement, RequestOptions, ScenarioContext, ServiceControl } from './types.ts';
+
+let snapshotSeq = 0;
+
+export function slug(label: string): string {
+  return label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'snapshot';
+}
+
+/** Next snapshot file, relative to the workspace: snapshots/s3-after-storm.heapsnapshot */
+export function nextSnapshotFile(label: string): { id: string; file: string } {
+  snapshotSeq++;
+  const id = `s${snapshotSeq}`;
+  return { id, file: `snapshots/${id}-${slug(label)}.heapsnapshot` };
+}
+
+export function createControl(service: ServiceProcess, signal: AbortSignal): ServiceControl {
+  const exitsFrom = service.exits.length;
+  const warningsFrom = service.warnings.length;
+  return {
+    get baseUrl() {
+      return `http://127.0.0.1:${service.port}`;
+    },
+    get caps(): Capabilities {
+      if (!service.caps) throw new Error('the service has not started yet');
+      return service.caps;
+    },
+    async request(p: string, init?: RequestOptions): Promise<HttpResult> {
+      if (!service.alive()) {
+        // mid-restart (after a crash): wait for the new process rather than failing at once
+        try {
+          await service.whenReady(init?.timeoutMs ?? 10_000);
+        } catch (err) {
+          return { status: 0, headers: {}, body: Buffer.alloc(0), aborted: true, error: (err as Error).message };
+        }
+      }
+      return httpRequest(service.port, p, init, signal);
+    },
+    measure(opts?: { gc?: boolean; count?: string[] }): Promise<Measurement> {
+      return service.measure(opts);
+    },
+    async snapshot(): Promise<string | null> {
+      if (!service.caps?.heapSnapshot) return null;
+      const { file } = nextSnapshotFile('check');
+      const r = await service.snapshot(file);
+      return r.path;
+    },
+    warnings: () => service.warnings.slice(warningsFrom),
+    exits: () => service.exits.slice(exitsFrom),
+    alive: () => service.alive(),
+    async restart(): Promise<void> {
+      await service.stop();
+      await service.start();
+    },
+  };
+}
+
+export function createScenarioContext(opts: {
+  service: ServiceControl;
+  ws: string;
+  timeScale: number;
+  signal: AbortSignal;
+  progress(message: string): void;
+}): ScenarioContext {
+  const fixturesDir = path.join(opts.ws, 'fixtures');
+  return {
+    service: opts.service,
+    async fixture(name: string): Promise<Buffer> {
+      const target = path.resolve(fixturesDir, name);
+      if (!target.startsWith(fixturesDir + path.sep)) throw new Error(`fixture "${name}" is outside the lab's fixtures`);
+      return fs.readFile(target);
+    },
+    progress: opts.progress,
+    signal: opts.signal,
+    timeScale: opts.timeScale,
+    ms: (labMs: number) => Math.max(1, Math.round(labMs * opts.timeScale)),
+  };
+}

@@ -1,0 +1,38 @@
+// Split a byte stream into lines (the kit's framing everywhere: pipes, PTYs, WebContainer streams).
+import type { Readable } from 'node:stream';
+
+export function onLines(stream: Readable, onLine: (line: string) => void, onEnd?: () => void): void {
+  let pending = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    pending += chunk;
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) !== -1) {
+      const line = pending.slice(0, nl).replace(/\r$/, '');
+      pending = pending.slice(nl + 1);
+      onLine(line);
+    }
+  });
+  stream.on('end', () => {
+    if (pending) onLine(pending);
+    pending = '';
+    onEnd?.();
+  });
+}
+
+/** One-line, source-free description of an error: "TypeError: x is not a function (app/cache.ts:12)". */
+export function describeError(err: unknown, root?: string): string {
+  if (!(err instanceof Error)) return String(err);
+  const head = `${err.name}: ${err.message}`.split('\n')[0];
+  const where = firstAppFrame(err.stack ?? '', root);
+  return where ? `${head} (${where})` : head;
+}
+
+/** The first stack location inside the lab's own app/ folder, relative to the workspace. */
+function firstAppFrame(stack: string, root?: string): string | null {
+  const m = stack.match(/(?:file:\/\/)?(\/[^\s():]*\/app\/[^\s():]+):(\d+)(?::\d+)?/);
+  if (!m) return null;
+  const file = m[1];
+  const at = root && file.startsWith(root) ? file.slice(root.length).replace(/^\/+/, '') : file.slice(file.lastIndexOf('/app/') + 1);
+  return `${at}:${m[2]}`;
+}

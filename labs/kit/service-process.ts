@@ -1,0 +1,269 @@
+// One lab service, as Kubernetes would run it: a child process (labs/kit/host.ts) with the lab's heap
+// limit, restarted with backoff when it crashes, each exit classified (oom / crash / stopped).
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { decodeEvent, HOST_REPLY_PREFIX, type HostReply, type HostRequest, type LabEvent } from './protocol.ts';
+import { onLines } from './lines.ts';
+import type { Capabilities, Measurement, ServiceExit } from './types.ts';
+
+export interface ServiceOptions {
+  ws: string;
+  heapLimitMb: number;
+  timeScale: number;
+  /** restart after a crash (true for the reader's service and for check services alike) */
+  autoRestart: boolean;
+  /** every protocol event from the host, with restarts filled in; exits as the supervisor saw them */
+  onEvent(ev: LabEvent): void;
+  /** the service's own output lines, unchanged */
+  onOutput(line: string, stream: 'stdout' | 'stderr'): void;
+  startTimeoutMs?: number;
+  /** extra environment for the host (e.g. LEAKBOOK_PROBE=full) */
+  env?: Record<string, string>;
+}
+
+const OOM_PATTERNS = [/JavaScript heap out of memory/i, /Reached heap limit/i, /Fatal JavaScript out of memory/i, /Fatal process out of memory/i, /Allocation failed - process out of memory/i];
+const GIVE_UP_AFTER_FAILED_STARTS = 3;
+
+/** Every host process alive right now, so the supervisor can kill them all on its way out. */
+export const liveHosts = new Set<ChildProcess>();
+
+type Pending = { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> };
+
+export class ServiceProcess {
+  readonly opts: ServiceOptions;
+  port = 0;
+  caps: Capabilities | null = null;
+  restarts = 0;
+  readonly exits: ServiceExit[] = [];
+  readonly warnings: Array<{ name: string; message: string }> = [];
+  private child: ChildProcess | null = null;
+  private ready = false;
+  private stopping = false;
+  private disposed = false;
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+  private readyWaiters: Array<{ resolve(): void; reject(e: Error): void }> = [];
+  private lastError = '';
+  private stderrTail: string[] = [];
+  private failedStarts = 0;
+  private startedAt = 0;
+  private crashStreak = 0;
+  private restartTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(opts: ServiceOptions) {
+    this.opts = opts;
+  }
+
+  alive(): boolean {
+    return this.ready && this.child !== null;
+  }
+
+  /** Spawn the host and resolve once it listens; rejects with the reason when it dies first. */
+  start(): Promise<void> {
+    this.disposed = false;
+    this.spawnHost();
+    return this.whenReady();
+  }
+
+  /** Resolves when the service is (again) ready; rejects when it gives up or is stopped. */
+  whenReady(timeoutMs = 30_000): Promise<void> {
+    if (this.alive()) return Promise.resolve();
+    if (this.disposed || (!this.child && !this.restartTimer)) return Promise.reject(new Error(this.lastError || 'the service is not running'));
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.readyWaiters = this.readyWaiters.filter((w) => w.resolve !== ok);
+        reject(new Error(`the service did not come back within ${Math.round(timeoutMs / 1000)} s`));
+      }, timeoutMs);
+      const ok = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.readyWaiters.push({ resolve: ok, reject: (e) => (clearTimeout(timer), reject(e)) });
+    });
+  }
+
+  private spawnHost(): void {
+    const { ws, heapLimitMb, timeScale } = this.opts;
+    const node = process.execPath && path.isAbsolute(process.execPath) ? process.execPath : 'node';
+    this.ready = false;
+    this.stopping = false;
+    this.stderrTail = [];
+    this.lastError = '';
+    this.startedAt = Date.now();
+    const child = spawn(
+      node,
+      ['--expose-gc', `--max-old-space-size=${heapLimitMb}`, '--disable-warning=ExperimentalWarning', path.join('kit', 'host.ts')],
+      {
+        cwd: ws,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, ...this.opts.env, LEAKBOOK_TIME_SCALE: String(timeScale), LEAKBOOK_RESTARTS: String(this.restarts) },
+      },
+    );
+    this.child = child;
+    liveHosts.add(child);
+    child.stdin!.on('error', () => {}); // writing to a dying child must not crash the supervisor
+    const startTimer = setTimeout(() => {
+      if (this.child === child && !this.ready) {
+        this.lastError = `the service did not start listening within ${Math.round((this.opts.startTimeoutMs ?? 6000) / 1000)} s (is the factory stuck, or the event loop blocked?)`;
+        child.kill('SIGKILL');
+      }
+    }, this.opts.startTimeoutMs ?? 6000);
+    onLines(child.stdout!, (line) => this.onStdout(line));
+    onLines(child.stderr!, (line) => {
+      this.stderrTail.push(line);
+      if (this.stderrTail.length > 40) this.stderrTail.shift();
+      this.opts.onOutput(line, 'stderr');
+    });
+    child.on('error', (err) => {
+      this.lastError = `could not start node: ${err.message}`;
+    });
+    child.on('exit', (code, signal) => {
+      liveHosts.delete(child);
+      clearTimeout(startTimer);
+      // let stderr drain so the OOM banner is seen before classifying
+      setTimeout(() => this.onExit(child, code, signal), 20);
+    });
+  }
+
+  private onStdout(line: string): void {
+    if (line.startsWith(HOST_REPLY_PREFIX)) {
+      let r: HostReply;
+      try {
+        r = JSON.parse(line.slice(HOST_REPLY_PREFIX.length)) as HostReply;
+      } catch {
+        return;
+      }
+      const p = this.pending.get(r.id);
+      if (!p) return;
+      this.pending.delete(r.id);
+      clearTimeout(p.timer);
+      if (r.ok) p.resolve(r.result);
+      else p.reject(new Error(r.error));
+      return;
+    }
+    const ev = decodeEvent(line);
+    if (!ev) return this.opts.onOutput(line, 'stdout');
+    if (ev.type === 'ready') {
+      this.ready = true;
+      this.port = ev.port;
+      this.caps = ev.caps;
+      this.failedStarts = 0;
+      this.opts.onEvent({ ...ev, restarts: this.restarts });
+      for (const w of this.readyWaiters.splice(0)) w.resolve();
+      return;
+    }
+    if (ev.type === 'error') {
+      this.lastError = ev.message;
+      return; // reported with the exit that follows
+    }
+    if (ev.type === 'warning') this.warnings.push({ name: ev.name, message: ev.message });
+    this.opts.onEvent(ev);
+  }
+
+  private classify(code: number | null, signal: NodeJS.Signals | null): ServiceExit {
+    const stderr = this.stderrTail.join('\n');
+    if (this.stopping) return { code, signal, reason: 'stopped', message: 'the service was stopped' };
+    if (OOM_PATTERNS.some((re) => re.test(stderr)) || code === 134 || signal === 'SIGABRT') {
+      const limit = this.caps?.heapLimitMb ?? this.opts.heapLimitMb;
+      return { code, signal, reason: 'oom', message: `the service ran out of memory: V8 reached its heap limit (${limit} MB) and the process was killed` };
+    }
+    const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
+    return { code, signal, reason: 'crash', message: this.lastError ? `${this.lastError} (${how})` : `the service ${how}` };
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child !== child) return;
+    const wasReady = this.ready;
+    this.child = null;
+    this.ready = false;
+    const exit = this.classify(code, signal);
+    this.exits.push(exit);
+    for (const [, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new Error(`the service exited before answering: ${exit.message}`));
+    }
+    this.pending.clear();
+    if (exit.reason === 'stopped' || this.disposed || !this.opts.autoRestart) {
+      this.opts.onEvent({ type: 'exit', restartInMs: null, ...exit });
+      this.failWaiters(exit.message);
+      return;
+    }
+    if (!wasReady) this.failedStarts++;
+    if (this.failedStarts >= GIVE_UP_AFTER_FAILED_STARTS) {
+      this.opts.onEvent({ type: 'exit', restartInMs: null, ...exit });
+      this.opts.onEvent({ type: 'error', message: `The service failed to start ${this.failedStarts} times in a row, so it is not restarted again: ${exit.message}` });
+      this.failWaiters(exit.message);
+      return;
+    }
+    // Kubernetes-style backoff: quick first retry, doubling while it keeps crashing, reset after a calm run.
+    this.crashStreak = Date.now() - this.startedAt > 10_000 ? 1 : this.crashStreak + 1;
+    const delay = Math.min(200 * 2 ** (this.crashStreak - 1), 5000);
+    this.opts.onEvent({ type: 'exit', restartInMs: delay, ...exit });
+    if (!wasReady) {
+      // a start failure is reported to whoever waits for this start, while the retry goes on
+      this.failWaiters(exit.message);
+    }
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.disposed) return;
+      this.restarts++;
+      this.spawnHost();
+    }, delay);
+  }
+
+  private failWaiters(message: string): void {
+    for (const w of this.readyWaiters.splice(0)) w.reject(new Error(message));
+  }
+
+  request<T>(req: Omit<HostRequest, 'id'>, timeoutMs = 30_000): Promise<T> {
+    const child = this.child;
+    if (!child || !this.ready) return Promise.reject(new Error('the service is not running'));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`the service did not answer within ${Math.round(timeoutMs / 1000)} s (event loop blocked?)`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      child.stdin!.write(JSON.stringify({ ...req, id }) + '\n');
+    });
+  }
+
+  measure(opts: { gc?: boolean; count?: string[] } = {}): Promise<Measurement> {
+    return this.request<Measurement>({ op: 'measure', gc: opts.gc, count: opts.count });
+  }
+
+  snapshot(file: string): Promise<{ path: string; bytes: number }> {
+    return this.request({ op: 'snapshot', file }, 120_000);
+  }
+
+  /** Graceful stop (the lab's close()), then SIGKILL after graceMs. */
+  async stop(graceMs = 2000): Promise<void> {
+    this.disposed = true;
+    if (this.restartTimer) {
+      clearTimeout(this.restartTimer);
+      this.restartTimer = null;
+    }
+    const child = this.child;
+    if (!child) return;
+    this.stopping = true;
+    await new Promise<void>((resolve) => {
+      const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      if (this.ready) child.stdin!.write(JSON.stringify({ id: this.nextId++, op: 'stop' }) + '\n');
+      else child.kill('SIGKILL');
+      child.stdin!.end();
+    });
+    await new Promise((r) => setTimeout(r, 25)); // the exit handler runs after its drain delay
+  }
+
+  /** Immediate kill, for the supervisor's own exit paths. */
+  kill(): void {
+    this.disposed = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.child?.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,221 @@
+// The lab supervisor: `node kit/supervisor.ts [--check]` with cwd = the workspace. Spawns the service host
+// (kit/host.ts) under the lab's heap limit and restarts it on crash; runs scenarios and checks; speaks the
+// line protocol (protocol.ts) on stdout and reads LabCommand JSON lines on stdin. Only Node built-ins and
+// stdin/stdout, so the local runner and WebContainer run it the same way.
+// --check: run the hidden checks once (each task in a fresh service) and exit 0 iff all pass.
+import fs from 'node:fs';
+import path from 'node:path';
+import { encodeEvent, type LabCommand, type LabEvent } from './protocol.ts';
+import { onLines, describeError } from './lines.ts';
+import { liveHosts, ServiceProcess } from './service-process.ts';
+import { createControl, createScenarioContext, nextSnapshotFile } from './control.ts';
+import { cleanMessage, loadModuleDefault, runChecks, type LabJson } from './check-runner.ts';
+import { closeHttpClient } from './http-client.ts';
+import type { Scenario } from './types.ts';
+
+const ws = process.cwd();
+const checkOnly = process.argv.includes('--check');
+const lab = JSON.parse(fs.readFileSync(path.join(ws, 'lab.json'), 'utf8')) as LabJson;
+
+function emit(ev: LabEvent): void {
+  process.stdout.write(encodeEvent(ev));
+}
+function output(line: string, stream: 'stdout' | 'stderr'): void {
+  (stream === 'stdout' ? process.stdout : process.stderr).write(line + '\n');
+}
+
+let scenariosCache: Record<string, Scenario> | null = null;
+async function scenarios(): Promise<Record<string, Scenario>> {
+  scenariosCache ??= await loadModuleDefault<Record<string, Scenario>>(ws, 'scenarios.ts', 'defineScenarios({ ... })');
+  return scenariosCache;
+}
+
+function killAll(): void {
+  for (const s of services) s.kill();
+  for (const child of liveHosts) child.kill('SIGKILL');
+}
+const services = new Set<ServiceProcess>();
+let exiting = false;
+function exit(code: number): void {
+  if (exiting) return;
+  exiting = true;
+  killAll();
+  closeHttpClient();
+  // let stdout drain before leaving (pipes may be asynchronous outside Linux)
+  process.stdout.write('', () => process.exit(code));
+  setTimeout(() => process.exit(code), 500).unref();
+}
+process.on('SIGTERM', () => exit(143));
+process.on('SIGINT', () => exit(130));
+process.on('SIGHUP', () => exit(129));
+process.on('uncaughtException', (err) => {
+  emit({ type: 'error', message: `The lab supervisor failed: ${describeError(err, ws)}` });
+  exit(2);
+});
+process.on('unhandledRejection', (err) => {
+  emit({ type: 'error', message: `The lab supervisor failed: ${describeError(err, ws)}` });
+  exit(2);
+});
+
+async function checkOnce(): Promise<void> {
+  try {
+    const result = await runChecks({ ws, lab, scenarios: await scenarios(), emit, output, signal: new AbortController().signal, taskTimeoutMs: taskTimeout() });
+    exit(result.passed ? 0 : 1);
+  } catch (err) {
+    emit({ type: 'error', message: `The checks could not run: ${describeError(err, ws)}` });
+    exit(2);
+  }
+}
+
+function taskTimeout(): number | undefined {
+  return Number(process.env.LEAKBOOK_TASK_TIMEOUT_MS) || undefined;
+}
+
+// ---- interactive mode ----
+
+function newService(): ServiceProcess {
+  const s = new ServiceProcess({
+    ws,
+    heapLimitMb: lab.heapLimitMb,
+    timeScale: lab.timeScale,
+    autoRestart: true,
+    onEvent: emit,
+    onOutput: output,
+    env: process.env.LEAKBOOK_PROBE ? { LEAKBOOK_PROBE: process.env.LEAKBOOK_PROBE } : undefined,
+  });
+  services.add(s);
+  return s;
+}
+
+let service: ServiceProcess | null = null;
+let scenarioRun: { id: string; abort: AbortController; done: Promise<void> } | null = null;
+let checking = false;
+
+function startService(): void {
+  service = newService();
+  // a failed start is already reported by its exit event (with the reason); retries follow the policy
+  service.start().catch(() => {});
+}
+
+async function runScenario(id: string): Promise<void> {
+  if (scenarioRun) return emit({ type: 'scenario', id, phase: 'error', message: `"${scenarioRun.id}" is still running; cancel it first` });
+  if (!lab.scenarios.some((s) => s.id === id)) return emit({ type: 'scenario', id, phase: 'error', message: `this lab has no scenario "${id}"` });
+  const svc = service;
+  if (!svc) return emit({ type: 'scenario', id, phase: 'error', message: 'the service is not running' });
+  const abort = new AbortController();
+  const run = { id, abort, done: Promise.resolve() };
+  scenarioRun = run;
+  const label = lab.scenarios.find((s) => s.id === id)!.label;
+  emit({ type: 'scenario', id, phase: 'start', message: label });
+  run.done = (async () => {
+    try {
+      const scenario = (await scenarios())[id];
+      if (typeof scenario !== 'function') throw new Error(`scenarios.ts has no driver for "${id}"`);
+      await svc.whenReady(10_000);
+      const ctx = createScenarioContext({
+        service: createControl(svc, abort.signal),
+        ws,
+        timeScale: lab.timeScale,
+        signal: abort.signal,
+        progress: (message) => emit({ type: 'scenario', id, phase: 'progress', message: cleanMessage(message) }),
+      });
+      const summary = await scenario(ctx);
+      if (abort.signal.aborted) emit({ type: 'scenario', id, phase: 'error', message: 'cancelled' });
+      else emit({ type: 'scenario', id, phase: 'end', message: cleanMessage(summary ?? 'done') });
+    } catch (err) {
+      emit({ type: 'scenario', id, phase: 'error', message: abort.signal.aborted ? 'cancelled' : cleanMessage(describeError(err, ws)) });
+    } finally {
+      if (scenarioRun === run) scenarioRun = null;
+    }
+  })();
+}
+
+async function cancelScenario(): Promise<void> {
+  const run = scenarioRun;
+  if (!run) return;
+  run.abort.abort();
+  await run.done;
+}
+
+async function snapshot(label: string): Promise<void> {
+  const svc = service;
+  if (!svc?.alive()) return emit({ type: 'error', message: 'Snapshot: the service is not running' });
+  if (!svc.caps?.heapSnapshot) return emit({ type: 'error', message: 'Snapshot: this runtime cannot take heap snapshots' });
+  const { id, file } = nextSnapshotFile(label);
+  try {
+    const r = await svc.snapshot(file);
+    emit({ type: 'snapshot', id, path: r.path, bytes: r.bytes, label });
+  } catch (err) {
+    emit({ type: 'error', message: `Snapshot failed: ${(err as Error).message}` });
+  }
+}
+
+async function check(): Promise<void> {
+  if (checking) return;
+  if (!fs.existsSync(path.join(ws, 'checks', 'index.ts'))) return emit({ type: 'error', message: 'Check: the checks are not in this workspace' });
+  checking = true;
+  try {
+    await cancelScenario();
+    // one process at a time: the reader's service steps aside while each task gets a fresh one
+    if (service) {
+      await service.stop();
+      services.delete(service);
+      service = null;
+    }
+    await runChecks({ ws, lab, scenarios: await scenarios(), emit, output, signal: new AbortController().signal, taskTimeoutMs: taskTimeout() });
+  } catch (err) {
+    emit({ type: 'error', message: `The checks could not run: ${describeError(err, ws)}` });
+  } finally {
+    checking = false;
+    if (!exiting) startService();
+  }
+}
+
+async function handle(cmd: LabCommand): Promise<void> {
+  if (cmd.cmd === 'stop') {
+    await cancelScenario();
+    if (service) await service.stop();
+    return exit(0);
+  }
+  if (checking) return emit({ type: 'error', message: 'A check is running; wait for its result' });
+  switch (cmd.cmd) {
+    case 'scenario':
+      return runScenario(String(cmd.id));
+    case 'cancel-scenario':
+      return cancelScenario();
+    case 'snapshot':
+      return snapshot(String(cmd.label ?? 'snapshot'));
+    case 'check':
+      return check();
+    case 'restart':
+      await cancelScenario();
+      if (service) {
+        await service.stop();
+        services.delete(service);
+      }
+      return startService();
+    default:
+      emit({ type: 'error', message: `unknown command ${JSON.stringify((cmd as { cmd?: unknown }).cmd)}` });
+  }
+}
+
+onLines(
+  process.stdin,
+  (line) => {
+    if (!line.trim()) return;
+    let cmd: LabCommand;
+    try {
+      cmd = JSON.parse(line) as LabCommand;
+    } catch {
+      return emit({ type: 'error', message: 'ignored a command that is not JSON' });
+    }
+    handle(cmd).catch((err) => emit({ type: 'error', message: describeError(err, ws) }));
+  },
+  // the page (or runner) went away: take the service down with us (a --check run finishes on its own)
+  () => {
+    if (!checkOnly) exit(0);
+  },
+);
+
+if (checkOnly) void checkOnce();
+else startService();

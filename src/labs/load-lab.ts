@@ -1,0 +1,101 @@
+// Reading labs from disk (Node side: CLI, local runner, build-time bundles, tests). Manifests are validated
+// with the one schema in manifest.ts; every error names the file and the field path.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { manifestSchema, type LabManifest } from './manifest.ts';
+
+export class LabError extends Error {
+  override name = 'LabError';
+}
+
+/** The repository's labs/ folder, wherever this module was bundled to (Astro moves it at build). */
+export function labsRoot(): string {
+  const candidates = [
+    process.env.LEAKBOOK_LABS_DIR,
+    fileURLToPath(new URL('../../labs/', import.meta.url)),
+    path.resolve(process.cwd(), 'labs'),
+  ].filter((p): p is string => !!p);
+  for (const dir of candidates) if (fs.existsSync(path.join(dir, 'kit', 'supervisor.ts'))) return path.resolve(dir);
+  throw new LabError(`cannot find the labs folder (looked in ${candidates.join(', ')})`);
+}
+
+/** Lab ids: every folder under labs/ with a lab.json, except the kit. */
+export function listLabIds(root = labsRoot()): string[] {
+  return fs
+    .readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== 'kit' && fs.existsSync(path.join(root, d.name, 'lab.json')))
+    .map((d) => d.name)
+    .sort();
+}
+
+function formatIssuePath(p: ReadonlyArray<PropertyKey>): string {
+  return p.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '') || '(root)';
+}
+
+/** Validate manifest JSON text; errors read "labs/x/lab.json: tasks[1].hints: ...". */
+export function parseManifest(text: string, file: string): LabManifest {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new LabError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  const result = manifestSchema.safeParse(data);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${file}: ${formatIssuePath(i.path)}: ${i.message}`);
+    throw new LabError(lines.join('\n'));
+  }
+  return result.data;
+}
+
+export interface LoadedLab {
+  id: string;
+  dir: string;
+  manifest: LabManifest;
+}
+
+/** Load and validate labs/<id>/lab.json, and check that starter/ and solution/ hold every listed file. */
+export function loadLab(id: string, root = labsRoot()): LoadedLab {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) throw new LabError(`"${id}" is not a lab id (lowercase letters, digits and dashes)`);
+  const dir = path.join(root, id);
+  const file = path.join('labs', id, 'lab.json');
+  if (!fs.existsSync(path.join(dir, 'lab.json'))) {
+    const known = fs.existsSync(root) ? listLabIds(root) : [];
+    throw new LabError(`unknown lab "${id}"${known.length ? ` (labs: ${known.join(', ')})` : ''}`);
+  }
+  const manifest = parseManifest(fs.readFileSync(path.join(dir, 'lab.json'), 'utf8'), file);
+  if (manifest.id !== id) throw new LabError(`${file}: id: "${manifest.id}" does not match the folder name "${id}"`);
+  const missing: string[] = [];
+  for (const variant of ['starter', 'solution'] as const)
+    manifest.files.forEach((f, i) => {
+      if (!fs.existsSync(path.join(dir, variant, f.path))) missing.push(`${file}: files[${i}].path: ${variant}/${f.path} does not exist`);
+    });
+  if (!fs.existsSync(path.join(dir, 'scenarios.ts'))) missing.push(`labs/${id}/scenarios.ts does not exist`);
+  if (missing.length) throw new LabError(missing.join('\n'));
+  return { id, dir, manifest };
+}
+
+export type LabVariant = 'starter' | 'solution';
+
+/** The lab's files (starter or solution) as path -> text, in manifest order. */
+export function readLabFiles(lab: LoadedLab, variant: LabVariant): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const f of lab.manifest.files) files[f.path] = fs.readFileSync(path.join(lab.dir, variant, f.path), 'utf8');
+  return files;
+}
+
+/** Every file under a folder, relative paths (posix) -> bytes. Missing folder -> empty. */
+export function readTree(dir: string): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  if (!fs.existsSync(dir)) return out;
+  const walk = (rel: string) => {
+    for (const d of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${d.name}` : d.name;
+      if (d.isDirectory()) walk(r);
+      else if (d.isFile()) out[r] = fs.readFileSync(path.join(dir, r));
+    }
+  };
+  walk('');
+  return out;
+}

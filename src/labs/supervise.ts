@@ -1,0 +1,80 @@
+// Spawning a lab's supervisor in a workspace and reading its protocol (Node side: CLI, tests, runner).
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { decodeEvent, type LabEvent } from '../../labs/kit/protocol.ts';
+import type { TaskResult } from '../../labs/kit/types.ts';
+import { createWorkspace, type WorkspaceOptions } from './workspace.ts';
+import { LabError } from './load-lab.ts';
+
+export interface SupervisorHandle {
+  child: ChildProcess;
+  /** resolves with the supervisor's exit code */
+  exited: Promise<number | null>;
+}
+
+/** Spawn `node kit/supervisor.ts` in ws; every stdout line is decoded (event) or passed on (output). */
+export function spawnSupervisor(
+  ws: string,
+  opts: { args?: string[]; env?: Record<string, string>; onEvent(ev: LabEvent): void; onOutput(line: string, stream: 'stdout' | 'stderr'): void },
+): SupervisorHandle {
+  const child = spawn(process.execPath, [path.join('kit', 'supervisor.ts'), ...(opts.args ?? [])], {
+    cwd: ws,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env },
+  });
+  const lines = (stream: 'stdout' | 'stderr') => {
+    let pending = '';
+    return (chunk: Buffer) => {
+      pending += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) !== -1) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        const ev = stream === 'stdout' ? decodeEvent(line) : null;
+        if (ev) opts.onEvent(ev);
+        else opts.onOutput(line, stream);
+      }
+    };
+  };
+  child.stdout!.on('data', lines('stdout'));
+  child.stderr!.on('data', lines('stderr'));
+  child.stdin!.on('error', () => {});
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, exited };
+}
+
+export interface CheckReport {
+  lab: string;
+  passed: boolean;
+  tasks: TaskResult[];
+  /** wall time of the whole check, workspace included */
+  ms: number;
+}
+
+/** Build a workspace with checks, run every task once, clean up. The CLI's `check` and the contract tests. */
+export async function runLabCheck(
+  opts: Omit<WorkspaceOptions, 'withChecks'> & { onOutput?(line: string, stream: 'stdout' | 'stderr'): void; onTask?(t: TaskResult): void },
+): Promise<CheckReport> {
+  const started = performance.now();
+  const ws = await createWorkspace({ ...opts, withChecks: true });
+  try {
+    let end: { passed: boolean; tasks: TaskResult[] } | null = null;
+    const errors: string[] = [];
+    const sup = spawnSupervisor(ws.dir, {
+      args: ['--check'],
+      onEvent: (ev) => {
+        if (ev.type === 'check' && ev.phase === 'task') opts.onTask?.(ev.task);
+        if (ev.type === 'check' && ev.phase === 'end') end = { passed: ev.passed, tasks: ev.tasks };
+        if (ev.type === 'error') errors.push(ev.message);
+      },
+      onOutput: (line, stream) => opts.onOutput?.(line, stream),
+    });
+    sup.child.stdin!.end();
+    const code = await sup.exited;
+    const result = end as { passed: boolean; tasks: TaskResult[] } | null;
+    if (!result) throw new LabError(errors[0] ?? `the lab supervisor exited (code ${code}) without a check result`);
+    return { lab: ws.lab.id, passed: result.passed, tasks: result.tasks, ms: Math.round(performance.now() - started) };
+  } finally {
+    ws.dispose();
+  }
+}

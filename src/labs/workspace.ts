@@ -1,0 +1,109 @@
+// Builds the workspace a lab's supervisor runs in (the same layout in the local runner, the CLI and
+// WebContainer):
+//   <ws>/package.json   {"type":"module","imports":{"#kit":"./kit/index.ts"}}
+//   <ws>/kit/           copy of labs/kit
+//   <ws>/app/           the lab's files: the reader's editable files + read-only files from starter/
+//   <ws>/scenarios.ts   <ws>/lab.json   <ws>/fixtures/   <ws>/vendor/   <ws>/snapshots/
+//   <ws>/checks/        only when checking
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LabError, labsRoot, loadLab, readLabFiles, readTree, type LabVariant, type LoadedLab } from './load-lab.ts';
+import { vendorFiles } from './vendor.ts';
+
+export const WORKSPACE_PACKAGE_JSON = JSON.stringify({ type: 'module', private: true, imports: { '#kit': './kit/index.ts' } }, null, 2) + '\n';
+
+/** A safe relative posix path or a LabError: no absolute paths, no "..", no backslashes or NULs. */
+export function safeRelativePath(p: string): string {
+  if (typeof p !== 'string' || p.length === 0 || p.length > 200) throw new LabError(`invalid file path ${JSON.stringify(p)}`);
+  if (p.includes('\0') || p.includes('\\')) throw new LabError(`invalid file path ${JSON.stringify(p)}`);
+  if (p.startsWith('/') || /^[a-zA-Z]:/.test(p)) throw new LabError(`file path ${JSON.stringify(p)} must be relative`);
+  const parts = p.split('/');
+  if (parts.some((s) => s === '..' || s === '' || s === '.')) throw new LabError(`file path ${JSON.stringify(p)} must stay inside the lab (no "..", "." or empty parts)`);
+  return parts.join('/');
+}
+
+export interface WorkspaceOptions {
+  labId: string;
+  /**
+   * The reader's files (path relative to app/ -> text). Only files the manifest marks editable are
+   * accepted; anything else is rejected. Editable files not given come from `base`.
+   */
+  files?: Record<string, string>;
+  /** where the files not supplied come from: starter (default) or solution (authors, CLI --solution) */
+  base?: LabVariant;
+  /** copy the hidden checks in (Check); otherwise the workspace has none */
+  withChecks?: boolean;
+  /** parent folder for the temporary workspace (default: the OS temp dir) */
+  root?: string;
+  /** labs/ folder (tests) */
+  labsDir?: string;
+}
+
+export interface Workspace {
+  dir: string;
+  lab: LoadedLab;
+  /** Remove the workspace folder (safe to call twice). */
+  dispose(): void;
+}
+
+/** Validate reader-supplied files against the manifest without touching the disk. */
+export function validateReaderFiles(lab: LoadedLab, files: Record<string, string>): Record<string, string> {
+  const editable = new Set(lab.manifest.files.filter((f) => f.editable).map((f) => f.path));
+  const out: Record<string, string> = {};
+  for (const [raw, text] of Object.entries(files)) {
+    const rel = safeRelativePath(raw);
+    if (!editable.has(rel)) throw new LabError(`"${rel}" is not an editable file of lab ${lab.id} (editable: ${[...editable].join(', ')})`);
+    if (typeof text !== 'string') throw new LabError(`"${rel}": file content must be text`);
+    out[rel] = text;
+  }
+  return out;
+}
+
+function writeFile(dir: string, rel: string, data: string | Buffer): void {
+  const target = path.resolve(dir, safeRelativePath(rel));
+  if (!target.startsWith(path.resolve(dir) + path.sep)) throw new LabError(`file path "${rel}" leaves the workspace`);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, data);
+}
+
+function writeTree(dir: string, sub: string, tree: Record<string, Buffer | string>): void {
+  for (const [rel, data] of Object.entries(tree)) writeFile(dir, `${sub}/${rel}`, data);
+}
+
+/** The kit's own files (no tests or docs), as the workspace gets them. */
+export function kitFiles(labsDir = labsRoot()): Record<string, Buffer> {
+  const tree = readTree(path.join(labsDir, 'kit'));
+  return Object.fromEntries(Object.entries(tree).filter(([p]) => p.endsWith('.ts') && !p.includes('/') && !p.endsWith('.test.ts')));
+}
+
+export async function createWorkspace(opts: WorkspaceOptions): Promise<Workspace> {
+  const labsDir = opts.labsDir ?? labsRoot();
+  const lab = loadLab(opts.labId, labsDir);
+  const reader = opts.files ? validateReaderFiles(lab, opts.files) : {};
+  const base = readLabFiles(lab, opts.base ?? 'starter');
+  const starter = opts.base === 'solution' ? base : readLabFiles(lab, 'starter');
+  const parent = opts.root ?? os.tmpdir();
+  fs.mkdirSync(parent, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(parent, `leakbook-${lab.id}-`));
+  const dispose = () => fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    writeFile(dir, 'package.json', WORKSPACE_PACKAGE_JSON);
+    writeTree(dir, 'kit', kitFiles(labsDir));
+    for (const f of lab.manifest.files) {
+      // read-only files always come from the starter: a reader cannot change them
+      const text = f.editable ? (reader[f.path] ?? base[f.path]) : opts.base === 'solution' ? base[f.path] : starter[f.path];
+      writeFile(dir, `app/${f.path}`, text);
+    }
+    writeFile(dir, 'scenarios.ts', fs.readFileSync(path.join(lab.dir, 'scenarios.ts')));
+    writeFile(dir, 'lab.json', JSON.stringify(lab.manifest, null, 2) + '\n');
+    writeTree(dir, 'fixtures', readTree(path.join(lab.dir, 'fixtures')));
+    writeTree(dir, 'vendor', await vendorFiles(lab));
+    if (opts.withChecks) writeTree(dir, 'checks', readTree(path.join(lab.dir, 'checks')));
+    fs.mkdirSync(path.join(dir, 'snapshots'), { recursive: true });
+  } catch (err) {
+    dispose();
+    throw err;
+  }
+  return { dir, lab, dispose };
+}
