@@ -1,0 +1,281 @@
+// LabRuntime inside the browser, on StackBlitz's WebContainer (@webcontainer/api 1.6). One container
+// per page (the API allows only one at a time); each start mounts a fresh workspace under lab/ and
+// runs the kit's supervisor there, exactly as the local runner does on a real machine.
+import type { LabCommand } from '../../labs/kit/protocol.ts';
+import { decodeEvent } from '../../labs/kit/protocol.ts';
+import type { Capabilities } from '../../labs/kit/types.ts';
+import { LineSplitter } from './ndjson.ts';
+import type { LabFiles, LabRuntime, RuntimeEvent } from './types.ts';
+import type { WcApi, WcContainer, WcProcess } from './webcontainer-api.ts';
+import { loadChecksTree, loadWorkspaceTree, withReaderFiles } from './webcontainer-files.ts';
+import { probeHasHeapSnapshots, probeNode, type NodeProbe } from './webcontainer-probe.ts';
+import { webContainerSupport } from './webcontainer-support.ts';
+
+export const WORKSPACE_DIR = 'lab';
+
+export interface WebContainerRuntimeOptions {
+  /** The API module; defaults to a lazy import of @webcontainer/api. Tests pass a fake. */
+  api?: WcApi;
+  /** Fetch for /labs/<id>/runtime.json and checks.json. */
+  fetch?: typeof fetch;
+  /** Base URL of the built site (default: the page's origin). */
+  baseUrl?: string;
+  /** Check the browser and cross-origin isolation before booting (default: when api is not injected). */
+  checkSupport?: boolean;
+  bootTimeoutMs?: number;
+}
+
+const NO_SNAPSHOTS =
+  'Heap snapshots are not available in the in-browser runtime: its Node has no working v8.getHeapSnapshot(). ' +
+  'The memory chart, scenarios and checks still work here. To take and compare snapshots, run the workbook locally with `npm start` ' +
+  'and switch to the local runner.';
+
+const BLOCKED_HINT =
+  'The in-browser runtime loads from StackBlitz (stackblitz.com, *.staticblitz.com, *.webcontainer.io). Blocked third-party cookies, ' +
+  'Brave Shields, strict tracking protection or a network filter commonly stop it: allow those sites, or run the workbook locally with `npm start`.';
+
+// ---- one container per page ----
+
+interface Shared {
+  api: WcApi;
+  container: Promise<WcContainer>;
+  probe: Promise<NodeProbe> | null;
+  errors: Set<(message: string) => void>;
+}
+
+let shared: Shared | null = null;
+
+async function defaultApi(): Promise<WcApi> {
+  return (await import('@webcontainer/api')) as unknown as WcApi;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(message)), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e) => (clearTimeout(t), reject(e)),
+    );
+  });
+}
+
+function bootShared(api: WcApi, timeoutMs: number): Shared {
+  if (shared && shared.api === api) return shared;
+  const errors = new Set<(message: string) => void>();
+  const container = withTimeout(
+    api.WebContainer.boot({ coep: 'require-corp', workdirName: 'leakbook' }),
+    timeoutMs,
+    `The in-browser runtime did not start within ${Math.round(timeoutMs / 1000)} s.`,
+  ).then(
+    (wc) => {
+      wc.on('error', (e) => errors.forEach((l) => l(e.message)));
+      return wc;
+    },
+    (err: unknown) => {
+      shared = null; // allow a later attempt
+      throw new Error(`Could not start the in-browser runtime: ${(err as Error)?.message ?? String(err)} ${BLOCKED_HINT}`);
+    },
+  );
+  shared = { api, container, probe: null, errors };
+  return shared;
+}
+
+function tearDownShared(s: Shared): void {
+  if (shared === s) shared = null;
+  void s.container.then((wc) => wc.teardown()).catch(() => undefined);
+}
+
+// ---- the runtime ----
+
+export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {}): LabRuntime {
+  const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  const base = opts.baseUrl ?? '';
+  const listeners = new Set<(event: RuntimeEvent) => void>();
+  let session: Shared | null = null;
+  let proc: WcProcess | null = null;
+  let writer: WritableStreamDefaultWriter<string> | null = null;
+  let labId: string | null = null;
+  let caps: Capabilities | null = null;
+  let probe: NodeProbe | null = null;
+  let checking = false;
+  let disposed = false;
+  let generation = 0;
+  const echoes: string[] = [];
+
+  const emit = (event: RuntimeEvent) => {
+    for (const l of listeners) l(event);
+  };
+  const onContainerError = (message: string) => emit({ type: 'error', message: `The in-browser runtime reported an error: ${message}. ${BLOCKED_HINT}` });
+
+  async function container(): Promise<WcContainer> {
+    if (!session) {
+      const checkSupport = opts.checkSupport ?? !opts.api;
+      if (checkSupport) {
+        const support = webContainerSupport();
+        if (!support.ok) throw new Error(support.reason);
+      }
+      session = bootShared(opts.api ?? (await defaultApi()), opts.bootTimeoutMs ?? 60_000);
+      session.errors.add(onContainerError);
+    }
+    const wc = await session.container;
+    session.probe ??= probeNode(wc);
+    try {
+      probe = await session.probe;
+    } catch (err) {
+      session.probe = null;
+      throw err;
+    }
+    return wc;
+  }
+
+  async function stopProcess(): Promise<void> {
+    const p = proc;
+    proc = null;
+    writer = null;
+    if (!p) return;
+    p.kill();
+    await withTimeout(p.exit, 3000, 'exit').catch(() => undefined);
+  }
+
+  function onLine(line: string, gen: number): void {
+    if (gen !== generation) return;
+    const event = decodeEvent(line);
+    if (!event) {
+      // The terminal echoes what we type into it; those lines are ours, not the lab's.
+      const echoed = echoes.indexOf(line.trim());
+      if (echoed !== -1) {
+        echoes.splice(echoed, 1);
+        return;
+      }
+      emit({ type: 'output', text: line + '\n' });
+      return;
+    }
+    if (event.type === 'ready') {
+      caps = mergeCaps(event.caps, probe);
+      emit({ ...event, caps });
+      return;
+    }
+    if (event.type === 'check' && event.phase === 'end') {
+      checking = false;
+      void session?.container.then((wc) => wc.fs.rm(`${WORKSPACE_DIR}/checks`, { recursive: true, force: true })).catch(() => undefined);
+    }
+    emit(event);
+  }
+
+  async function pump(p: WcProcess, gen: number): Promise<void> {
+    const lines = new LineSplitter();
+    const reader = p.output.getReader();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        for (const line of lines.push(value)) onLine(line, gen);
+      }
+    } catch {
+      // the stream errors when the container is torn down; the exit handler reports it
+    }
+    for (const line of lines.flush()) onLine(line, gen);
+  }
+
+  async function write(cmd: LabCommand): Promise<void> {
+    if (!writer) throw new Error('The lab is not running; press Run first.');
+    const text = JSON.stringify(cmd);
+    echoes.push(text);
+    if (echoes.length > 50) echoes.shift();
+    await writer.write(text + '\n');
+  }
+
+  const onPageHide = () => {
+    void runtime.dispose();
+  };
+
+  const runtime: LabRuntime = {
+    kind: 'webcontainer',
+    async start(id: string, files: LabFiles) {
+      if (disposed) throw new Error('This lab runtime was closed; create a new one.');
+      const gen = ++generation;
+      await stopProcess();
+      caps = null;
+      checking = false;
+      labId = id;
+      const wc = await container();
+      const tree = withReaderFiles(await loadWorkspaceTree(doFetch, base, id), files);
+      await wc.fs.rm(WORKSPACE_DIR, { recursive: true, force: true });
+      await wc.fs.mkdir(WORKSPACE_DIR, { recursive: true });
+      await wc.mount(tree, { mountPoint: WORKSPACE_DIR });
+      await wc.fs.mkdir(`${WORKSPACE_DIR}/snapshots`, { recursive: true });
+      if (gen !== generation) return; // a newer start (or dispose) overtook this one
+      const flags = probe?.tsFlags ?? [];
+      const p = await wc.spawn('node', [...flags, '--disable-warning=ExperimentalWarning', 'kit/supervisor.ts'], {
+        cwd: WORKSPACE_DIR,
+        env: { LEAKBOOK_RUNTIME: 'webcontainer', ...(flags.length ? { NODE_OPTIONS: flags.join(' ') } : {}) },
+        terminal: { cols: 500, rows: 40 },
+      });
+      proc = p;
+      writer = p.input.getWriter();
+      void pump(p, gen);
+      void p.exit.then((code) => {
+        if (gen !== generation || disposed) return;
+        proc = null;
+        writer = null;
+        emit({ type: 'stopped', reason: code === 0 ? 'The lab stopped.' : `The lab's supervisor ended unexpectedly (exit code ${code}).` });
+      });
+      globalThis.addEventListener?.('pagehide', onPageHide);
+    },
+    async send(command: LabCommand) {
+      if (!proc || !labId) throw new Error('The lab is not running; press Run first.');
+      if (command.cmd === 'snapshot' && (!probe || !probeHasHeapSnapshots(probe) || caps?.heapSnapshot === false)) {
+        emit({ type: 'error', message: NO_SNAPSHOTS });
+        return;
+      }
+      if (command.cmd === 'check') {
+        if (checking) return;
+        checking = true;
+        try {
+          // Hidden checks enter the container only now.
+          const wc = await container();
+          await wc.fs.rm(`${WORKSPACE_DIR}/checks`, { recursive: true, force: true });
+          await wc.fs.mkdir(`${WORKSPACE_DIR}/checks`, { recursive: true });
+          await wc.mount(await loadChecksTree(doFetch, base, labId), { mountPoint: `${WORKSPACE_DIR}/checks` });
+        } catch (err) {
+          checking = false;
+          throw new Error(`Could not load the checks: ${(err as Error).message}`);
+        }
+      }
+      await write(command);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async readSnapshot(path: string) {
+      if (!/^snapshots\/[\w.-]+$/.test(path)) throw new Error(`Not a snapshot of this lab: ${path}`);
+      const wc = await container();
+      const bytes = await wc.fs.readFile(`${WORKSPACE_DIR}/${path}`);
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    },
+    capabilities: () => caps,
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      generation++;
+      globalThis.removeEventListener?.('pagehide', onPageHide);
+      await stopProcess();
+      if (session) {
+        session.errors.delete(onContainerError);
+        tearDownShared(session);
+        session = null;
+      }
+      listeners.clear();
+    },
+  };
+  return runtime;
+}
+
+/** The supervisor's own probe runs inside the lab; the boot probe can only take capabilities away. */
+function mergeCaps(reported: Capabilities, probe: NodeProbe | null): Capabilities {
+  if (!probe) return reported;
+  return { ...reported, heapSnapshot: reported.heapSnapshot && probeHasHeapSnapshots(probe) };
+}
+
+export const messages = { NO_SNAPSHOTS, BLOCKED_HINT };
