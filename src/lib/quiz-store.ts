@@ -1,6 +1,14 @@
 // Quiz answers live in localStorage so a reader's progress survives reloads without an account.
 // Key scheme (stable; the progress page reads it):
 //   leakbook:v1:quiz:<quizId> -> { answers: { [questionIndex]: choiceIndex }, correct: { [questionIndex]: boolean }, total }
+/** One check-your-understanding question: an explanation for every choice, right or wrong. */
+export interface QuizQuestion {
+  q: string;
+  choices: string[];
+  answer: number;
+  explain: string[];
+}
+
 export const QUIZ_PREFIX = 'leakbook:v1:quiz:';
 
 export interface QuizRecord {
