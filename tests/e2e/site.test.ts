@@ -1,0 +1,192 @@
+// The site shell in a real browser: home and every built chapter load without errors, have their
+// landmarks and headings, navigate by sidebar and prev/next, show keyboard focus, pass axe-core's
+// serious/critical rules, and fit a 375 px screen. Screenshots go to test-results/screenshots/.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { axeViolations, builtChapterSlugs, formatViolations, launchBrowser, openPage, screenshot, startSite, type Site } from './harness.ts';
+
+const chapters = builtChapterSlugs();
+const pages = [{ name: 'home', path: '/' }, ...chapters.map((slug) => ({ name: `chapter-${slug}`, path: `/chapters/${slug}/` }))];
+
+let site: Site;
+let browser: Browser;
+
+beforeAll(async () => {
+  site = await startSite();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+test('the build produced the Toolkit chapter', () => {
+  expect(chapters).toContain('toolkit');
+});
+
+describe.each(pages)('$name', ({ name, path }) => {
+  test('loads cleanly with landmarks, one h1 and no serious accessibility violations (1280 px)', async () => {
+    const w = await openPage(browser, { width: 1280 });
+    try {
+      await w.page.goto(site.url(path), { waitUntil: 'load' });
+      await w.page.waitForLoadState('networkidle');
+      expect(await w.page.locator('h1').count()).toBe(1);
+      expect((await w.page.locator('h1').innerText()).trim().length).toBeGreaterThan(3);
+      expect(await w.page.locator('header.site-header').count()).toBe(1);
+      expect(await w.page.locator('main#main').count()).toBe(1);
+      expect(await w.page.locator('footer').count()).toBeGreaterThan(0);
+      expect(await w.page.locator('nav[aria-label="Site"] a').count()).toBeGreaterThanOrEqual(2);
+      const violations = await axeViolations(w.page);
+      expect(violations, formatViolations(violations)).toEqual([]);
+      await screenshot(w.page, `${name}-1280`);
+      expect(w.errors).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  });
+
+  test('fits a 375 px screen without sideways scrolling, in dark mode too', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const w = await openPage(browser, { width: 375, height: 800, colorScheme });
+      try {
+        await w.page.goto(site.url(path), { waitUntil: 'load' });
+        const overflow = await w.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, `page is ${overflow}px wider than the 375 px viewport`).toBeLessThanOrEqual(0);
+        if (colorScheme === 'dark') {
+          const violations = await axeViolations(w.page);
+          expect(violations, formatViolations(violations)).toEqual([]);
+        }
+        await screenshot(w.page, `${name}-375${colorScheme === 'dark' ? '-dark' : ''}`);
+        expect(w.errors).toEqual([]);
+      } finally {
+        await w.close();
+      }
+    }
+  });
+});
+
+test('every chapter lists every other one in its sidebar, and Next walks through all of them once', async () => {
+  const w = await openPage(browser);
+  try {
+    await w.page.goto(site.url('/chapters/toolkit/'));
+    const sidebar = await w.page.locator('nav[aria-label="Chapters"] a').evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+    expect([...sidebar].sort()).toEqual(chapters.map((s) => `/chapters/${s}/`).sort());
+    expect(await w.page.locator('nav[aria-label="Chapters"] a[aria-current="page"]').getAttribute('href')).toBe('/chapters/toolkit/');
+
+    // From the first chapter in sidebar order, follow Next to the end, then Previous back.
+    await w.page.goto(site.url(sidebar[0]!));
+    const visited = [sidebar[0]!];
+    while (await w.page.locator('a[rel="next"]').count()) {
+      await Promise.all([w.page.waitForURL((u) => u.pathname !== visited.at(-1)), w.page.locator('a[rel="next"]').click()]);
+      visited.push(new URL(w.page.url()).pathname);
+      expect(visited.length).toBeLessThanOrEqual(sidebar.length);
+    }
+    expect(visited).toEqual(sidebar);
+    if (sidebar.length > 1) {
+      await w.page.locator('a[rel="prev"]').click();
+      await w.page.waitForURL((u) => u.pathname === sidebar.at(-2));
+    } else {
+      expect(await w.page.locator('a[rel="prev"]').count()).toBe(0);
+    }
+    expect(w.errors).toEqual([]);
+  } finally {
+    await w.close();
+  }
+});
+
+test('"On this page" links point at headings that exist', async () => {
+  const w = await openPage(browser);
+  try {
+    for (const slug of chapters) {
+      await w.page.goto(site.url(`/chapters/${slug}/`));
+      const targets = await w.page.locator('nav.on-this-page a').evaluateAll((as) => as.map((a) => decodeURIComponent((a as HTMLAnchorElement).hash.slice(1))));
+      expect(targets.length, `${slug} has an "On this page" list`).toBeGreaterThan(0);
+      for (const id of targets) expect(await w.page.locator(`[id="${id}"]`).count(), `${slug}: #${id}`).toBe(1);
+    }
+  } finally {
+    await w.close();
+  }
+});
+
+test('keyboard: the skip link comes first, is visible when focused and moves focus to the content', async () => {
+  const w = await openPage(browser);
+  try {
+    await w.page.goto(site.url('/chapters/toolkit/'));
+    await w.page.keyboard.press('Tab');
+    const skip = await w.page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      const r = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      return { text: el.textContent?.trim(), top: r.top, bottom: r.bottom, outline: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth) };
+    });
+    expect(skip.text).toBe('Skip to content');
+    expect(skip.top).toBeGreaterThanOrEqual(0);
+    expect(skip.bottom).toBeGreaterThan(skip.top);
+    await w.page.keyboard.press('Enter');
+    expect(await w.page.evaluate(() => document.activeElement?.id)).toBe('main');
+
+    // Every further stop in the header shows a visible focus outline.
+    await w.page.goto(site.url('/'));
+    for (let i = 0; i < 4; i++) {
+      await w.page.keyboard.press('Tab');
+      const focus = await w.page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const s = getComputedStyle(el);
+        return { tag: el.tagName, outline: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+      });
+      expect(focus.tag).not.toBe('BODY');
+      expect(focus.outline, `focus stop ${i + 1} (${focus.tag})`).not.toBe('none');
+      expect(focus.width).toBeGreaterThanOrEqual(2);
+    }
+  } finally {
+    await w.close();
+  }
+});
+
+test('the theme toggle switches theme, survives a reload, and the OS preference applies by default', async () => {
+  const w = await openPage(browser, { colorScheme: 'dark' });
+  try {
+    await w.page.goto(site.url('/'));
+    const bg = () => w.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const darkBg = await bg();
+    const toggle = w.page.locator('[data-theme-toggle]');
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    await toggle.click();
+    expect(await w.page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    const lightBg = await bg();
+    expect(lightBg).not.toBe(darkBg);
+    await w.page.reload();
+    // The stored theme is applied by the inline head script, before first paint.
+    expect(await w.page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    expect(await bg()).toBe(lightBg);
+  } finally {
+    await w.close();
+  }
+});
+
+test('a chapter page loads at most 30 KB of gzipped JavaScript before a lab is started', async () => {
+  const { gzipSync } = await import('node:zlib');
+  const w = await openPage(browser);
+  try {
+    let total = 0;
+    const scripts: string[] = [];
+    w.page.on('response', async (res) => {
+      if (res.request().resourceType() !== 'script') return;
+      const body = await res.body().catch(() => Buffer.alloc(0));
+      total += gzipSync(body).length;
+      scripts.push(res.url());
+    });
+    const inline = async () =>
+      w.page.evaluate(() => [...document.querySelectorAll('script:not([src])')].map((s) => s.textContent ?? '').join('\n'));
+    for (const slug of chapters) {
+      total = 0;
+      scripts.length = 0;
+      await w.page.goto(site.url(`/chapters/${slug}/`), { waitUntil: 'networkidle' });
+      const size = total + gzipSync(await inline()).length;
+      expect(size, `${slug} loads ${size} bytes of gzipped JS: ${scripts.join(', ')}`).toBeLessThanOrEqual(30 * 1024);
+    }
+  } finally {
+    await w.close();
+  }
+});
