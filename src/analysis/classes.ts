@@ -25,14 +25,13 @@ const TYPE_CLASS: Record<string, string> = {
 };
 
 /**
- * Like DevTools: synthetic nodes (the root, "(GC roots)" and its sub-groups) are bookkeeping, and
- * a zero-sized node is only listed when it is native (native nodes often report size 0 but still
- * name a category a reader wants to see, e.g. a zlib stream's memory).
+ * Like DevTools: a zero-sized node is only listed when it is native (native nodes often report
+ * size 0 but still name a category a reader wants to see, e.g. a zlib stream's memory). That
+ * leaves out the synthetic bookkeeping nodes (the root, "(GC roots)" and its groups), which are
+ * empty; the few sized synthetic nodes Node adds for its own native state are listed by name.
  */
 export function countsInSummary(graph: HeapGraph, node: number): boolean {
-  const type = graph.nodeType[node]!;
-  if (type === graph.types.synthetic) return false;
-  return graph.selfSize[node]! > 0 || type === graph.types.native;
+  return graph.selfSize[node]! > 0 || graph.nodeType[node] === graph.types.native;
 }
 
 export function buildClassIndex(graph: HeapGraph): ClassIndex {
@@ -48,11 +47,11 @@ export function buildClassIndex(graph: HeapGraph): ClassIndex {
   // Per string index and per type, so each name is looked up once, not once per node.
   const byString = new Int32Array(strings.length).fill(-1);
   const byType = graph.nodeTypeNames.map((t) => idOf(TYPE_CLASS[t] ?? `(${t})`));
-  const obj = types.object, native = types.native;
+  const obj = types.object, native = types.native, synthetic = types.synthetic;
   for (let n = 0; n < nodeCount; n++) {
     if (!countsInSummary(graph, n)) { classOf[n] = -1; continue; }
     const t = nodeType[n]!;
-    if (t === obj || t === native) {
+    if (t === obj || t === native || t === synthetic) {
       const s = nodeName[n]!;
       let id = byString[s]!;
       if (id < 0) { id = idOf(strings[s] || '(anonymous)'); byString[s] = id; }

@@ -75,13 +75,18 @@ export function computeDominators(graph: HeapGraph): Dominators {
     }
   }
 
-  // 2. Predecessors in number space (strong edges only), as a compressed row array.
+  // 2. Predecessors in number space (strong edges only), as a compressed row array. Edges from
+  // weakly held nodes into the reachable part are left out: garbage-to-be must not change who
+  // retains live objects.
   const predFirst = new Uint32Array(n + 1);
   for (let u = 0; u < n; u++) {
+    const fromWeak = dfn[u]! >= reachableCount;
     for (let e = firstEdge[u]!, end = firstEdge[u + 1]!; e < end; e++) {
       const t = edgeType[e]!;
       if (t === weak || (t === shortcut && u !== 0)) continue;
-      predFirst[dfn[edgeTo[e]!]! + 1]!++;
+      const dv = dfn[edgeTo[e]!]!;
+      if (fromWeak && dv < reachableCount) continue;
+      predFirst[dv + 1]!++;
     }
   }
   for (let i = 0; i < n; i++) predFirst[i + 1]! += predFirst[i]!;
@@ -89,10 +94,12 @@ export function computeDominators(graph: HeapGraph): Dominators {
   const fill = predFirst.slice(0, n);
   for (let u = 0; u < n; u++) {
     const du = dfn[u]!;
+    const fromWeak = du >= reachableCount;
     for (let e = firstEdge[u]!, end = firstEdge[u + 1]!; e < end; e++) {
       const t = edgeType[e]!;
       if (t === weak || (t === shortcut && u !== 0)) continue;
       const dv = dfn[edgeTo[e]!]!;
+      if (fromWeak && dv < reachableCount) continue;
       predSrc[fill[dv]!++] = du;
     }
   }

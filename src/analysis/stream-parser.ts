@@ -411,6 +411,7 @@ export class SnapshotStreamParser {
         continue;
       }
       if (inNum) {
+        if (c !== 44 && c !== 93 && !isSpace(c)) this.fail(c, i, this.section());
         if (node >= cap) {
           this.growNodes(cap * 2);
           cap = this.nodeCap;
@@ -474,6 +475,7 @@ export class SnapshotStreamParser {
         continue;
       }
       if (inNum) {
+        if (c !== 44 && c !== 93 && !isSpace(c)) this.fail(c, i, this.section());
         if (edge >= cap) {
           this.growEdges(cap * 2);
           cap = this.edgeCap;

@@ -1,0 +1,12 @@
+// Heap snapshot analysis for Node (checks, CLI, bench). Pages use client.ts (Web Worker) instead.
+export { analyzeSnapshots } from './analyze.ts';
+export type { AnalyzeOptions, ClassPaths, DiffReport, LeakReport, Phase, Progress, Report, SnapshotReport } from './analyze.ts';
+export { parseSnapshot, type SnapshotSource } from './read-snapshot.ts';
+export { SnapshotParseError, SnapshotStreamParser, formatBytes } from './stream-parser.ts';
+export type { HeapGraph } from './heap-graph.ts';
+export { buildClassIndex } from './classes.ts';
+export { computeDominators } from './dominators.ts';
+export { summarize, type ClassRow, type SnapshotTotals } from './summary.ts';
+export { diffDigests, leakedObjects, byGrowth, type DiffRow, type LeakRow } from './diff.ts';
+export { makeDigest } from './digest.ts';
+export { buildRetainerTree, PathNamer, type RetainerPath } from './retainers.ts';
