@@ -1,18 +1,592 @@
-// The lab workspace: editor, output, chart, snapshots, checks. Assembled from small panels.
+// The lab workspace, assembled from small panels: editor (left), scenarios + memory chart + tasks /
+// output / snapshots (right). It owns the runtime and turns its events into panel updates.
 import type { LabManifest } from '../labs/manifest.ts';
+import type { LabEvent } from '../../labs/kit/protocol.ts';
+import type { Capabilities, TaskResult } from '../../labs/kit/types.ts';
+import type { LabRuntime, RuntimeEvent, RuntimeKind } from '../runtime/types.ts';
+import { createRuntime, listRuntimes, pickRuntime, saveRuntimePreference, savedRuntimePreference } from '../runtime/choose.ts';
+import { loadSolution, loadStarterFiles } from './bundle.ts';
+import { h, icon, ICONS } from './dom.ts';
+import { EditorPanel } from './editor-panel.ts';
+import { FilesState } from './files.ts';
+import { MemoryChart, type ChartMarker } from './memory-chart.ts';
+import { OutputPane } from './output-pane.ts';
+import { recordTaskResults } from './progress-store.ts';
+import { RuntimeSwitch, RUNTIME_NAMES } from './runtime-switch.ts';
+import { ScenariosPanel } from './scenarios-panel.ts';
+import { SnapshotsList, type SnapshotEntry } from './snapshots-list.ts';
+import { TasksPanel } from './tasks-panel.ts';
+import { openSolutionDialog } from './solution-dialog.ts';
+import { capabilityNotices } from './notices.ts';
+import { showDiff } from './snapshot-diff.ts';
+import { SideTabs } from './side-tabs.ts';
+import { watchTheme } from './theme.ts';
+import './lab-ui.css';
+
+type Status = 'idle' | 'starting' | 'running' | 'restarting' | 'stopped' | 'crashed';
+const STATUS_TEXT: Record<Status, string> = {
+  idle: 'Not running',
+  starting: 'Starting…',
+  running: 'Running',
+  restarting: 'Restarting…',
+  stopped: 'Stopped',
+  crashed: 'Crashed',
+};
+const READY_TIMEOUT_MS = 20_000;
 
 export class LabApp {
   readonly section: HTMLElement;
   readonly manifest: LabManifest;
+  private root!: HTMLElement;
+  private files!: FilesState;
+  private editor!: EditorPanel;
+  private output = new OutputPane();
+  private chart = new MemoryChart();
+  private scenarios!: ScenariosPanel;
+  private tasks!: TasksPanel;
+  private snapshots!: SnapshotsList;
+  private runtimeSwitch!: RuntimeSwitch;
+  private tabs!: SideTabs;
+  private runtime: LabRuntime | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private status: Status = 'idle';
+  private caps: Capabilities | null = null;
+  private runningFiles = '';
+  private checking = false;
+  private scenarioMarks = new Map<string, ChartMarker>();
+  private lastScenarioLabel: string | null = null;
+  private readyWaiters: Array<(ok: boolean) => void> = [];
+  private solution: Record<string, string> | null = null;
+  private stopWatchingTheme: () => void = () => {};
+  // toolbar controls
+  private statusPill!: HTMLElement;
+  private runButton!: HTMLButtonElement;
+  private stopButton!: HTMLButtonElement;
+  private snapButton!: HTMLButtonElement;
+  private checkButton!: HTMLButtonElement;
+  private staleNote!: HTMLElement;
+  private notices!: HTMLElement;
+  private undoBar!: HTMLElement;
+  private saveState!: HTMLElement;
+  private live!: HTMLElement;
+
   constructor(section: HTMLElement, manifest: LabManifest) {
     this.section = section;
     this.manifest = manifest;
   }
+
   async mount(): Promise<void> {
+    const starter = await loadStarterFiles(this.manifest);
+    this.files = new FilesState(this.manifest.id, starter, localStorage);
+    this.build();
     this.section.dataset.started = 'true';
-    const root = document.createElement('div');
-    root.className = 'lab-app';
-    root.textContent = `${this.manifest.title}: starting…`;
-    this.section.append(root);
+    this.editor.mount();
+    this.stopWatchingTheme = watchTheme((t) => {
+      this.editor.setTheme(t);
+      this.chart.retheme();
+    });
+    addEventListener('pagehide', this.onPageHide);
+    addEventListener('pageshow', this.onPageShow);
+    this.root.querySelector<HTMLElement>('.lab-app-title')?.focus();
+    await this.chooseRuntime();
+  }
+
+  // ---- layout ----------------------------------------------------------------------------------
+
+  private build(): void {
+    const m = this.manifest;
+    this.statusPill = h('span', { class: 'lab-status', 'data-status': 'idle', role: 'status' }, STATUS_TEXT.idle);
+    this.runtimeSwitch = new RuntimeSwitch(m.id);
+    this.runtimeSwitch.onChange = (kind) => void this.switchRuntime(kind);
+    this.runButton = h('button', { type: 'button', class: 'lab-btn', 'aria-keyshortcuts': 'Control+Enter', title: 'Run your code (Ctrl+Enter)', onclick: () => void this.run() }, icon(ICONS.play), h('span', {}, 'Run'));
+    this.stopButton = h('button', { type: 'button', class: 'lab-btn', disabled: true, onclick: () => void this.stop() }, icon(ICONS.stop), 'Stop');
+    this.snapButton = h('button', { type: 'button', class: 'lab-btn', disabled: true, onclick: () => void this.snapshot() }, icon(ICONS.camera), 'Snapshot');
+    this.checkButton = h('button', { type: 'button', class: 'lab-btn lab-btn-primary', 'aria-keyshortcuts': 'Control+Shift+Enter', title: 'Check your fix against the tasks (Ctrl+Shift+Enter)', onclick: () => void this.check() }, icon(ICONS.check), 'Check');
+    const expand = h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-icon', 'aria-pressed': 'false', 'aria-label': 'Focus mode (fill the window)', title: 'Focus mode', onclick: () => this.toggleFull() }, icon(ICONS.expand));
+    this.staleNote = h('p', { class: 'lab-stale', hidden: true }, 'Your latest edits are not running yet. Press Restart to apply them.');
+    this.notices = h('div', { class: 'lab-notices' });
+    this.live = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
+
+    const toolbar = h('div', { class: 'lab-toolbar' },
+      h('div', { class: 'lab-toolbar-title' },
+        h('span', { class: 'lab-eyebrow' }, 'Lab'),
+        h('h3', { class: 'lab-app-title', tabindex: '-1' }, m.title),
+        this.statusPill,
+      ),
+      this.runtimeSwitch.el,
+      h('div', { class: 'lab-actions', role: 'group', 'aria-label': 'Lab controls' }, this.runButton, this.stopButton, this.snapButton, this.checkButton, expand),
+    );
+
+    // editor column
+    this.editor = new EditorPanel(this.files, m.title);
+    this.editor.onEdit(() => this.onEdited());
+    this.saveState = h('span', { class: 'lab-save-state', role: 'status' });
+    const reset = h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', onclick: () => this.reset() }, icon(ICONS.reset), 'Reset');
+    const showSolution = h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', onclick: () => void this.showSolution(true) }, icon(ICONS.solution), 'Solution');
+    this.undoBar = h('div', { class: 'lab-undo', hidden: true });
+    const editorCol = h('div', { class: 'lab-col lab-col-editor' },
+      this.editor.el,
+      h('div', { class: 'lab-editor-foot' }, this.saveState, h('span', { class: 'lab-spacer' }), reset, showSolution),
+      this.undoBar,
+    );
+
+    // side column
+    this.scenarios = new ScenariosPanel(m);
+    this.scenarios.onRun = (id) => void this.runScenario(id);
+    this.scenarios.onCancel = () => void this.runtime?.send({ cmd: 'cancel-scenario' }).catch((e) => this.fail(e));
+    this.tasks = new TasksPanel(m.id, m.tasks, localStorage);
+    this.tasks.onShowSolution = () => void this.showSolution(false);
+    this.snapshots = new SnapshotsList(m.id);
+    this.snapshots.onCompare = (a, b) => void this.compare(a, b);
+    this.tabs = new SideTabs(m.id, [
+      { id: 'tasks', label: 'Tasks', panel: this.tasks.el },
+      { id: 'output', label: 'Output', panel: this.output.el },
+      { id: 'snapshots', label: 'Snapshots', panel: this.snapshots.el },
+    ]);
+    const sideCol = h('div', { class: 'lab-col lab-col-side' },
+      h('section', { class: 'lab-card', 'aria-label': 'Scenarios' }, h('h4', { class: 'lab-card-title' }, 'Trigger the incident'), this.scenarios.el),
+      h('section', { class: 'lab-card lab-card-chart', 'aria-label': 'Memory' }, h('h4', { class: 'lab-card-title' }, 'Memory'), this.chart.el),
+      this.tabs.el,
+    );
+
+    this.root = h('div', { class: 'lab-app', 'data-lab-app': m.id },
+      toolbar,
+      this.staleNote,
+      this.notices,
+      h('div', { class: 'lab-body' }, editorCol, sideCol),
+      this.live,
+    );
+    this.root.addEventListener('keydown', (e) => this.onKey(e));
+    this.section.append(this.root);
+    this.refreshSaveState();
+    this.refreshUndo();
+    this.refreshControls();
+  }
+
+  // ---- runtime ---------------------------------------------------------------------------------
+
+  private async chooseRuntime(): Promise<void> {
+    const list = await listRuntimes();
+    const kind = pickRuntime(list, savedRuntimePreference());
+    this.runtimeSwitch.set(list, kind);
+    if (!kind) {
+      this.notice('error', `This lab cannot run here. ${list.map((r) => `${RUNTIME_NAMES[r.kind]}: ${r.reason ?? 'unavailable'}`).join(' ')} Your edits are still saved in this browser.`);
+      return;
+    }
+    await this.useRuntime(kind);
+    await this.run();
+  }
+
+  private async useRuntime(kind: RuntimeKind): Promise<void> {
+    await this.disposeRuntime();
+    try {
+      this.runtime = await createRuntime(kind);
+    } catch (err) {
+      this.fail(err, `Could not load the ${RUNTIME_NAMES[kind]}`);
+      return;
+    }
+    this.unsubscribe = this.runtime.subscribe((ev) => this.onEvent(ev));
+    this.root.dataset.runtime = kind;
+  }
+
+  private async switchRuntime(kind: RuntimeKind): Promise<void> {
+    if (kind === this.runtime?.kind) return;
+    saveRuntimePreference(kind);
+    this.output.note(`Switching to the ${RUNTIME_NAMES[kind]}. Your edits are kept.`);
+    await this.useRuntime(kind);
+    await this.run();
+  }
+
+  private async disposeRuntime(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    const rt = this.runtime;
+    this.runtime = null;
+    this.caps = null;
+    if (rt) await rt.dispose().catch(() => undefined);
+    this.setStatus('idle');
+  }
+
+  async run(): Promise<boolean> {
+    if (!this.runtime) return false;
+    this.setStatus(this.status === 'running' ? 'restarting' : 'starting');
+    this.scenarios.reset();
+    const files = this.files.editableSnapshot();
+    this.runningFiles = JSON.stringify(files);
+    this.refreshStale();
+    this.output.note(`Starting the lab on the ${RUNTIME_NAMES[this.runtime.kind]}…`);
+    try {
+      await this.runtime.start(this.manifest.id, files);
+    } catch (err) {
+      this.setStatus('stopped');
+      this.fail(err, 'The lab could not start');
+      return false;
+    }
+    return this.waitReady();
+  }
+
+  private waitReady(): Promise<boolean> {
+    if (this.status === 'running') return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.readyWaiters = this.readyWaiters.filter((w) => w !== done);
+        this.notice('error', `The lab's service did not answer within ${READY_TIMEOUT_MS / 1000} s. Look at the Output tab for its messages; your edits are saved.`);
+        this.tabs.select('output');
+        resolve(false);
+      }, READY_TIMEOUT_MS);
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        resolve(ok);
+      };
+      this.readyWaiters.push(done);
+    });
+  }
+
+  private settleReady(ok: boolean): void {
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const w of waiters) w(ok);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.runtime) return;
+    try {
+      await this.runtime.send({ cmd: 'stop' });
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private onEvent(ev: RuntimeEvent): void {
+    switch (ev.type) {
+      case 'output':
+        this.output.write(ev.text);
+        return;
+      case 'stopped':
+        this.setStatus('stopped');
+        this.output.note(`Lab stopped: ${ev.reason}`, 'info');
+        this.settleReady(false);
+        if (this.checking) this.endCheck(null, `The check did not finish: ${ev.reason}`);
+        return;
+      default:
+        this.onLabEvent(ev);
+    }
+  }
+
+  private onLabEvent(ev: LabEvent): void {
+    switch (ev.type) {
+      case 'ready':
+        this.caps = ev.caps;
+        this.setStatus('running');
+        if (ev.restarts > 0) this.chart.mark({ kind: 'restart', start: this.chart.now(), label: `restart ${ev.restarts}` });
+        this.output.note(`Service ready on port ${ev.port} (Node ${ev.caps.nodeVersion}${ev.restarts ? `, restart ${ev.restarts}` : ''}).`, 'ok');
+        this.renderCapabilityNotices();
+        this.settleReady(true);
+        return;
+      case 'metrics':
+        this.chart.add(ev);
+        return;
+      case 'snapshot':
+        void this.receiveSnapshot(ev);
+        return;
+      case 'warning':
+        this.output.note(`${ev.name}: ${ev.message}`, 'warn');
+        return;
+      case 'exit': {
+        const restarting = ev.restartInMs !== null;
+        this.output.note(`The service exited (${ev.reason}${ev.code !== null ? `, code ${ev.code}` : ''}${ev.signal ? `, ${ev.signal}` : ''}): ${ev.message}${restarting ? ' Restarting it, as an orchestrator would.' : ''}`, ev.reason === 'stopped' ? 'info' : 'error');
+        if (ev.reason !== 'stopped') {
+          this.chart.mark({ kind: 'restart', start: this.chart.now(), label: ev.reason === 'oom' ? 'OOM kill' : 'crash' });
+          this.live.textContent = `The lab's service ${ev.reason === 'oom' ? 'ran out of memory' : 'crashed'}${restarting ? ' and is restarting' : ''}.`;
+        }
+        this.setStatus(restarting ? 'restarting' : ev.reason === 'stopped' ? 'stopped' : 'crashed');
+        return;
+      }
+      case 'scenario':
+        this.onScenario(ev);
+        return;
+      case 'check':
+        if (ev.phase === 'start') this.tasks.checking();
+        else if (ev.phase === 'task') this.tasks.result(ev.task);
+        else this.endCheck(ev.tasks);
+        return;
+      case 'error':
+        this.output.note(ev.message, 'error');
+        this.notice('error', ev.message);
+        if (this.checking) this.endCheck(null, ev.message);
+        return;
+    }
+  }
+
+  private onScenario(ev: Extract<LabEvent, { type: 'scenario' }>): void {
+    const label = this.manifest.scenarios.find((s) => s.id === ev.id)?.label ?? ev.id;
+    if (ev.phase === 'start') {
+      this.scenarioMarks.set(ev.id, this.chart.mark({ kind: 'scenario', start: this.chart.now(), label }));
+      this.scenarios.started(ev.id, ev.message);
+      this.output.note(`▶ ${label}${ev.message ? `: ${ev.message}` : ''}`);
+    } else if (ev.phase === 'progress') {
+      this.scenarios.progressed(ev.message);
+    } else {
+      const mark = this.scenarioMarks.get(ev.id);
+      if (mark) this.chart.endMark(mark);
+      this.scenarioMarks.delete(ev.id);
+      const failed = ev.phase === 'error';
+      this.scenarios.ended(ev.id, failed ? `${label} failed: ${ev.message}` : `${label} finished${ev.message ? `: ${ev.message}` : '.'}`, failed);
+      this.output.note(`${failed ? '✖' : '■'} ${label} ${failed ? 'failed' : 'finished'}${ev.message ? `: ${ev.message}` : ''}`, failed ? 'error' : 'info');
+      if (!failed) this.lastScenarioLabel = label;
+    }
+  }
+
+  private async runScenario(id: string): Promise<void> {
+    if (!this.runtime) return;
+    try {
+      await this.runtime.send({ cmd: 'scenario', id });
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  // ---- snapshots -------------------------------------------------------------------------------
+
+  private async snapshot(): Promise<void> {
+    if (!this.runtime) return;
+    const n = this.snapshots.entries.length;
+    const label = n === 0 ? 'baseline' : this.lastScenarioLabel ? `after ${this.lastScenarioLabel}` : `snapshot ${n + 1}`;
+    this.snapButton.disabled = true;
+    this.live.textContent = 'Taking a heap snapshot…';
+    try {
+      await this.runtime.send({ cmd: 'snapshot', label });
+    } catch (err) {
+      this.fail(err);
+      this.refreshControls();
+    }
+  }
+
+  private async receiveSnapshot(ev: Extract<LabEvent, { type: 'snapshot' }>): Promise<void> {
+    const entry: SnapshotEntry = { id: ev.id, label: ev.label, bytes: ev.bytes, at: this.chart.now(), data: null };
+    this.snapshots.add(entry);
+    this.refreshControls();
+    this.tabs.select('snapshots');
+    this.live.textContent = `Snapshot "${ev.label}" taken.`;
+    const rt = this.runtime;
+    if (!rt) return;
+    try {
+      const data = await rt.readSnapshot(ev.path);
+      this.snapshots.update(ev.id, { data, bytes: data.byteLength });
+      if (this.snapshots.entries.filter((e) => e.data).length >= 2) this.snapshots.compareLatest();
+    } catch (err) {
+      this.snapshots.update(ev.id, { error: `Could not fetch it: ${(err as Error).message}` });
+    }
+  }
+
+  private async compare(a: SnapshotEntry, b: SnapshotEntry): Promise<void> {
+    await showDiff(this.snapshots.diffHost, a, b);
+  }
+
+  // ---- checks ----------------------------------------------------------------------------------
+
+  async check(): Promise<void> {
+    if (!this.runtime || this.checking) return;
+    this.checking = true;
+    this.refreshControls();
+    this.tabs.select('tasks');
+    this.tasks.checking();
+    this.live.textContent = 'Checking your code…';
+    const stale = JSON.stringify(this.files.editableSnapshot()) !== this.runningFiles;
+    const ready = stale || this.status !== 'running' ? await this.run() : true;
+    if (!ready) {
+      this.endCheck(null, 'The check could not start because the lab is not running. See the Output tab.');
+      return;
+    }
+    try {
+      await this.runtime.send({ cmd: 'check' });
+    } catch (err) {
+      this.endCheck(null, `The check could not start: ${(err as Error).message}`);
+    }
+  }
+
+  private endCheck(results: TaskResult[] | null, problem?: string): void {
+    if (!this.checking) return;
+    this.checking = false;
+    if (results) {
+      recordTaskResults(localStorage, this.manifest.id, results, Date.now());
+      this.live.textContent = this.tasks.finished(results);
+      this.markCardTasks();
+    } else {
+      this.tasks.aborted(problem ?? 'The check did not finish.');
+      this.live.textContent = problem ?? 'The check did not finish.';
+    }
+    this.refreshControls();
+  }
+
+  private markCardTasks(): void {
+    for (const li of this.section.querySelectorAll<HTMLElement>('.lab-card-tasks li')) {
+      const state = this.root.querySelector<HTMLElement>(`.lab-task[data-task-id="${li.dataset.taskId}"]`)?.dataset.state;
+      if (state === 'pass') li.dataset.done = 'true';
+    }
+  }
+
+  // ---- files: reset, solution, undo ------------------------------------------------------------
+
+  private onEdited(): void {
+    this.refreshSaveState();
+    this.refreshStale();
+  }
+
+  private reset(): void {
+    if (!this.files.anyModified()) {
+      this.live.textContent = 'Your files already match the starter.';
+      return;
+    }
+    this.files.resetToStarter(Date.now());
+    this.editor.setTexts(this.files.editableSnapshot());
+    this.onEdited();
+    this.refreshUndo('Files reset to the starter.');
+  }
+
+  private async showSolution(explicit: boolean): Promise<void> {
+    if (explicit && !confirm('See a working solution? Your own code stays saved, and you can compare before applying anything.')) return;
+    try {
+      this.solution ??= await loadSolution(this.manifest);
+    } catch (err) {
+      this.fail(err, 'The solution could not load');
+      return;
+    }
+    const solution = this.solution;
+    openSolutionDialog({
+      paths: this.files.editablePaths(),
+      mine: (p) => this.files.text(p),
+      solution,
+      onApply: () => {
+        this.files.replace(solution, 'solution', Date.now());
+        this.editor.setTexts(this.files.editableSnapshot());
+        this.onEdited();
+        this.refreshUndo('Solution applied.');
+        this.editor.focus();
+      },
+    });
+  }
+
+  private undo(): void {
+    const restored = this.files.undo();
+    if (!restored) return;
+    this.editor.setTexts(restored);
+    this.onEdited();
+    this.refreshUndo();
+    this.live.textContent = 'Your previous code is back.';
+  }
+
+  private refreshUndo(message?: string): void {
+    const copy = this.files.undoCopy();
+    this.undoBar.hidden = !copy;
+    if (!copy) return;
+    const text = message ?? (copy.reason === 'reset' ? 'You reset this lab to the starter.' : 'You applied the solution.');
+    this.undoBar.replaceChildren(
+      h('span', {}, `${text} Your previous code is kept.`),
+      h('button', { type: 'button', class: 'lab-btn lab-btn-sm', onclick: () => this.undo() }, 'Undo'),
+      h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', 'aria-label': 'Dismiss', onclick: () => { this.files.dropUndo(); this.refreshUndo(); } }, '✕'),
+    );
+    if (message) this.live.textContent = `${text} Undo is available.`;
+  }
+
+  private refreshSaveState(): void {
+    const modified = this.files.anyModified();
+    this.saveState.textContent = !this.files.persisting
+      ? 'Edits cannot be saved in this browser (storage full or blocked).'
+      : modified
+        ? 'Saved in this browser'
+        : 'Starter code';
+    this.saveState.classList.toggle('lab-bad-text', !this.files.persisting);
+  }
+
+  private refreshStale(): void {
+    const stale = this.status === 'running' && JSON.stringify(this.files.editableSnapshot()) !== this.runningFiles;
+    this.staleNote.hidden = !stale;
+  }
+
+  // ---- status, notices, keys -------------------------------------------------------------------
+
+  private setStatus(s: Status): void {
+    this.status = s;
+    this.statusPill.dataset.status = s;
+    this.statusPill.textContent = STATUS_TEXT[s];
+    if (s !== 'running') this.scenarios.setEnabled(false);
+    else this.scenarios.setEnabled(true);
+    this.refreshControls();
+    this.refreshStale();
+  }
+
+  private refreshControls(): void {
+    const running = this.status === 'running';
+    const busy = this.status === 'starting' || this.status === 'restarting';
+    const label = this.runButton.querySelector('span')!;
+    label.textContent = running ? 'Restart' : 'Run';
+    this.runButton.disabled = !this.runtime || busy || this.checking;
+    this.stopButton.disabled = !this.runtime || this.status === 'idle' || this.status === 'stopped' || this.checking;
+    const canSnap = running && !this.checking && this.caps?.heapSnapshot !== false;
+    this.snapButton.disabled = !canSnap;
+    this.snapButton.title = this.caps && !this.caps.heapSnapshot ? 'This runtime cannot take heap snapshots' : 'Take a heap snapshot';
+    this.checkButton.disabled = !this.runtime || this.checking;
+    this.checkButton.setAttribute('aria-busy', String(this.checking));
+  }
+
+  private renderCapabilityNotices(): void {
+    this.notices.querySelectorAll('[data-caps]').forEach((n) => n.remove());
+    if (!this.caps || !this.runtime) return;
+    for (const text of capabilityNotices(this.caps, this.runtime.kind)) this.notice('warn', text, true);
+  }
+
+  private notice(kind: 'warn' | 'error', text: string, caps = false): void {
+    const close = h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', 'aria-label': 'Dismiss this notice' }, '✕');
+    const n = h('div', { class: `lab-notice lab-notice-${kind}`, role: kind === 'error' ? 'alert' : 'note', 'data-caps': caps ? '' : null }, h('p', {}, text), close);
+    close.addEventListener('click', () => n.remove());
+    this.notices.append(n);
+  }
+
+  private fail(err: unknown, prefix?: string): void {
+    const message = err instanceof Error ? err.message : String(err);
+    const text = prefix ? `${prefix}: ${message}` : message;
+    this.output.note(text, 'error');
+    this.notice('error', text);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (e.key === 'Escape' && this.root.classList.contains('lab-app-full')) {
+      this.toggleFull();
+      return;
+    }
+    if (!(e.ctrlKey || e.metaKey) || e.key !== 'Enter') return;
+    e.preventDefault();
+    if (e.shiftKey) void this.check();
+    else if (!this.runButton.disabled) void this.run();
+  }
+
+  private toggleFull(): void {
+    const on = this.root.classList.toggle('lab-app-full');
+    document.documentElement.classList.toggle('lab-full-open', on);
+    const b = this.root.querySelector<HTMLButtonElement>('[aria-pressed]')!;
+    b.setAttribute('aria-pressed', String(on));
+    b.replaceChildren(icon(on ? ICONS.collapse : ICONS.expand));
+  }
+
+  // ---- teardown --------------------------------------------------------------------------------
+
+  private readonly onPageHide = () => {
+    void this.disposeRuntime();
+  };
+
+  private readonly onPageShow = (e: PageTransitionEvent) => {
+    // Back/forward cache: the runtime was disposed on pagehide; offer to start again.
+    if (e.persisted && this.runtimeSwitch.value()) void this.useRuntime(this.runtimeSwitch.value()!).then(() => this.refreshControls());
+  };
+
+  async dispose(): Promise<void> {
+    removeEventListener('pagehide', this.onPageHide);
+    removeEventListener('pageshow', this.onPageShow);
+    this.stopWatchingTheme();
+    await this.disposeRuntime();
+    this.chart.dispose();
+    this.snapshots.dispose();
+    this.editor.dispose();
   }
 }

@@ -1,0 +1,161 @@
+// Editor with one tab per lab file. Read-only files are marked and cannot be changed; every edit is
+// handed to FilesState, which autosaves it.
+import { APP_ROOT, applyTheme, languageOf, loadTypeLibraries, monaco } from './monaco-setup.ts';
+import { h, icon, ICONS } from './dom.ts';
+import type { FilesState } from './files.ts';
+import { currentTheme } from './theme.ts';
+
+export class EditorPanel {
+  readonly el: HTMLElement;
+  private readonly files: FilesState;
+  private readonly tabs = new Map<string, HTMLButtonElement>();
+  private readonly models = new Map<string, monaco.editor.ITextModel>();
+  private readonly host: HTMLElement;
+  private readonly roNote: HTMLElement;
+  private editor!: monaco.editor.IStandaloneCodeEditor;
+  private active = '';
+  private readonly viewStates = new Map<string, monaco.editor.ICodeEditorViewState | null>();
+  private readonly listeners: Array<() => void> = [];
+  private suppress = false;
+
+  constructor(files: FilesState, labTitle: string) {
+    this.files = files;
+    const tablist = h('div', { class: 'lab-tabs', role: 'tablist', 'aria-label': 'Lab files' });
+    this.host = h('div', { class: 'lab-editor-host', role: 'tabpanel' });
+    this.roNote = h('p', { class: 'lab-ro-note', hidden: true }, icon(ICONS.lock), 'Read-only: part of the lab, not something to fix.');
+    this.el = h('div', { class: 'lab-editor' }, tablist, this.roNote, this.host);
+
+    for (const f of files.files) {
+      const id = `lab-tab-${files.labId}-${f.path.replace(/[^\w-]/g, '_')}`;
+      const tab = h(
+        'button',
+        { type: 'button', class: 'lab-tab', role: 'tab', id, 'aria-selected': 'false', tabindex: '-1', 'data-path': f.path },
+        f.editable ? null : icon(ICONS.lock),
+        h('span', { class: 'lab-tab-name' }, f.path.split('/').pop() ?? f.path),
+        h('span', { class: 'lab-tab-dot', 'aria-hidden': 'true', title: 'Changed from the starter' }),
+        f.editable ? null : h('span', { class: 'visually-hidden' }, ' (read-only)'),
+      );
+      tab.title = f.editable ? f.path : `${f.path} (read-only)`;
+      tab.addEventListener('click', () => this.open(f.path));
+      tab.addEventListener('keydown', (e) => this.onTabKey(e));
+      this.tabs.set(f.path, tab);
+      tablist.append(tab);
+      const uri = monaco.Uri.parse(APP_ROOT + f.path);
+      const model = monaco.editor.getModel(uri) ?? monaco.editor.createModel(files.text(f.path), languageOf(f.path), uri);
+      model.setValue(files.text(f.path));
+      this.models.set(f.path, model);
+      if (f.editable) {
+        const sub = model.onDidChangeContent(() => {
+          if (this.suppress) return;
+          files.edit(f.path, model.getValue());
+          this.refreshTab(f.path);
+          for (const l of this.listeners) l();
+        });
+        this.disposables.push(sub);
+      }
+    }
+    void labTitle;
+  }
+
+  private readonly disposables: monaco.IDisposable[] = [];
+
+  /** Creates the Monaco instance; call once the panel is in the document. */
+  mount(): void {
+    applyTheme(currentTheme());
+    this.editor = monaco.editor.create(this.host, {
+      automaticLayout: true,
+      fontSize: 13.5,
+      lineHeight: 20,
+      fontFamily: "ui-monospace, 'SFMono-Regular', 'Cascadia Code', 'JetBrains Mono', Menlo, Consolas, monospace",
+      minimap: { enabled: false },
+      scrollBeyondLastLine: false,
+      tabSize: 2,
+      renderLineHighlight: 'line',
+      padding: { top: 10, bottom: 10 },
+      fixedOverflowWidgets: true,
+      stickyScroll: { enabled: false },
+      ariaLabel: 'Lab code editor',
+      readOnlyMessage: { value: 'This file is part of the lab and cannot be edited.' },
+    });
+    const first = this.files.files.find((f) => f.editable) ?? this.files.files[0]!;
+    this.open(first.path);
+    for (const f of this.files.files) this.refreshTab(f.path);
+    void loadTypeLibraries();
+  }
+
+  onEdit(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  open(path: string): void {
+    const model = this.models.get(path);
+    if (!model) return;
+    if (this.active) this.viewStates.set(this.active, this.editor.saveViewState());
+    this.active = path;
+    const editable = this.files.file(path)?.editable ?? false;
+    this.editor.setModel(model);
+    this.editor.updateOptions({ readOnly: !editable, ariaLabel: `${path}${editable ? '' : ' (read-only)'}, lab code editor` });
+    const vs = this.viewStates.get(path);
+    if (vs) this.editor.restoreViewState(vs);
+    this.roNote.hidden = editable;
+    for (const [p, tab] of this.tabs) {
+      const on = p === path;
+      tab.setAttribute('aria-selected', String(on));
+      tab.tabIndex = on ? 0 : -1;
+      if (on) this.host.setAttribute('aria-labelledby', tab.id);
+    }
+  }
+
+  activePath(): string {
+    return this.active;
+  }
+
+  focus(): void {
+    this.editor.focus();
+  }
+
+  /** Replaces file texts as one undoable edit (Ctrl+Z in the editor brings the previous text back). */
+  setTexts(texts: Record<string, string>): void {
+    for (const [path, text] of Object.entries(texts)) {
+      const model = this.models.get(path);
+      if (!model || model.getValue() === text) continue;
+      model.pushStackElement();
+      model.pushEditOperations([], [{ range: model.getFullModelRange(), text }], () => null);
+      model.pushStackElement();
+      this.refreshTab(path);
+    }
+  }
+
+  /** The editor's current text (the model is the source of truth while the lab is open). */
+  text(path: string): string {
+    return this.models.get(path)?.getValue() ?? '';
+  }
+
+  private refreshTab(path: string): void {
+    this.tabs.get(path)?.toggleAttribute('data-modified', this.files.isModified(path));
+  }
+
+  private onTabKey(e: KeyboardEvent): void {
+    const paths = [...this.tabs.keys()];
+    const i = paths.indexOf(this.active);
+    let next = -1;
+    if (e.key === 'ArrowRight') next = (i + 1) % paths.length;
+    else if (e.key === 'ArrowLeft') next = (i - 1 + paths.length) % paths.length;
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = paths.length - 1;
+    if (next < 0) return;
+    e.preventDefault();
+    this.open(paths[next]!);
+    this.tabs.get(paths[next]!)?.focus();
+  }
+
+  setTheme(theme: 'light' | 'dark'): void {
+    applyTheme(theme);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.editor?.dispose();
+    for (const m of this.models.values()) m.dispose();
+  }
+}

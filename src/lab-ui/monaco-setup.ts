@@ -1,0 +1,74 @@
+// Monaco, loaded only inside the lab island: the editor core with its standard features, TypeScript
+// (syntax + the TS language service in a worker) and the two web workers wired for Vite.
+import * as monaco from 'monaco-editor/editor';
+import 'monaco-editor/features/register.all';
+import 'monaco-editor/languages/definitions/typescript/register';
+import 'monaco-editor/languages/definitions/javascript/register';
+import { typescriptDefaults, ModuleKind, ScriptTarget } from 'monaco-editor/languages/features/typescript/register';
+import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+import TsWorker from 'monaco-editor/languages/features/typescript/ts.worker?worker';
+import type { Theme } from './theme.ts';
+
+// Monaco looks its workers up here; Vite's ?worker imports give module workers with hashed URLs.
+globalThis.MonacoEnvironment = {
+  getWorker(_id: string, label: string) {
+    return label === 'typescript' || label === 'javascript' ? new TsWorker() : new EditorWorker();
+  },
+};
+
+/** Where the lab's files live for the TypeScript service: the same layout as the lab workspace. */
+export const WORKSPACE_ROOT = 'file:///workspace/';
+export const APP_ROOT = `${WORKSPACE_ROOT}app/`;
+
+typescriptDefaults.setCompilerOptions({
+  target: ScriptTarget.ESNext,
+  module: ModuleKind.ESNext,
+  // 100 = Bundler: honours package.json "imports" (#kit) and explicit .ts extensions, like Node's type stripping.
+  moduleResolution: 100 as never,
+  allowImportingTsExtensions: true,
+  verbatimModuleSyntax: true,
+  noEmit: true,
+  strict: true,
+  lib: ['esnext'],
+  types: [],
+  paths: { '#kit': [`${WORKSPACE_ROOT}kit/index.ts`] },
+});
+typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false });
+typescriptDefaults.setEagerModelSync(true);
+
+let typesLoaded: Promise<void> | null = null;
+/** Adds Node's and the lab kit's type declarations; loaded after the editor shows, it is large. */
+export function loadTypeLibraries(): Promise<void> {
+  typesLoaded ??= import('./type-libs.ts').then(({ typeLibraries }) => {
+    typescriptDefaults.setExtraLibs(typeLibraries(WORKSPACE_ROOT));
+  });
+  return typesLoaded;
+}
+
+const LIGHT = 'leakbook-light';
+const DARK = 'leakbook-dark';
+monaco.editor.defineTheme(LIGHT, {
+  base: 'vs',
+  inherit: true,
+  rules: [],
+  colors: { 'editor.background': '#ffffff', 'editorGutter.background': '#ffffff', 'editor.lineHighlightBackground': '#f4f7fa' },
+});
+monaco.editor.defineTheme(DARK, {
+  base: 'vs-dark',
+  inherit: true,
+  rules: [],
+  colors: { 'editor.background': '#15191d', 'editorGutter.background': '#15191d', 'editor.lineHighlightBackground': '#1c2228' },
+});
+
+export function applyTheme(theme: Theme): void {
+  monaco.editor.setTheme(theme === 'dark' ? DARK : LIGHT);
+}
+
+export function languageOf(path: string): string {
+  if (/\.(c|m)?tsx?$/.test(path)) return 'typescript';
+  if (/\.(c|m)?jsx?$/.test(path)) return 'javascript';
+  if (path.endsWith('.json')) return 'json';
+  return 'plaintext';
+}
+
+export { monaco };

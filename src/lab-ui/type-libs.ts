@@ -1,0 +1,28 @@
+// Type declarations bundled at build time (Vite ?raw globs) so the editor knows Node's API and the lab
+// kit's types with no network request. This module is its own chunk, fetched after the editor is up.
+const nodeTypes = import.meta.glob(['/node_modules/@types/node/**/*.d.ts', '!/node_modules/@types/node/ts5.6/**'], {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>;
+const undiciTypes = import.meta.glob('/node_modules/undici-types/*.d.ts', { query: '?raw', import: 'default', eager: true }) as Record<
+  string,
+  string
+>;
+const kitSources = import.meta.glob(['/labs/kit/index.ts', '/labs/kit/types.ts'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+
+/** Extra libraries for Monaco's TypeScript service, at URIs that mirror a lab workspace on disk. */
+export function typeLibraries(root: string): { filePath: string; content: string }[] {
+  const libs: { filePath: string; content: string }[] = [];
+  for (const [path, content] of Object.entries({ ...nodeTypes, ...undiciTypes })) {
+    libs.push({ filePath: root + path.slice(1), content });
+  }
+  for (const [path, content] of Object.entries(kitSources)) {
+    libs.push({ filePath: `${root}kit/${path.split('/').pop()}`, content });
+  }
+  libs.push({
+    filePath: `${root}package.json`,
+    content: JSON.stringify({ type: 'module', imports: { '#kit': './kit/index.ts' } }),
+  });
+  return libs;
+}
