@@ -37,13 +37,19 @@ function fieldName(path: readonly PropertyKey[]): string {
   return out || '(front matter)';
 }
 
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let value = data;
+  for (const key of path) value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value;
+}
+
 /** Every problem with one chapter's front matter: shape first, then labs that do not exist on disk. */
 export function chapterProblems(data: unknown, labsDir: string): ChapterProblem[] {
   const parsed = chapterSchema.safeParse(data);
   if (!parsed.success) {
     return parsed.error.issues.map((issue) => {
       const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : fieldName(issue.path);
-      const missing = issue.code === 'invalid_type' && issue.input === undefined;
+      const missing = issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined;
       return { field, message: missing ? 'is required' : issue.message };
     });
   }
