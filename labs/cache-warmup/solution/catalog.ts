@@ -64,15 +64,22 @@ function buildCatalogue(): Product[] {
 const catalogue = buildCatalogue();
 export const PAGE_SIZE = 24;
 
+// tag -> products carrying it, so a search touches only the products that can match
+const byTag = new Map<string, Product[]>();
+for (const p of catalogue) {
+  for (const tag of p.tags) {
+    const list = byTag.get(tag);
+    if (list) list.push(p);
+    else byTag.set(tag, [p]);
+  }
+}
+
 /** Products matching any word of the query, best matches first, one page of them. */
 export function search(query: string, page: number): SearchPage {
   const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
-  const scored: Array<{ p: Product; score: number }> = [];
-  for (const p of catalogue) {
-    let score = 0;
-    for (const t of terms) if (p.tags.includes(t)) score++;
-    if (score > 0) scored.push({ p, score });
-  }
+  const scores = new Map<Product, number>();
+  for (const t of new Set(terms)) for (const p of byTag.get(t) ?? []) scores.set(p, (scores.get(p) ?? 0) + 1);
+  const scored = [...scores].map(([p, score]) => ({ p, score }));
   scored.sort((a, b) => b.score - a.score || a.p.id - b.p.id);
   const safePage = Number.isInteger(page) && page > 0 ? page : 1;
   const start = (safePage - 1) * PAGE_SIZE;
