@@ -124,7 +124,7 @@ export default defineChecks({
     await t.runScenario('production');
     state = await untilDelivered(t, QUIET_LAB_MS);
     if (state.waiting > 0)
-      return { passed: false, message: `after production traffic and ${QUIET_LAB_MS / 1000} s of quiet, ${formatCount(state.waiting)} of ${formatCount(state.received)} reports had still not been sent` };
+      return { passed: false, message: `after production traffic and ${QUIET_LAB_MS / 1000} s of quiet, ${formatCount(state.waiting)} of ${formatCount(state.received)} reports had not reached the batch endpoint` };
 
     // 3. Shutdown: reports still in the open batch must be sent when the service stops.
     await sendBundle(t, bundle(SHUTDOWN_REPORTS));

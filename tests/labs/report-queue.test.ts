@@ -1,0 +1,138 @@
+// The report-queue lab's moving parts, in-process and on fake timers: the ticker's Go-like stop(), the
+// starter's stranded flushers, the solution's release, and the read-only files both share.
+// (Starter fails / solution passes / wrong fixes fail under the real kit is tests/labs/contract.test.ts.)
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Ticker } from '../../labs/report-queue/starter/ticker.ts';
+import { Report } from '../../labs/report-queue/starter/report.ts';
+import type { BatchSink } from '../../labs/report-queue/starter/sink.ts';
+import * as starter from '../../labs/report-queue/starter/queue.ts';
+import * as solution from '../../labs/report-queue/solution/queue.ts';
+
+const LAB = path.resolve(import.meta.dirname, '../../labs/report-queue');
+const INTERVAL = 10_000;
+
+type QueueModule = typeof starter | typeof solution;
+
+function fakeSink() {
+  const batches: number[][] = [];
+  const sink = { write: (batch: readonly Report[]) => void batches.push(batch.map((r) => r.seq)) } as unknown as BatchSink;
+  return { sink, batches };
+}
+
+function makeQueue(mod: QueueModule, maxBatch: number) {
+  const ticker = new Ticker();
+  const { sink, batches } = fakeSink();
+  const queue = new mod.ReportQueue(sink, ticker, { maxBatch, intervalMs: INTERVAL });
+  let seq = 0;
+  const push = (n: number) => {
+    for (let i = 0; i < n; i++) queue.push(new Report(seq++, { source: 'web', kind: 'click', value: i }, 0));
+  };
+  return { ticker, queue, batches, push, waiters: () => ticker.listenerCount('tick') };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('Ticker (a port of time.Ticker)', () => {
+  it('stop() leaves a waiter of the stopped run parked, and later runs do not wake it', async () => {
+    const ticker = new Ticker();
+    let woken = false;
+    const run = ticker.start(100);
+    void ticker.next(run).then(() => (woken = true));
+    ticker.stop();
+    const later = ticker.start(100);
+    const laterTick = ticker.next(later);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await laterTick;
+    expect(woken).toBe(false);
+    expect(ticker.listenerCount('tick')).toBe(1); // the stranded waiter
+    ticker.stop();
+  });
+
+  it('an aborted signal takes the waiter back and removes its listener', async () => {
+    const ticker = new Ticker();
+    const run = ticker.start(100);
+    const done = new AbortController();
+    const wait = ticker.next(run, { signal: done.signal });
+    ticker.stop();
+    done.abort();
+    await expect(wait).rejects.toMatchObject({ name: 'AbortError' });
+    expect(ticker.listenerCount('tick')).toBe(0);
+  });
+});
+
+describe('starter queue (the incident, ported)', () => {
+  it('strands one flusher per size-triggered flush, each holding the batch it was timing', async () => {
+    const q = makeQueue(starter, 5);
+    q.push(12); // two batches fill up, two reports wait in the open batch
+    expect(q.batches).toEqual([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]);
+    expect(q.waiters()).toBe(3); // two stranded, one live
+    await vi.advanceTimersByTimeAsync(INTERVAL);
+    expect(q.batches.at(-1)).toEqual([10, 11]); // the timer still works for a batch that does not fill up
+    expect(q.waiters()).toBe(2); // …but the two stranded flushers never come back
+    await vi.advanceTimersByTimeAsync(10 * INTERVAL);
+    expect(q.waiters()).toBe(2);
+  });
+
+  it('raises MaxListenersExceededWarning once more than 10 flushers are parked', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const q = makeQueue(starter, 2);
+      q.push(24); // 12 batches filled by size: 12 stranded flushers
+      await vi.advanceTimersByTimeAsync(0);
+      await new Promise((r) => process.nextTick(r));
+      expect(q.waiters()).toBe(12);
+      expect(warnings).toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
+
+describe('solution queue', () => {
+  it('releases the flusher whenever a batch leaves by size, and keeps order', async () => {
+    const q = makeQueue(solution, 5);
+    q.push(12);
+    expect(q.batches).toEqual([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(q.waiters()).toBe(1); // only the open batch's flusher
+    await vi.advanceTimersByTimeAsync(INTERVAL);
+    expect(q.batches.at(-1)).toEqual([10, 11]);
+    expect(q.waiters()).toBe(0);
+  });
+
+  it('sends a partial batch one interval after its first report, not before', async () => {
+    const q = makeQueue(solution, 5);
+    q.push(2);
+    await vi.advanceTimersByTimeAsync(INTERVAL - 1);
+    expect(q.batches).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(q.batches).toEqual([[0, 1]]);
+  });
+
+  it('stop() sends what is waiting and leaves nothing parked', async () => {
+    const q = makeQueue(solution, 5);
+    q.push(7);
+    q.queue.stop();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(q.batches).toEqual([[0, 1, 2, 3, 4], [5, 6]]);
+    expect(q.waiters()).toBe(0);
+    await vi.advanceTimersByTimeAsync(5 * INTERVAL);
+    expect(q.batches.length).toBe(2); // no second delivery of the same reports
+  });
+});
+
+it('starter and solution share every read-only file byte for byte', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(LAB, 'lab.json'), 'utf8')) as { files: Array<{ path: string; editable: boolean }> };
+  for (const f of manifest.files.filter((f) => !f.editable)) {
+    expect(fs.readFileSync(path.join(LAB, 'solution', f.path), 'utf8'), f.path).toBe(fs.readFileSync(path.join(LAB, 'starter', f.path), 'utf8'));
+  }
+});
