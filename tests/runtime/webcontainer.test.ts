@@ -1,0 +1,249 @@
+// The WebContainer adapter, end to end against a fake of @webcontainer/api whose processes are real:
+// the adapter boots, probes, mounts the lab bundle, runs the kit's supervisor and speaks the protocol
+// through a terminal-like stream, exactly as it would in the browser.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readTree } from '../../src/labs/load-lab.ts';
+import { createWorkspace } from '../../src/labs/workspace.ts';
+import type { LabRuntime, RuntimeEvent } from '../../src/runtime/types.ts';
+import { createWebContainerRuntime, messages, WORKSPACE_DIR } from '../../src/runtime/webcontainer.ts';
+import { createFakeWebContainer, type FakeOptions } from './fake-webcontainer.ts';
+
+const repo = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+const LAB = 'probe-lab';
+const EDITED = `// edited by the reader
+import http from 'node:http';
+import { defineService } from '#kit';
+import { GREETING } from './greeting.ts';
+
+export default defineService((ctx) => {
+  let served = 0;
+  ctx.gauge('requests served', () => served);
+  return { server: http.createServer((_req, res) => { served++; res.end(GREETING); }) };
+});
+`;
+
+let labsDir: string;
+let site: Map<string, unknown>;
+
+/** The two bundles the site build publishes per lab, made here from the same workspace builder. */
+async function buildBundles(): Promise<Map<string, unknown>> {
+  const ws = await createWorkspace({ labId: LAB, labsDir, root: labsDir });
+  try {
+    const files = Object.fromEntries(Object.entries(readTree(ws.dir)).map(([p, b]) => [p, { base64: b.toString('base64') }]));
+    const checks = Object.fromEntries(
+      Object.entries(readTree(join(labsDir, LAB, 'checks'))).map(([p, b]) => [p, { base64: b.toString('base64') }]),
+    );
+    return new Map<string, unknown>([
+      [`/labs/${LAB}/runtime.json`, { files }],
+      [`/labs/${LAB}/checks.json`, { files: checks }],
+    ]);
+  } finally {
+    ws.dispose();
+  }
+}
+
+beforeAll(async () => {
+  labsDir = mkdtempSync(join(tmpdir(), 'wc-test-labs-'));
+  symlinkSync(join(repo, 'labs', 'kit'), join(labsDir, 'kit'), 'dir');
+  cpSync(join(repo, 'tests', 'runner', 'fixtures', LAB), join(labsDir, LAB), { recursive: true });
+  site = await buildBundles();
+}, 30_000);
+
+afterAll(() => rmSync(labsDir, { recursive: true, force: true }));
+
+const fetched: string[] = [];
+const fakeFetch = (async (url: string | URL) => {
+  const path = String(url);
+  fetched.push(path);
+  const body = site.get(path);
+  return body === undefined ? new Response('not found', { status: 404 }) : Response.json(body);
+}) as typeof fetch;
+
+let runtime: LabRuntime | null = null;
+afterEach(async () => {
+  await runtime?.dispose();
+  runtime = null;
+  fetched.length = 0;
+});
+
+function setup(opts: FakeOptions = {}) {
+  const fake = createFakeWebContainer(opts);
+  const rt = createWebContainerRuntime({ api: fake.api, fetch: fakeFetch, bootTimeoutMs: 20_000 });
+  runtime = rt;
+  const events: RuntimeEvent[] = [];
+  const waiters: Array<{ test: (e: RuntimeEvent) => boolean; done: (e: RuntimeEvent) => void }> = [];
+  rt.subscribe((e) => {
+    events.push(e);
+    for (const w of [...waiters]) if (w.test(e)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.done(e);
+    }
+  });
+  const waitFor = (test: (e: RuntimeEvent) => boolean, what: string, timeoutMs = 20_000) => {
+    const seen = events.find(test);
+    if (seen) return Promise.resolve(seen);
+    return new Promise<RuntimeEvent>((done, fail) => {
+      const t = setTimeout(() => fail(new Error(`no ${what}; events: ${JSON.stringify(events.filter((e) => e.type !== 'metrics')).slice(0, 1500)}`)), timeoutMs);
+      waiters.push({ test, done: (e) => (clearTimeout(t), done(e)) });
+    });
+  };
+  return { fake, rt, events, waitFor };
+}
+
+const workdirOf = (fake: ReturnType<typeof createFakeWebContainer>) => fake.state.workdir!;
+
+describe('WebContainer adapter', () => {
+  it('boots once, mounts the lab with the reader\'s file, runs the supervisor and reports ready', async () => {
+    const { fake, rt, waitFor, events } = setup();
+    await rt.start(LAB, { 'service.ts': EDITED });
+    const ready = await waitFor((e) => e.type === 'ready', 'ready');
+    expect(ready).toMatchObject({ type: 'ready', restarts: 0 });
+    expect(rt.capabilities()).toMatchObject({ runtime: 'node', heapSnapshot: true, gc: true });
+    expect(fake.state.boots).toBe(1);
+    const supervisor = fake.state.processes.find((p) => p.args.includes('kit/supervisor.ts'));
+    expect(supervisor?.cwd).toBe(join(workdirOf(fake), WORKSPACE_DIR));
+    const wd = join(workdirOf(fake), WORKSPACE_DIR);
+    expect(existsSync(join(wd, 'kit', 'supervisor.ts'))).toBe(true);
+    expect(await fake.container()!.fs.readFile(`${WORKSPACE_DIR}/app/service.ts`, 'utf8')).toBe(EDITED);
+    // No hidden checks in the container, and none downloaded, before the reader asks.
+    expect(existsSync(join(wd, 'checks'))).toBe(false);
+    expect(fetched).toEqual([`/labs/${LAB}/runtime.json`]);
+    // Protocol lines never leak into the output pane.
+    expect(events.filter((e) => e.type === 'output' && e.text.includes('\u001eLB'))).toEqual([]);
+  }, 40_000);
+
+  it('runs a scenario and streams metrics with the lab\'s gauges', async () => {
+    const { rt, waitFor, events } = setup();
+    await rt.start(LAB, {});
+    await waitFor((e) => e.type === 'ready', 'ready');
+    await rt.send({ cmd: 'scenario', id: 'ping' });
+    const end = await waitFor((e) => e.type === 'scenario' && e.phase !== 'start' && e.phase !== 'progress', 'scenario end');
+    expect(end).toMatchObject({ phase: 'end', message: '10 requests' });
+    const metrics = await waitFor((e) => e.type === 'metrics' && (e.gauges['requests served'] ?? 0) >= 10, 'metrics after the scenario');
+    expect(metrics).toMatchObject({ type: 'metrics' });
+    expect((metrics as { heapUsed: number }).heapUsed).toBeGreaterThan(0);
+    // The terminal echoes the command we typed; the adapter keeps that out of the output.
+    expect(events.some((e) => e.type === 'output' && e.text.includes('"cmd":"scenario"'))).toBe(false);
+  }, 40_000);
+
+  it('writes the hidden checks only when Check is pressed, returns the results, and removes them again', async () => {
+    const { fake, rt, waitFor } = setup();
+    await rt.start(LAB, { 'service.ts': EDITED });
+    await waitFor((e) => e.type === 'ready', 'ready');
+    expect(fake.state.writes.filter((p) => p.startsWith(`${WORKSPACE_DIR}/checks`))).toEqual([]);
+    expect(fetched).not.toContain(`/labs/${LAB}/checks.json`);
+
+    await rt.send({ cmd: 'check' });
+    expect(fetched).toContain(`/labs/${LAB}/checks.json`);
+    expect(fake.state.writes).toContain(`${WORKSPACE_DIR}/checks/index.ts`);
+    const end = await waitFor((e) => e.type === 'check' && e.phase === 'end', 'check end', 30_000);
+    expect(end).toMatchObject({
+      passed: true,
+      tasks: [{ id: 'answers', passed: true, message: 'GET /hello answered "hello from the probe lab"' }],
+    });
+    const checksDir = join(workdirOf(fake), WORKSPACE_DIR, 'checks');
+    for (let i = 0; i < 40 && existsSync(checksDir); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(checksDir)).toBe(false);
+  }, 60_000);
+
+  it('takes a heap snapshot and reads its bytes back', async () => {
+    const { rt, waitFor } = setup();
+    await rt.start(LAB, {});
+    await waitFor((e) => e.type === 'ready', 'ready');
+    await rt.send({ cmd: 'snapshot', label: 'first' });
+    const snap = (await waitFor((e) => e.type === 'snapshot', 'snapshot', 60_000)) as { path: string; bytes: number };
+    const bytes = await rt.readSnapshot(snap.path);
+    expect(bytes.byteLength).toBe(snap.bytes);
+    expect(new TextDecoder().decode(bytes.slice(0, 12))).toBe('{"snapshot":');
+    await expect(rt.readSnapshot('../lab.json')).rejects.toThrow(/Not a snapshot/);
+  }, 90_000);
+
+  it('in a container without heap snapshots: reports the capability as missing and explains on Snapshot', async () => {
+    const { fake, rt, waitFor, events } = setup({ withoutHeapSnapshots: true });
+    await rt.start(LAB, {});
+    await waitFor((e) => e.type === 'ready', 'ready');
+    expect(rt.capabilities()?.heapSnapshot).toBe(false);
+    await rt.send({ cmd: 'snapshot' });
+    const error = await waitFor((e) => e.type === 'error', 'an explanation');
+    expect(error).toMatchObject({ message: messages.NO_SNAPSHOTS });
+    expect((error as { message: string }).message).toMatch(/npm start/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(events.some((e) => e.type === 'snapshot')).toBe(false);
+    expect(readdirSync(join(workdirOf(fake), WORKSPACE_DIR, 'snapshots'))).toEqual([]);
+  }, 40_000);
+
+  it('explains a boot failure (blocked third-party cookies, network filters)', async () => {
+    const { fake, rt } = setup({ bootError: 'Unable to create more instances' });
+    await expect(rt.start(LAB, {})).rejects.toThrow(/Could not start the in-browser runtime: Unable to create more instances.*third-party cookies/);
+    expect(fake.state.processes).toEqual([]);
+  });
+
+  it('explains a Node that cannot run TypeScript', async () => {
+    const { fake, rt } = setup({ noTypeStripping: true });
+    await expect(rt.start(LAB, {})).rejects.toThrow(/cannot run the lab's TypeScript files.*Unknown file extension.*npm start/s);
+    expect(fake.state.processes.every((p) => !p.args.includes('kit/supervisor.ts'))).toBe(true);
+  }, 20_000);
+
+  it('passes on errors the container reports, with what to do about them', async () => {
+    const { fake, rt, waitFor } = setup();
+    await rt.start(LAB, {});
+    (fake.container() as unknown as { emit(event: string, ...args: unknown[]): void }).emit('error', { message: 'Service worker registration failed' });
+    const error = await waitFor((e) => e.type === 'error', 'error event');
+    expect((error as { message: string }).message).toMatch(/Service worker registration failed.*stackblitz\.com/);
+  }, 40_000);
+
+  it('refuses to boot on a page that is not cross-origin isolated', async () => {
+    const fake = createFakeWebContainer();
+    vi.stubGlobal('navigator', { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/149.0.0.0 Safari/537.36' });
+    vi.stubGlobal('crossOriginIsolated', false);
+    try {
+      runtime = createWebContainerRuntime({ api: fake.api, fetch: fakeFetch, checkSupport: true });
+      await expect(runtime.start(LAB, {})).rejects.toThrow(/Cross-Origin-Embedder-Policy: require-corp/);
+      expect(fake.state.boots).toBe(0);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('restarting reuses the container and kills the previous supervisor', async () => {
+    const { fake, rt, waitFor, events } = setup();
+    await rt.start(LAB, {});
+    await waitFor((e) => e.type === 'ready', 'ready');
+    const first = fake.state.processes.find((p) => p.args.includes('kit/supervisor.ts'))!;
+    events.length = 0;
+    await rt.start(LAB, { 'service.ts': EDITED });
+    await waitFor((e) => e.type === 'ready', 'ready after restart');
+    expect(fake.state.boots).toBe(1);
+    expect(first.killed).toBe(true);
+    expect(first.exitCode).not.toBeNull();
+    expect(events.some((e) => e.type === 'stopped')).toBe(false);
+  }, 60_000);
+
+  it('dispose tears the container down and kills the lab\'s processes', async () => {
+    const { fake, rt, waitFor } = setup();
+    await rt.start(LAB, {});
+    await waitFor((e) => e.type === 'ready', 'ready');
+    const supervisor = fake.state.processes.find((p) => p.args.includes('kit/supervisor.ts'))!;
+    const group = supervisor.pid!;
+    await rt.dispose();
+    expect(fake.state.teardowns).toBe(1);
+    expect(supervisor.killed).toBe(true);
+    let groupAlive = true;
+    for (let i = 0; i < 60 && groupAlive; i++) {
+      try {
+        process.kill(-group, 0);
+        await new Promise((r) => setTimeout(r, 50));
+      } catch {
+        groupAlive = false;
+      }
+    }
+    expect(groupAlive).toBe(false);
+    await rt.dispose(); // safe twice
+    expect(fake.state.teardowns).toBe(1);
+    await expect(rt.start(LAB, {})).rejects.toThrow(/closed/);
+  }, 40_000);
+});
