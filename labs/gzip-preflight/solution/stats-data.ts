@@ -1,8 +1,6 @@
 // The numbers behind GET /stats: per-origin, per-day report counts, generated from a fixed seed so every
 // run serves byte-identical JSON. Highly repetitive text, like real dashboard data: gzip shrinks it ~10x.
 // Read-only: part of the lab's plumbing.
-import { createHash } from 'node:crypto';
-
 const ORIGINS = ['https://dash.example.com', 'https://ops.example.com', 'https://m.example.com', 'https://partners.example.net'];
 const PAGES = ['/checkout', '/search', '/cart', '/account', '/home', '/orders'];
 const PAGE_ROWS = 600;
@@ -45,4 +43,5 @@ function buildPages(): string[] {
 
 export const statsPages: readonly string[] = buildPages();
 export const statsJson: string = statsPages.join('');
-export const statsEtag = `"stats-${createHash('sha256').update(statsJson).digest('hex').slice(0, 16)}"`;
+/** The document only changes when the seed or the generator does. */
+export const statsEtag = '"stats-20240611-v1"';
