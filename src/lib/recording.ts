@@ -1,5 +1,6 @@
 // A recorded run of a lab (src/data/recordings/<lab-id>.json), drawn by IncidentCurve.
-// t is in lab milliseconds since the service started; memory values are bytes.
+// t is in real milliseconds since the recording started (continuous across restarts); memory values are
+// bytes. The lab's timeScale (from the recording, else the lab's manifest) converts t to lab time.
 export interface RecordingSample {
   t: number;
   rss: number;
@@ -19,6 +20,8 @@ export interface Recording {
   recordedAt: string;
   node: string;
   heapLimitMb: number;
+  /** real ms per lab ms, as in the lab manifest; optional */
+  timeScale?: number;
   samples: RecordingSample[];
   markers: RecordingMarker[];
 }

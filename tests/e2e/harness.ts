@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const distDir = join(repoRoot, 'dist');
+/** The built site; LEAKBOOK_DIST points elsewhere (e.g. a private `astro build --outDir`). */
+export const distDir = resolve(repoRoot, process.env.LEAKBOOK_DIST ?? 'dist');
 export const screenshotDir = join(repoRoot, 'test-results', 'screenshots');
 
 export const CHROMIUM_PATH = process.env.LEAKBOOK_CHROMIUM ?? '/usr/bin/chromium';
@@ -44,7 +45,7 @@ export async function startSite(
     throw new Error(`No built site at ${distDir}. Run \`npm run build\` first (\`npm test\` does it for you).`);
   const kind = opts.server ?? (process.env.LEAKBOOK_E2E_SERVER === 'static' ? 'static' : 'runner');
   if (kind === 'static') return startStaticSite();
-  const child = spawn(process.execPath, [join(repoRoot, 'server', 'start.ts'), '--port', '0'], {
+  const child = spawn(process.execPath, [join(repoRoot, 'server', 'start.ts'), '--port', '0', '--dist', distDir], {
     cwd: repoRoot,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
