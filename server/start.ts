@@ -70,12 +70,14 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (shuttingDown) return;
     shuttingDown = true;
-    server.close();
-    server.closeAllConnections();
+    server.close(); // no new connections; open event streams still hear why their run stopped
     runs
       .stopAll('The runner is shutting down.')
       .catch(() => undefined)
-      .finally(() => process.exit(0));
+      .finally(() => {
+        server.closeAllConnections();
+        process.exit(0);
+      });
     setTimeout(() => process.exit(0), 3000).unref();
   });
 }
