@@ -1,6 +1,7 @@
 // One entry point for the whole analysis, used by the Web Worker, Node checks and the CLI alike.
 // Snapshots are read one after another; only the newest parsed graph is held, earlier ones are
 // reduced to id-sorted digests as soon as their summary is done.
+import { BufferPool } from './buffer-pool.ts';
 import { buildClassIndex, type ClassIndex } from './classes.ts';
 import { diffDigests, leakedObjects, type DiffRow, type LeakRow } from './diff.ts';
 import { makeDigest, type SnapshotDigest } from './digest.ts';
@@ -80,11 +81,12 @@ export async function analyzeSnapshots(sources: SnapshotSource[], options: Analy
   const progress = (phase: Phase, snapshot: number, bytes = 0) =>
     options.onProgress?.({ phase, snapshot, snapshots: sources.length, bytes, totalBytes: options.totalBytes?.[snapshot] });
   let previous: SnapshotDigest | null = null;
+  const pool = new BufferPool();
   for (let s = 0; s < sources.length; s++) {
-    const loaded = await load(sources[s]!, s, progress);
+    const loaded = await load(sources[s]!, s, progress, pool);
     const { graph, classes, dom, digest } = loaded;
     progress('summary', s, graph.bytes);
-    const summary = summarize(graph, classes, dom);
+    const summary = summarize(graph, classes, dom, pool);
     report.snapshots.push({
       label: options.labels?.[s] ?? `Snapshot ${s + 1}`,
       bytes: graph.bytes,
@@ -97,7 +99,7 @@ export async function analyzeSnapshots(sources: SnapshotSource[], options: Analy
       progress('diff', s, graph.bytes);
       const diff = diffDigests(previous, digest);
       progress('paths', s, graph.bytes);
-      tree = buildRetainerTree(graph);
+      tree = buildRetainerTree(graph, pool);
       const growing: number[] = [];
       diff.rows.forEach((row, r) => { if (row.deltaCount > 0 && row.added > 0) growing.push(r); });
       const chosen = growing.slice(0, options.pathClasses ?? 20);
@@ -111,7 +113,7 @@ export async function analyzeSnapshots(sources: SnapshotSource[], options: Analy
     if (s === 2) {
       progress('diff', s, graph.bytes);
       const leaks = leakedObjects(digests[0]!, digests[1]!, digest);
-      tree ??= buildRetainerTree(graph);
+      tree ??= buildRetainerTree(graph, pool);
       const classesOfRows = leaks.rowClass.slice(0, options.pathClasses ?? 20);
       const paths = samplePaths(digest, leaks.leaked, classesOfRows, options.samplesPerClass ?? 3)
         .map((nodes, k) => ({ name: leaks.rows[k]!.name, paths: nodes.map((v) => namer.describe(tree!, v, dom.retained)) }));
@@ -119,18 +121,23 @@ export async function analyzeSnapshots(sources: SnapshotSource[], options: Analy
     }
     digests.push(digest);
     previous = digest;
+    // Everything of this snapshot but its digest is done with: its buffers serve the next one.
+    pool.give(graph.nodeType, graph.nodeName, graph.nodeId, graph.selfSize, graph.firstEdge, graph.edgeType,
+      graph.edgeName, graph.edgeTo, classes.classOf, dom.idom, dom.retained, dom.order, tree?.parentNode, tree?.parentEdge);
   }
   progress('done', sources.length - 1);
   return report;
 }
 
-async function load(source: SnapshotSource, s: number, progress: (phase: Phase, s: number, bytes?: number) => void): Promise<Loaded> {
+async function load(
+  source: SnapshotSource, s: number, progress: (phase: Phase, s: number, bytes?: number) => void, pool: BufferPool,
+): Promise<Loaded> {
   progress('parse', s, 0);
-  const graph = await parseSnapshot(source, { onBytes: (b) => progress('parse', s, b) });
+  const graph = await parseSnapshot(source, { onBytes: (b) => progress('parse', s, b), pool });
   progress('dominators', s, graph.bytes);
-  const classes = buildClassIndex(graph);
-  const dom = computeDominators(graph);
-  const digest = makeDigest(graph, classes);
+  const classes = buildClassIndex(graph, pool);
+  const dom = computeDominators(graph, pool);
+  const digest = makeDigest(graph, classes, pool);
   return { graph, classes, dom, digest };
 }
 

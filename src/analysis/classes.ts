@@ -1,5 +1,6 @@
 // Groups nodes into the classes of DevTools' Summary view: objects and native nodes by their
 // constructor/native name, everything else by node type ("(string)", "(array)", "(closure)", ...).
+import { BufferPool } from './buffer-pool.ts';
 import type { HeapGraph } from './heap-graph.ts';
 
 export interface ClassIndex {
@@ -34,9 +35,9 @@ export function countsInSummary(graph: HeapGraph, node: number): boolean {
   return graph.selfSize[node]! > 0 || graph.nodeType[node] === graph.types.native;
 }
 
-export function buildClassIndex(graph: HeapGraph): ClassIndex {
+export function buildClassIndex(graph: HeapGraph, pool: BufferPool = new BufferPool()): ClassIndex {
   const { nodeCount, nodeType, nodeName, strings, types } = graph;
-  const classOf = new Int32Array(nodeCount);
+  const classOf = pool.i32(nodeCount);
   const names: string[] = [];
   const byName = new Map<string, number>();
   const idOf = (name: string): number => {

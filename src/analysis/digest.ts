@@ -1,6 +1,7 @@
 // A compact, id-sorted view of one snapshot's counted objects: all a later snapshot needs to be
 // compared with it. Keeping digests instead of whole graphs lets a three-snapshot comparison hold
 // only one full graph at a time.
+import { BufferPool } from './buffer-pool.ts';
 import type { ClassIndex } from './classes.ts';
 import type { HeapGraph } from './heap-graph.ts';
 
@@ -9,18 +10,19 @@ export interface SnapshotDigest {
   ids: Uint32Array;
   /** Class of each id (index into names). */
   cls: Int32Array;
-  size: Float64Array;
+  /** Self size (clamped to 4 GB; no single V8 object comes near). */
+  size: Uint32Array;
   /** Node index in the snapshot the digest was made from. */
   node: Uint32Array;
   names: string[];
 }
 
 /** Node indices of the counted nodes, ordered by V8 id (two-pass 16-bit radix sort, linear time). */
-function nodesById(ids: Uint32Array, keep: Int32Array): Uint32Array {
+function nodesById(ids: Uint32Array, keep: Int32Array, pool: BufferPool): Uint32Array {
   let m = 0;
   for (let i = 0; i < keep.length; i++) if (keep[i]! >= 0) m++;
-  let a = new Uint32Array(m);
-  let b = new Uint32Array(m);
+  let a = new Uint32Array(m); // kept by the digest, so not from the pool
+  let b = pool.u32(m);
   let k = 0;
   for (let i = 0; i < keep.length; i++) if (keep[i]! >= 0) a[k++] = i;
   const counts = new Uint32Array(65537);
@@ -34,20 +36,22 @@ function nodesById(ids: Uint32Array, keep: Int32Array): Uint32Array {
     }
     const t = a; a = b; b = t;
   }
+  // After an even number of passes the result is back in the array allocated first.
+  pool.give(b);
   return a;
 }
 
-export function makeDigest(graph: HeapGraph, classes: ClassIndex): SnapshotDigest {
-  const order = nodesById(graph.nodeId, classes.classOf);
+export function makeDigest(graph: HeapGraph, classes: ClassIndex, pool: BufferPool = new BufferPool()): SnapshotDigest {
+  const order = nodesById(graph.nodeId, classes.classOf, pool);
   const m = order.length;
   const ids = new Uint32Array(m);
   const cls = new Int32Array(m);
-  const size = new Float64Array(m);
+  const size = new Uint32Array(m);
   for (let i = 0; i < m; i++) {
     const v = order[i]!;
     ids[i] = graph.nodeId[v]!;
     cls[i] = classes.classOf[v]!;
-    size[i] = graph.selfSize[v]!;
+    size[i] = Math.min(graph.selfSize[v]!, 0xffffffff);
   }
   return { ids, cls, size, node: order, names: classes.names };
 }

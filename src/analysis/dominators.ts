@@ -3,6 +3,7 @@
 // the root, where V8 uses them to mark the global objects — the same rules DevTools applies.
 // Nodes the root cannot reach (kept alive only weakly) are hung under the root, as DevTools does,
 // so the root's retained size is the sum of every node's self size.
+import { BufferPool } from './buffer-pool.ts';
 import type { HeapGraph } from './heap-graph.ts';
 
 export interface Dominators {
@@ -21,18 +22,18 @@ export function isStrongEdge(graph: HeapGraph, from: number, edge: number): bool
   return t !== graph.edgeTypes.weak && (t !== graph.edgeTypes.shortcut || from === 0);
 }
 
-export function computeDominators(graph: HeapGraph): Dominators {
+export function computeDominators(graph: HeapGraph, pool: BufferPool = new BufferPool()): Dominators {
   const n = graph.nodeCount;
   const { firstEdge, edgeTo, edgeType, selfSize } = graph;
   const weak = graph.edgeTypes.weak, shortcut = graph.edgeTypes.shortcut;
 
   // 1. Depth-first numbering. dfn: node -> number; vertex: number -> node; parent in number space.
-  const dfn = new Int32Array(n).fill(-1);
-  const vertex = new Uint32Array(n);
-  const parent = new Int32Array(n);
-  const orphanTop = new Uint8Array(n); // 1 = start of a DFS over weakly held nodes (virtual edge from the root)
-  const stackNode = new Uint32Array(n);
-  const stackEdge = new Uint32Array(n);
+  const dfn = pool.i32(n).fill(-1);
+  const vertex = pool.u32(n);
+  const parent = pool.i32(n);
+  const orphanTop = pool.u8(n); // 1 = start of a DFS over weakly held nodes (virtual edge from the root)
+  const stackNode = pool.u32(n);
+  const stackEdge = pool.u32(n);
   let count = 0;
   const dfs = (start: number, parentNumber: number): void => {
     dfn[start] = count;
@@ -78,7 +79,7 @@ export function computeDominators(graph: HeapGraph): Dominators {
   // 2. Predecessors in number space (strong edges only), as a compressed row array. Edges from
   // weakly held nodes into the reachable part are left out: garbage-to-be must not change who
   // retains live objects.
-  const predFirst = new Uint32Array(n + 1);
+  const predFirst = pool.u32(n + 1);
   for (let u = 0; u < n; u++) {
     const fromWeak = dfn[u]! >= reachableCount;
     for (let e = firstEdge[u]!, end = firstEdge[u + 1]!; e < end; e++) {
@@ -90,8 +91,10 @@ export function computeDominators(graph: HeapGraph): Dominators {
     }
   }
   for (let i = 0; i < n; i++) predFirst[i + 1]! += predFirst[i]!;
-  const predSrc = new Uint32Array(predFirst[n]!);
-  const fill = predFirst.slice(0, n);
+  const predSrc = pool.u32(predFirst[n]!);
+  // Scratch arrays are reused from here on, to keep the peak memory of a large snapshot low.
+  const fill = stackEdge;
+  fill.set(predFirst.subarray(0, n));
   for (let u = 0; u < n; u++) {
     const du = dfn[u]!;
     const fromWeak = du >= reachableCount;
@@ -105,12 +108,12 @@ export function computeDominators(graph: HeapGraph): Dominators {
   }
 
   // 3. Semi-dominators and immediate dominators.
-  const semi = new Int32Array(n);
-  const label = new Int32Array(n);
-  const ancestor = new Int32Array(n).fill(-1);
-  const idom = new Int32Array(n);
-  const bucketHead = new Int32Array(n).fill(-1);
-  const bucketNext = new Int32Array(n);
+  const semi = pool.i32(n);
+  const label = new Int32Array(stackEdge.buffer, stackEdge.byteOffset, n);
+  const ancestor = dfn.fill(-1); // node numbers are no longer needed
+  const idom = pool.i32(n);
+  const bucketHead = pool.i32(n).fill(-1);
+  const bucketNext = pool.i32(n);
   const path = stackNode; // reused as the compression stack
   for (let i = 0; i < n; i++) { semi[i] = i; label[i] = i; }
   const evalLabel = (v: number): number => {
@@ -150,15 +153,12 @@ export function computeDominators(graph: HeapGraph): Dominators {
   idom[0] = 0;
 
   // 4. Retained sizes: a dominator always has a smaller number, so one backwards pass suffices.
-  const retainedByNumber = new Float64Array(n);
-  for (let w = 0; w < n; w++) retainedByNumber[w] = selfSize[vertex[w]!]!;
-  for (let w = n - 1; w >= 1; w--) retainedByNumber[idom[w]!]! += retainedByNumber[w]!;
-  const retained = new Float64Array(n);
-  const idomNode = new Uint32Array(n);
-  for (let w = 0; w < n; w++) {
-    const v = vertex[w]!;
-    retained[v] = retainedByNumber[w]!;
-    idomNode[v] = vertex[idom[w]!]!;
-  }
+  pool.give(dfn, parent, orphanTop, stackNode, stackEdge, predFirst, predSrc, bucketHead, bucketNext);
+  const retained = pool.f64(n);
+  retained.set(selfSize);
+  for (let w = n - 1; w >= 1; w--) retained[vertex[idom[w]!]!]! += retained[vertex[w]!]!;
+  const idomNode = new Uint32Array(semi.buffer, semi.byteOffset, n);
+  for (let w = 0; w < n; w++) idomNode[vertex[w]!] = vertex[idom[w]!]!;
+  pool.give(idom);
   return { idom: idomNode, retained, order: vertex, reachableCount };
 }

@@ -1,5 +1,6 @@
 // Feeds any byte source to the streaming parser: a whole buffer, a web ReadableStream (fetch body,
 // File.stream()), a Node stream or any async iterable of Uint8Array (fs.createReadStream).
+import type { BufferPool } from './buffer-pool.ts';
 import type { HeapGraph } from './heap-graph.ts';
 import { SnapshotStreamParser } from './stream-parser.ts';
 
@@ -14,12 +15,14 @@ export interface ParseOptions {
   onBytes?: (bytes: number) => void;
   /** Slice size used when the source is a whole buffer (so progress still moves). */
   sliceBytes?: number;
+  /** Buffers to reuse (from an earlier snapshot). */
+  pool?: BufferPool;
 }
 
 const encoder = new TextEncoder();
 
 export async function parseSnapshot(source: SnapshotSource, options: ParseOptions = {}): Promise<HeapGraph> {
-  const parser = new SnapshotStreamParser();
+  const parser = new SnapshotStreamParser(options.pool);
   const onBytes = options.onBytes;
   if (source instanceof ArrayBuffer || source instanceof Uint8Array) {
     const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);

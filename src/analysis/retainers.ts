@@ -1,5 +1,6 @@
 // Retainer paths: the shortest chain of strong references from the GC roots to an object, told in
 // the words a reader knows (variables, properties, Map entries, listener arrays, closures).
+import { BufferPool } from './buffer-pool.ts';
 import type { ClassIndex } from './classes.ts';
 import { isStrongEdge } from './dominators.ts';
 import { edgeLabel, type HeapGraph } from './heap-graph.ts';
@@ -29,14 +30,14 @@ const MAX_STEPS = 40;
  * through the edges a reader would name (properties, elements, variables), then through V8's
  * internal ones, so that among equally short paths the readable one wins.
  */
-export function buildRetainerTree(graph: HeapGraph): RetainerTree {
+export function buildRetainerTree(graph: HeapGraph, pool: BufferPool = new BufferPool()): RetainerTree {
   const n = graph.nodeCount;
   const { firstEdge, edgeTo, edgeType } = graph;
   const internal = graph.edgeTypes.internal, hidden = graph.edgeTypes.hidden;
-  const parentNode = new Int32Array(n).fill(-1);
-  const parentEdge = new Int32Array(n).fill(-1);
-  let frontier = new Uint32Array(n);
-  let next = new Uint32Array(n);
+  const parentNode = pool.i32(n).fill(-1);
+  const parentEdge = pool.i32(n).fill(-1);
+  let frontier = pool.u32(n);
+  let next = pool.u32(n);
   let size = 1;
   frontier[0] = 0;
   parentNode[0] = 0;
@@ -61,6 +62,7 @@ export function buildRetainerTree(graph: HeapGraph): RetainerTree {
     const t = frontier; frontier = next; next = t;
     size = nextSize;
   }
+  pool.give(frontier, next);
   return { parentNode, parentEdge };
 }
 

@@ -2,6 +2,7 @@
 // snapshot's top-level layout ({"snapshot":{meta},"nodes":[...],"edges":[...],...,"strings":[...]})
 // and reads the big number arrays straight from bytes into typed arrays, so the JSON text is never
 // held in memory — only the chunk being read. Runs unchanged in Node and in a Web Worker.
+import { BufferPool } from './buffer-pool.ts';
 import {
   edgeTypeCodes, nodeTypeCodes, type HeapGraph, type SnapshotMeta,
 } from './heap-graph.ts';
@@ -114,6 +115,11 @@ export class SnapshotStreamParser {
   private edgeTo = new Uint32Array(0);
   private nodeCount = 0;
   private edgeCount = 0;
+  private pool: BufferPool;
+
+  constructor(pool?: BufferPool) {
+    this.pool = pool ?? new BufferPool();
+  }
 
   /** Bytes read so far. */
   get bytesRead(): number {
@@ -357,25 +363,28 @@ export class SnapshotStreamParser {
     this.growEdges(Math.max(edges, 4096));
   }
 
+  // Columns start at the size the header announces and double if a file holds more.
+  private grow<T extends Uint8Array | Uint32Array | Float64Array>(old: T, next: T): T {
+    next.set(old.subarray(0, Math.min(old.length, next.length)) as never);
+    this.pool.give(old);
+    return next;
+  }
+
   private growNodes(cap: number): void {
-    const grow = <T extends Uint8Array | Uint32Array | Float64Array>(old: T, make: (n: number) => T, n: number): T => {
-      const next = make(n);
-      next.set(old.subarray(0, Math.min(old.length, n)) as never);
-      return next;
-    };
-    this.nodeType = grow(this.nodeType, (n) => new Uint8Array(n), cap);
-    this.nodeName = grow(this.nodeName, (n) => new Uint32Array(n), cap);
-    this.nodeId = grow(this.nodeId, (n) => new Uint32Array(n), cap);
-    this.selfSize = grow(this.selfSize, (n) => new Float64Array(n), cap);
-    this.edgeCounts = grow(this.edgeCounts, (n) => new Uint32Array(n), cap + 1);
+    const p = this.pool;
+    this.nodeType = this.grow(this.nodeType, p.u8(cap));
+    this.nodeName = this.grow(this.nodeName, p.u32(cap));
+    this.nodeId = this.grow(this.nodeId, p.u32(cap));
+    this.selfSize = this.grow(this.selfSize, p.f64(cap));
+    this.edgeCounts = this.grow(this.edgeCounts, p.u32(cap + 1));
     this.nodeCap = cap;
   }
 
   private growEdges(cap: number): void {
-    const t = new Uint8Array(cap); t.set(this.edgeType.subarray(0, Math.min(this.edgeType.length, cap)));
-    const n = new Uint32Array(cap); n.set(this.edgeName.subarray(0, Math.min(this.edgeName.length, cap)));
-    const to = new Uint32Array(cap); to.set(this.edgeTo.subarray(0, Math.min(this.edgeTo.length, cap)));
-    this.edgeType = t; this.edgeName = n; this.edgeTo = to;
+    const p = this.pool;
+    this.edgeType = this.grow(this.edgeType, p.u8(cap));
+    this.edgeName = this.grow(this.edgeName, p.u32(cap));
+    this.edgeTo = this.grow(this.edgeTo, p.u32(cap));
     this.edgeCap = cap;
   }
 
@@ -630,7 +639,7 @@ export class SnapshotStreamParser {
     const edgeCount = this.edgeCount;
     if (nodeCount === 0) throw new SnapshotParseError('the snapshot has no nodes — the file is corrupt', this.consumed);
     // Prefix sums turn per-node edge counts into the first-edge offsets.
-    const firstEdge = this.edgeCounts.length === nodeCount + 1 ? this.edgeCounts : this.edgeCounts.slice(0, nodeCount + 1);
+    const firstEdge = this.edgeCounts.subarray(0, nodeCount + 1);
     firstEdge[0] = 0;
     let sum = 0;
     for (let n = 1; n <= nodeCount; n++) {
@@ -643,7 +652,7 @@ export class SnapshotStreamParser {
     }
     const strings = this.strings;
     const stringCount = strings.length;
-    const nodeName = this.nodeName.length === nodeCount ? this.nodeName : this.nodeName.slice(0, nodeCount);
+    const nodeName = this.nodeName.subarray(0, nodeCount);
     for (let n = 0; n < nodeCount; n++) {
       if (nodeName[n]! >= stringCount) {
         throw new SnapshotParseError(`node #${n} names string #${nodeName[n]} but there are only ${stringCount} strings — the file is corrupt`, this.consumed);
@@ -652,9 +661,9 @@ export class SnapshotStreamParser {
     const meta = this.meta!;
     const edgeTypeNames = meta.edge_types[0];
     const edges = edgeTypeCodes(edgeTypeNames);
-    const edgeType = this.edgeType.length === edgeCount ? this.edgeType : this.edgeType.slice(0, edgeCount);
-    const edgeName = this.edgeName.length === edgeCount ? this.edgeName : this.edgeName.slice(0, edgeCount);
-    const edgeTo = this.edgeTo.length === edgeCount ? this.edgeTo : this.edgeTo.slice(0, edgeCount);
+    const edgeType = this.edgeType.subarray(0, edgeCount);
+    const edgeName = this.edgeName.subarray(0, edgeCount);
+    const edgeTo = this.edgeTo.subarray(0, edgeCount);
     for (let e = 0; e < edgeCount; e++) {
       if (edgeTo[e]! >= nodeCount) {
         throw new SnapshotParseError(`edge #${e} points to node #${edgeTo[e]} but there are only ${nodeCount} nodes — the file is corrupt`, this.consumed);
@@ -668,10 +677,10 @@ export class SnapshotStreamParser {
     const graph: HeapGraph = {
       nodeCount,
       edgeCount,
-      nodeType: this.nodeType.length === nodeCount ? this.nodeType : this.nodeType.slice(0, nodeCount),
+      nodeType: this.nodeType.subarray(0, nodeCount),
       nodeName,
-      nodeId: this.nodeId.length === nodeCount ? this.nodeId : this.nodeId.slice(0, nodeCount),
-      selfSize: this.selfSize.length === nodeCount ? this.selfSize : this.selfSize.slice(0, nodeCount),
+      nodeId: this.nodeId.subarray(0, nodeCount),
+      selfSize: this.selfSize.subarray(0, nodeCount),
       firstEdge,
       edgeType,
       edgeName,

@@ -1,4 +1,5 @@
 // Per-class totals: the Summary view of DevTools' Memory panel.
+import { BufferPool } from './buffer-pool.ts';
 import type { ClassIndex } from './classes.ts';
 import type { Dominators } from './dominators.ts';
 import type { HeapGraph } from './heap-graph.ts';
@@ -24,7 +25,9 @@ export interface SnapshotTotals {
   weaklyHeldCount: number;
 }
 
-export function summarize(graph: HeapGraph, classes: ClassIndex, dom: Dominators): { rows: ClassRow[]; totals: SnapshotTotals } {
+export function summarize(
+  graph: HeapGraph, classes: ClassIndex, dom: Dominators, pool: BufferPool = new BufferPool(),
+): { rows: ClassRow[]; totals: SnapshotTotals } {
   const { classOf, names } = classes;
   const k = names.length;
   const count = new Float64Array(k);
@@ -42,7 +45,7 @@ export function summarize(graph: HeapGraph, classes: ClassIndex, dom: Dominators
     shallow[c]! += self[v]!;
     objectCount++;
   }
-  classRetained(graph, classes, dom, retained);
+  classRetained(graph, classes, dom, retained, pool);
   let weaklyHeldSize = 0;
   for (let i = dom.reachableCount; i < n; i++) weaklyHeldSize += self[dom.order[i]!]!;
   const rows: ClassRow[] = [];
@@ -68,20 +71,21 @@ export function summarize(graph: HeapGraph, classes: ClassIndex, dom: Dominators
  * Walks the dominator tree keeping, per class, how many ancestors on the current path belong to
  * it; an instance adds its retained size only when no dominating ancestor has its class.
  */
-function classRetained(graph: HeapGraph, classes: ClassIndex, dom: Dominators, out: Float64Array): void {
+function classRetained(graph: HeapGraph, classes: ClassIndex, dom: Dominators, out: Float64Array, pool: BufferPool): void {
   const n = graph.nodeCount;
   const { idom, retained } = dom;
   const { classOf } = classes;
   // Children of each node in the dominator tree, as a compressed row array.
-  const childFirst = new Uint32Array(n + 1);
+  const childFirst = pool.u32(n + 1);
   for (let v = 1; v < n; v++) childFirst[idom[v]! + 1]!++;
   for (let i = 0; i < n; i++) childFirst[i + 1]! += childFirst[i]!;
-  const child = new Uint32Array(Math.max(n - 1, 0));
-  const fill = childFirst.slice(0, n);
+  const child = pool.u32(Math.max(n - 1, 0));
+  const fill = pool.u32(n);
+  fill.set(childFirst.subarray(0, n));
   for (let v = 1; v < n; v++) child[fill[idom[v]!]!++] = v;
   const onPath = new Int32Array(classes.names.length);
-  const stack = new Uint32Array(n);
-  const cursor = new Uint32Array(n);
+  const stack = fill; // the fill cursors are spent once the child lists are built
+  const cursor = pool.u32(n);
   let sp = 0;
   stack[0] = 0;
   cursor[0] = childFirst[0]!;
@@ -102,4 +106,5 @@ function classRetained(graph: HeapGraph, classes: ClassIndex, dom: Dominators, o
       sp--;
     }
   }
+  pool.give(childFirst, child, fill, cursor);
 }
