@@ -6,8 +6,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readTree } from '../../src/labs/load-lab.ts';
-import { createWorkspace } from '../../src/labs/workspace.ts';
+import { checksBundle, runtimeBundle } from '../../src/labs/bundle.ts';
 import type { LabRuntime, RuntimeEvent } from '../../src/runtime/types.ts';
 import { createWebContainerRuntime, messages, WORKSPACE_DIR } from '../../src/runtime/webcontainer.ts';
 import { createFakeWebContainer, type FakeOptions } from './fake-webcontainer.ts';
@@ -29,21 +28,13 @@ export default defineService((ctx) => {
 let labsDir: string;
 let site: Map<string, unknown>;
 
-/** The two bundles the site build publishes per lab, made here from the same workspace builder. */
+/** The two bundles the site build publishes per lab (src/pages/labs/[id]/*.json.ts), as JSON. */
 async function buildBundles(): Promise<Map<string, unknown>> {
-  const ws = await createWorkspace({ labId: LAB, labsDir, root: labsDir });
-  try {
-    const files = Object.fromEntries(Object.entries(readTree(ws.dir)).map(([p, b]) => [p, { base64: b.toString('base64') }]));
-    const checks = Object.fromEntries(
-      Object.entries(readTree(join(labsDir, LAB, 'checks'))).map(([p, b]) => [p, { base64: b.toString('base64') }]),
-    );
-    return new Map<string, unknown>([
-      [`/labs/${LAB}/runtime.json`, { files }],
-      [`/labs/${LAB}/checks.json`, { files: checks }],
-    ]);
-  } finally {
-    ws.dispose();
-  }
+  const asJson = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
+  return new Map<string, unknown>([
+    [`/labs/${LAB}/runtime.json`, asJson(await runtimeBundle(LAB, labsDir))],
+    [`/labs/${LAB}/checks.json`, asJson(checksBundle(LAB, labsDir))],
+  ]);
 }
 
 beforeAll(async () => {
