@@ -88,6 +88,7 @@ async function uploadHoldingBackTheEnd(t: CheckContext, body: Buffer, waitMs: nu
     t.signal.addEventListener('abort', () => req.destroy(), { once: true });
     req.write(body.subarray(0, cut));
     void (async () => {
+      // a bound, not a measurement: a streaming import writes its first batch within moments
       const until = Date.now() + waitMs;
       while (!done && Date.now() < until && t.service.alive()) {
         try {
@@ -123,7 +124,8 @@ export default defineChecks({
       const body = await t.fixture(file);
       const exitsBefore = t.service.exits().length;
       let r: HttpResult;
-      if (i === 0) ({ result: r, early, heldBack } = await uploadHoldingBackTheEnd(t, body, 10_000));
+      // the last upload checks streaming: by then the library is loaded, and a starter never gets here
+      if (i === 7) ({ result: r, early, heldBack } = await uploadHoldingBackTheEnd(t, body, 20_000));
       else r = await upload(t.service, body);
       if (await diedSince(t.service, exitsBefore, r))
         return fail(`upload ${i + 1} of 8 (${formatCount(ROWS_PER_FILE)} rows, ${formatBytes(body.length)}) killed the service: ${lastExit(t)}`);
@@ -133,8 +135,8 @@ export default defineChecks({
       if (wrong) return fail(wrong);
       const largest = gauge(m, 'largest batch');
       if (largest > 1000) return fail(`the store received a batch of ${formatCount(largest)} rows at once; write at most 1,000 rows per batch`);
-      if (i === 0 && !early)
-        return fail(`no row reached the store while the last ${formatBytes(heldBack)} of the first upload were still on the way: the import waits for the whole file before it reads a row`);
+      if (i === 7 && !early)
+        return fail(`all 8 uploads were imported, but no row reached the store while the last ${formatBytes(heldBack)} of an upload were still on the way: the import waits for the whole file before it reads a row`);
     }
     const after = await limitsProblem(t);
     if (after) return fail(after);
@@ -142,8 +144,8 @@ export default defineChecks({
     return {
       passed: true,
       message:
-        `8 of 8 uploads imported with the workbook's values (${formatCount(ROWS_PER_FILE)} rows each); the first batch reached the store ` +
-        `with ${formatBytes(heldBack)} still to come; batches of at most ${formatCount(gauge(m, 'largest batch'))} rows; ` +
+        `8 of 8 uploads imported with the workbook's values (${formatCount(ROWS_PER_FILE)} rows each); rows reached the store ` +
+        `while ${formatBytes(heldBack)} of the upload were still to come; batches of at most ${formatCount(gauge(m, 'largest batch'))} rows; ` +
         `peak heap ${gauge(m, 'peak heap used (MB)')} MB, peak RSS ${gauge(m, 'peak RSS (MB)')} MB of the container's ${CONTAINER_LIMIT_MB} MB`,
     };
   },

@@ -2,7 +2,6 @@
 // is still arriving and written to the store 1,000 at a time, so memory is bounded by one batch plus the
 // shared strings, not by the size of the file. Nothing becomes visible until the whole file checked out.
 import type { Readable } from 'node:stream';
-import ExcelJS from '../vendor/exceljs.js';
 import { checkHeader, parseRow, type OrderRecord } from './records.ts';
 import type { ImportResult, RecordStore, Staging } from './store.ts';
 import { watchZipEntries } from './zip-entries.ts';
@@ -38,6 +37,8 @@ export async function importOrders(body: Readable, store: RecordStore): Promise<
 }
 
 async function readRows(stream: Readable, staging: Staging): Promise<void> {
+  // exceljs is a big library: load it on the first upload rather than at service start
+  const { default: ExcelJS } = await import('../vendor/exceljs.js');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
     worksheets: 'emit',
     sharedStrings: 'cache', // the shared strings table is small; rows refer to it by index

@@ -2,7 +2,6 @@
 // This is the handler's shape from the incident: read the whole upload, let the spreadsheet library
 // build the whole workbook in memory, turn every row into a record, then hand them all to the store.
 import type { Readable } from 'node:stream';
-import ExcelJS from '../vendor/exceljs.js';
 import { checkHeader, parseRow, type OrderRecord } from './records.ts';
 import type { ImportResult, RecordStore } from './store.ts';
 
@@ -13,6 +12,8 @@ async function readAll(body: Readable): Promise<Buffer> {
 }
 
 export async function importOrders(body: Readable, store: RecordStore): Promise<ImportResult> {
+  // exceljs is a big library: load it on the first upload rather than at service start
+  const { default: ExcelJS } = await import('../vendor/exceljs.js');
   const bytes = await readAll(body);
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(bytes);
