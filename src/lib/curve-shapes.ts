@@ -21,7 +21,10 @@ function range(n: number): number[] {
   return Array.from({ length: n + 1 }, (_, i) => i / n);
 }
 
-export function curveShape(kind: CurveKind): CurveShape {
+/** The incident shapes, plus "healthy" for comparison in the Toolkit. */
+export type SketchKind = CurveKind | 'healthy';
+
+export function curveShape(kind: SketchKind): CurveShape {
   switch (kind) {
     case 'spike': {
       const points: Array<[number, number]> = [];
@@ -62,6 +65,15 @@ export function curveShape(kind: CurveKind): CurveShape {
       return { points, restarts, limit: 0.8, description: 'Memory ramps up to the limit, the process is OOM-killed and restarts, and the ramp begins again.' };
     }
     case 'steady-with-bumps': {
+      // a steady climb, plus a bump at every periodic job that only partly recedes
+      const points = range(60).map((x, i): [number, number] => {
+        const phase = (x * 6) % 1;
+        const bump = phase < 0.12 ? Math.sin((phase / 0.12) * Math.PI) * 0.14 : 0;
+        return [x, 0.14 + x * 0.55 + bump + wobble(i, 0.012)];
+      });
+      return { points, restarts: [], description: 'Memory climbs steadily all day, with a bump at every periodic job, and never returns to its floor.' };
+    }
+    case 'healthy': {
       const points = range(48).map((x, i): [number, number] => {
         const bump = Math.max(0, Math.sin(x * Math.PI * 6)) ** 3 * 0.3;
         return [x, 0.24 + bump + wobble(i, 0.015)];
