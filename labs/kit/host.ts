@@ -197,6 +197,10 @@ async function main(): Promise<void> {
   const caps = await probeCapabilities({ fullSnapshotProbe: process.env.LEAKBOOK_PROBE === 'full' });
   (globalThis as { gc?: () => void }).gc?.(); // drop the probe's garbage before the lab starts
 
+  // Tell the supervisor the kit is up: its start timeout now measures the lab's own code only
+  // (import, factory, listen), not how long a loaded machine took to boot Node and the kit.
+  reply({ id: 0, ok: true, result: 'loading-lab' });
+
   const fixturesDir = path.join(ws, 'fixtures');
   const ctx: ServiceContext = {
     gauge(name, read) {
@@ -242,7 +246,7 @@ async function main(): Promise<void> {
     server.listen(0, '127.0.0.1', done);
   }).catch((err) => die('The service could not listen', err));
 
-  emit({ type: 'ready', port, caps, restarts: Number(process.env.LEAKBOOK_RESTARTS) || 0 });
+  emit({ type: 'ready', port, caps, restarts: Number(process.env.LEAKBOOK_RESTARTS) || 0, pid: process.pid });
   setInterval(() => emit({ type: 'metrics', ...sample() }), metricsEveryMs).unref();
 
 }

@@ -7,7 +7,8 @@ import type { Capabilities, MemorySample, ServiceExit, TaskResult } from './type
 export const EVENT_PREFIX = '\u001eLB ';
 
 export type LabEvent =
-  | { type: 'ready'; port: number; caps: Capabilities; restarts: number }
+  /** pid: the service process (for runners that verify nothing is left behind) */
+  | { type: 'ready'; port: number; caps: Capabilities; restarts: number; pid?: number }
   | ({ type: 'metrics' } & MemorySample)
   /** path is relative to the workspace root, e.g. "snapshots/s1-after-storm.heapsnapshot" */
   | { type: 'snapshot'; id: string; path: string; bytes: number; label: string }

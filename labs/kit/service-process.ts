@@ -49,6 +49,8 @@ export class ServiceProcess {
   private startedAt = 0;
   private crashStreak = 0;
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
+  private startTimer: ReturnType<typeof setTimeout> | undefined;
+  private onLabLoading: () => void = () => {};
 
   constructor(opts: ServiceOptions) {
     this.opts = opts;
@@ -102,12 +104,24 @@ export class ServiceProcess {
     this.child = child;
     liveHosts.add(child);
     child.stdin!.on('error', () => {}); // writing to a dying child must not crash the supervisor
-    const startTimer = setTimeout(() => {
+    // Two start budgets: booting Node and the kit (generous: machines under load are slow at this),
+    // then the lab's own code from import to listening (startTimeoutMs: a stuck factory is reported).
+    const labBudget = this.opts.startTimeoutMs ?? (Number(process.env.LEAKBOOK_START_TIMEOUT_MS) || 8000);
+    const expire = (what: string) => () => {
       if (this.child === child && !this.ready) {
-        this.lastError = `the service did not start listening within ${Math.round((this.opts.startTimeoutMs ?? 6000) / 1000)} s (is the factory stuck, or the event loop blocked?)`;
+        this.lastError = what;
         child.kill('SIGKILL');
       }
-    }, this.opts.startTimeoutMs ?? 6000);
+    };
+    this.startTimer = setTimeout(expire('the lab kit did not boot within 30 s (is the machine overloaded?)'), 30_000);
+    this.onLabLoading = () => {
+      clearTimeout(this.startTimer);
+      this.startTimer = setTimeout(
+        expire(`the service did not start listening within ${Math.round(labBudget / 1000)} s (is the factory stuck, or the event loop blocked?)`),
+        labBudget,
+      );
+    };
+    const startTimer = { clear: () => clearTimeout(this.startTimer) };
     onLines(child.stdout!, (line) => this.onStdout(line));
     onLines(child.stderr!, (line) => {
       this.stderrTail.push(line);
@@ -119,7 +133,7 @@ export class ServiceProcess {
     });
     child.on('exit', (code, signal) => {
       liveHosts.delete(child);
-      clearTimeout(startTimer);
+      startTimer.clear();
       // let stderr drain so the OOM banner is seen before classifying
       setTimeout(() => this.onExit(child, code, signal), 20);
     });
@@ -133,6 +147,7 @@ export class ServiceProcess {
       } catch {
         return;
       }
+      if (r.id === 0) return this.onLabLoading(); // the host's "kit booted" marker
       const p = this.pending.get(r.id);
       if (!p) return;
       this.pending.delete(r.id);
@@ -144,6 +159,7 @@ export class ServiceProcess {
     const ev = decodeEvent(line);
     if (!ev) return this.opts.onOutput(line, 'stdout');
     if (ev.type === 'ready') {
+      clearTimeout(this.startTimer);
       this.ready = true;
       this.port = ev.port;
       this.caps = ev.caps;

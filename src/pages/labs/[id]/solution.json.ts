@@ -1,0 +1,8 @@
+// /labs/<id>/solution.json: solution files, fetched only on "Show solution". Shape: src/labs/bundle.ts.
+import type { APIRoute, GetStaticPaths } from 'astro';
+import { bundleLabIds, solutionBundle } from '../../../labs/bundle.ts';
+
+export const getStaticPaths: GetStaticPaths = () => bundleLabIds().map((id) => ({ params: { id } }));
+
+export const GET: APIRoute = async ({ params }) =>
+  new Response(JSON.stringify(await solutionBundle(String(params.id))), { headers: { 'content-type': 'application/json' } });

@@ -1,0 +1,111 @@
+// The supervisor as the runtimes use it: spawn it in a workspace, send commands on stdin, read events.
+import fs from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { LabEvent } from '../../labs/kit/protocol.ts';
+import { spawnSupervisor } from '../../src/labs/supervise.ts';
+import { createWorkspace } from '../../src/labs/workspace.ts';
+import { makeLabsRoot, manifestFor, SERVER } from './fixture-labs.ts';
+
+const root = makeLabsRoot({
+  svc: { starter: { 'server.ts': SERVER } },
+  tiny: { manifest: manifestFor('tiny', { heapLimitMb: 16 }), starter: { 'server.ts': SERVER } },
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Run a supervisor; `until` sees every event and returns true when the test has what it needs. */
+async function session(labId: string, onEvent: (ev: LabEvent, send: (cmd: object) => void) => boolean | void, timeoutMs = 60_000) {
+  const ws = await createWorkspace({ labId, labsDir: root });
+  const events: LabEvent[] = [];
+  const output: string[] = [];
+  let finish!: () => void;
+  const done = new Promise<void>((r) => (finish = r));
+  const sup = spawnSupervisor(ws.dir, {
+    onOutput: (line) => output.push(line),
+    onEvent: (ev) => {
+      events.push(ev);
+      if (onEvent(ev, (cmd) => sup.child.stdin!.write(JSON.stringify(cmd) + '\n'))) finish();
+    },
+  });
+  const timer = setTimeout(finish, timeoutMs);
+  await done;
+  clearTimeout(timer);
+  sup.child.stdin!.end(); // closing stdin must take the service down too
+  const code = await sup.exited;
+  ws.dispose();
+  return { events, output, code };
+}
+
+describe('supervisor', () => {
+  it('reports ready with probed capabilities and streams metrics with lab gauges', async () => {
+    let metrics = 0;
+    const { events } = await session('svc', (ev, send) => {
+      if (ev.type === 'ready') send({ cmd: 'scenario', id: 'poke' });
+      if (ev.type === 'metrics' && ev.gauges.requests === 3) metrics++;
+      return metrics >= 2;
+    });
+    const ready = events.find((e) => e.type === 'ready');
+    expect(ready).toMatchObject({ type: 'ready', restarts: 0, caps: { runtime: 'node', memoryUsage: true, gc: true, queryObjects: true, heapSnapshot: true, asyncLocalStorage: true, asyncHooks: true } });
+    // --max-old-space-size=32 is in force (V8 adds the young generation on top)
+    expect((ready as { caps: { heapLimitMb: number } }).caps.heapLimitMb).toBeGreaterThanOrEqual(32);
+    expect((ready as { caps: { heapLimitMb: number } }).caps.heapLimitMb).toBeLessThan(128);
+    expect(events.filter((e) => e.type === 'scenario').map((e) => (e as { phase: string }).phase)).toEqual(['start', 'end']);
+  });
+
+  it('restarts a crashed service: exit (crash, with the error) then ready with restarts = 1', async () => {
+    const { events, output } = await session('svc', (ev, send) => {
+      if (ev.type === 'ready' && ev.restarts === 0) send({ cmd: 'scenario', id: 'crash' });
+      return ev.type === 'ready' && ev.restarts === 1;
+    });
+    const exit = events.find((e) => e.type === 'exit');
+    expect(exit).toMatchObject({ type: 'exit', reason: 'crash', code: 1 });
+    expect((exit as { restartInMs: number }).restartInMs).toBeGreaterThan(0);
+    expect((exit as { message: string }).message).toContain('TypeError: the ledger is undefined (app/server.ts:');
+    const readies = events.filter((e) => e.type === 'ready');
+    expect(readies.map((e) => (e as { restarts: number }).restarts)).toEqual([0, 1]);
+    expect(events.indexOf(exit!)).toBeLessThan(events.indexOf(readies[1]));
+    // the reader sees one clear line, not a stack dump
+    expect(output.join('\n')).toContain('[lab] The service crashed with an uncaught exception: TypeError: the ledger is undefined');
+    expect(output.join('\n')).not.toMatch(/^\s+at /m);
+  });
+
+  it('detects running out of heap under a tiny limit as reason "oom"', async () => {
+    const { events } = await session('tiny', (ev, send) => {
+      if (ev.type === 'ready' && ev.restarts === 0) send({ cmd: 'scenario', id: 'grow' });
+      return ev.type === 'exit';
+    });
+    const exit = events.find((e) => e.type === 'exit');
+    expect(exit).toMatchObject({ type: 'exit', reason: 'oom' });
+    expect((exit as { message: string }).message).toContain('ran out of memory');
+  });
+
+  it('writes heap snapshots inside the workspace and reports them', async () => {
+    const { events } = await session('svc', (ev, send) => {
+      if (ev.type === 'ready') send({ cmd: 'snapshot', label: 'Before storm!' });
+      return ev.type === 'snapshot' || ev.type === 'error';
+    });
+    const snap = events.find((e) => e.type === 'snapshot');
+    expect(snap).toMatchObject({ type: 'snapshot', id: 's1', path: 'snapshots/s1-before-storm.heapsnapshot', label: 'Before storm!' });
+    expect((snap as { bytes: number }).bytes).toBeGreaterThan(100_000);
+  });
+
+  it('leaves no service process behind when its stdin closes, and none after a crash-restart', async () => {
+    const pids: number[] = [];
+    await session('svc', (ev, send) => {
+      if (ev.type === 'ready' && typeof ev.pid === 'number') pids.push(ev.pid);
+      if (ev.type === 'ready' && ev.restarts === 0) send({ cmd: 'scenario', id: 'crash' });
+      return ev.type === 'ready' && ev.restarts === 1;
+    });
+    expect(pids.length).toBe(2);
+    for (let i = 0; i < 30 && pids.some(isAlive); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+});
