@@ -1,0 +1,41 @@
+// The build-time lab bundles: the page bundle carries no solution and no checks; the runtime bundle is a
+// complete workspace without them; checks and solution only in their own bundles.
+import { describe, expect, it } from 'vitest';
+import { checksBundle, pageBundle, runtimeBundle, solutionBundle } from '../../src/labs/bundle.ts';
+import { loadLab, readLabFiles } from '../../src/labs/load-lab.ts';
+
+const id = 'cache-warmup';
+const lab = loadLab(id);
+const solution = readLabFiles(lab, 'solution');
+const starter = readLabFiles(lab, 'starter');
+// lines that exist only in the solution (the fix itself)
+const fixLines = Object.entries(solution).flatMap(([p, text]) => text.split('\n').filter((l) => l.trim().length > 20 && !starter[p].includes(l)));
+
+describe('lab bundles', () => {
+  it('the page bundle has the manifest and starter files with editable flags, and no fix', () => {
+    const b = pageBundle(id);
+    expect(b.manifest.id).toBe(id);
+    expect(b.files.map((f) => [f.path, f.editable])).toEqual(lab.manifest.files.map((f) => [f.path, f.editable]));
+    for (const f of b.files) expect(f.text).toBe(starter[f.path]);
+    const text = JSON.stringify(b);
+    expect(fixLines.length).toBeGreaterThan(0);
+    for (const l of fixLines) expect(text).not.toContain(JSON.stringify(l).slice(1, -1));
+    expect(text).not.toContain('defineChecks');
+  });
+
+  it('the runtime bundle is a whole workspace (kit, app, scenarios, lab.json) without checks or the fix', async () => {
+    const b = await runtimeBundle(id);
+    for (const p of ['package.json', 'kit/index.ts', 'kit/supervisor.ts', 'kit/host.ts', 'kit/protocol.ts', 'app/cache.ts', 'app/server.ts', 'scenarios.ts', 'lab.json'])
+      expect(b.files[p], p).toBeDefined();
+    expect(Object.keys(b.files).filter((p) => p.startsWith('checks/'))).toEqual([]);
+    expect(b.files['app/cache.ts']).toBe(starter['cache.ts']);
+    const text = JSON.stringify(b);
+    for (const l of fixLines) expect(text).not.toContain(JSON.stringify(l).slice(1, -1));
+  });
+
+  it('checks and solution come only in their own bundles', () => {
+    expect(Object.keys(checksBundle(id).files)).toContain('index.ts');
+    expect(String(checksBundle(id).files['index.ts'])).toContain('defineChecks');
+    expect(solutionBundle(id).files).toEqual(solution);
+  });
+});
