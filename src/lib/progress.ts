@@ -3,8 +3,10 @@
 // downloads the file. The file holds a display name the learner picks and progress, nothing else.
 import { z } from 'zod';
 import { readQuiz } from './quiz-store.ts';
+import { CHAPTER_VISIT_PREFIX } from './visits.ts';
 
-export const CHAPTER_VISIT_PREFIX = 'leakbook:v1:chapter:';
+export { markChapterVisited } from './visits.ts';
+
 export const COHORT_KEY = 'leakbook:v1:cohort';
 const TASKS_KEY = (labId: string) => `leakbook:v1:lab:${labId}:tasks`;
 /** Import refuses anything larger: a real progress file is a few kilobytes. */
@@ -47,14 +49,6 @@ export const progressFileSchema = z
 export type ProgressFile = z.infer<typeof progressFileSchema>;
 
 type ReadStorage = Pick<Storage, 'getItem'>;
-
-export function markChapterVisited(storage: Storage, slug: string, now = Date.now()): void {
-  try {
-    if (storage.getItem(CHAPTER_VISIT_PREFIX + slug) === null) storage.setItem(CHAPTER_VISIT_PREFIX + slug, String(now));
-  } catch {
-    // storage disabled: progress simply is not kept
-  }
-}
 
 function readJson(storage: ReadStorage, key: string): unknown {
   try {
