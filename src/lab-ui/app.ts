@@ -5,9 +5,10 @@ import type { LabEvent } from '../../labs/kit/protocol.ts';
 import type { Capabilities, TaskResult } from '../../labs/kit/types.ts';
 import type { LabRuntime, RuntimeEvent, RuntimeKind } from '../runtime/types.ts';
 import { createRuntime, listRuntimes, pickRuntime, saveRuntimePreference, savedRuntimePreference } from '../runtime/choose.ts';
-import { loadSolution, loadStarterFiles } from './bundle.ts';
-import { h, icon, ICONS } from './dom.ts';
-import { EditorPanel } from './editor-panel.ts';
+import { loadSolution } from './bundle.ts';
+import type { LabFile } from './files.ts';
+import { h, icon, ICONS, injectStyle } from './dom.ts';
+import type { EditorPanel } from './editor-panel.ts';
 import { FilesState } from './files.ts';
 import { MemoryChart, type ChartMarker } from './memory-chart.ts';
 import { OutputPane } from './output-pane.ts';
@@ -21,7 +22,7 @@ import { capabilityNotices } from './notices.ts';
 import { showDiff } from './snapshot-diff.ts';
 import { SideTabs } from './side-tabs.ts';
 import { watchTheme } from './theme.ts';
-import './lab-ui.css';
+import labCss from './lab-ui.css?inline';
 
 type Status = 'idle' | 'starting' | 'running' | 'restarting' | 'stopped' | 'crashed';
 const STATUS_TEXT: Record<Status, string> = {
@@ -39,7 +40,8 @@ export class LabApp {
   readonly manifest: LabManifest;
   private root!: HTMLElement;
   private files!: FilesState;
-  private editor!: EditorPanel;
+  private editor: EditorPanel | null = null;
+  private editorSlot!: HTMLElement;
   private output = new OutputPane();
   private chart = new MemoryChart();
   private scenarios!: ScenariosPanel;
@@ -75,20 +77,35 @@ export class LabApp {
     this.manifest = manifest;
   }
 
-  async mount(): Promise<void> {
-    const starter = await loadStarterFiles(this.manifest);
+  /**
+   * Shows the workspace and starts the lab at once; the editor (Monaco, the largest download) arrives
+   * through `editorModule` and is attached when ready, so the service does not wait for it.
+   */
+  mount(starter: LabFile[], editorModule: Promise<typeof import('./editor-panel.ts')>): void {
+    injectStyle('lab-ui', labCss);
     this.files = new FilesState(this.manifest.id, starter, localStorage);
     this.build();
     this.section.dataset.started = 'true';
-    this.editor.mount();
     this.stopWatchingTheme = watchTheme((t) => {
-      this.editor.setTheme(t);
+      this.editor?.setTheme(t);
       this.chart.retheme();
     });
     addEventListener('pagehide', this.onPageHide);
     addEventListener('pageshow', this.onPageShow);
     this.root.querySelector<HTMLElement>('.lab-app-title')?.focus();
-    await this.chooseRuntime();
+    void this.chooseRuntime().catch((err) => this.fail(err, 'The lab could not start'));
+    editorModule.then(
+      ({ EditorPanel }) => this.attachEditor(new EditorPanel(this.files)),
+      (err) => this.fail(err, 'The code editor could not load'),
+    );
+  }
+
+  private attachEditor(editor: EditorPanel): void {
+    this.editor = editor;
+    editor.onEdit(() => this.onEdited());
+    this.editorSlot.replaceWith(editor.el);
+    editor.mount();
+    this.root.dataset.editor = 'ready';
   }
 
   // ---- layout ----------------------------------------------------------------------------------
@@ -117,15 +134,14 @@ export class LabApp {
       h('div', { class: 'lab-actions', role: 'group', 'aria-label': 'Lab controls' }, this.runButton, this.stopButton, this.snapButton, this.checkButton, expand),
     );
 
-    // editor column
-    this.editor = new EditorPanel(this.files, m.title);
-    this.editor.onEdit(() => this.onEdited());
+    // editor column (the editor itself is attached when its module has loaded)
+    this.editorSlot = h('div', { class: 'lab-editor lab-editor-loading', role: 'status' }, h('span', { class: 'lab-spinner', 'aria-hidden': 'true' }), 'Loading the editor…');
     this.saveState = h('span', { class: 'lab-save-state', role: 'status' });
     const reset = h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', onclick: () => this.reset() }, icon(ICONS.reset), 'Reset');
     const showSolution = h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', onclick: () => void this.showSolution(true) }, icon(ICONS.solution), 'Solution');
     this.undoBar = h('div', { class: 'lab-undo', hidden: true });
     const editorCol = h('div', { class: 'lab-col lab-col-editor' },
-      this.editor.el,
+      this.editorSlot,
       h('div', { class: 'lab-editor-foot' }, this.saveState, h('span', { class: 'lab-spacer' }), reset, showSolution),
       this.undoBar,
     );
@@ -439,7 +455,7 @@ export class LabApp {
       return;
     }
     this.files.resetToStarter(Date.now());
-    this.editor.setTexts(this.files.editableSnapshot());
+    this.editor?.setTexts(this.files.editableSnapshot());
     this.onEdited();
     this.refreshUndo('Files reset to the starter.');
   }
@@ -459,10 +475,10 @@ export class LabApp {
       solution,
       onApply: () => {
         this.files.replace(solution, 'solution', Date.now());
-        this.editor.setTexts(this.files.editableSnapshot());
+        this.editor?.setTexts(this.files.editableSnapshot());
         this.onEdited();
         this.refreshUndo('Solution applied.');
-        this.editor.focus();
+        this.editor?.focus();
       },
     });
   }
@@ -470,7 +486,7 @@ export class LabApp {
   private undo(): void {
     const restored = this.files.undo();
     if (!restored) return;
-    this.editor.setTexts(restored);
+    this.editor?.setTexts(restored);
     this.onEdited();
     this.refreshUndo();
     this.live.textContent = 'Your previous code is back.';
@@ -587,6 +603,6 @@ export class LabApp {
     await this.disposeRuntime();
     this.chart.dispose();
     this.snapshots.dispose();
-    this.editor.dispose();
+    this.editor?.dispose();
   }
 }

@@ -63,3 +63,12 @@ export function formatBytes(n: number): string {
   }
   return `${n < 0 ? '-' : ''}${v >= 100 || i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
 }
+
+/** Adds a stylesheet once (CSS of the lab island is injected at Start, never linked by chapter pages). */
+export function injectStyle(key: string, css: string): void {
+  if (document.head.querySelector(`style[data-lab-style="${key}"]`)) return;
+  const style = document.createElement('style');
+  style.dataset.labStyle = key;
+  style.textContent = css;
+  document.head.append(style);
+}

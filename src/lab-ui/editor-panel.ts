@@ -18,7 +18,7 @@ export class EditorPanel {
   private readonly listeners: Array<() => void> = [];
   private suppress = false;
 
-  constructor(files: FilesState, labTitle: string) {
+  constructor(files: FilesState) {
     this.files = files;
     const tablist = h('div', { class: 'lab-tabs', role: 'tablist', 'aria-label': 'Lab files' });
     this.host = h('div', { class: 'lab-editor-host', role: 'tabpanel' });
@@ -54,7 +54,6 @@ export class EditorPanel {
         this.disposables.push(sub);
       }
     }
-    void labTitle;
   }
 
   private readonly disposables: monaco.IDisposable[] = [];

@@ -1,8 +1,8 @@
 // Live memory chart: rss, heapUsed and external (MB, left axis) and the lab's gauges (counts, right
 // axis), with scenario bands and restart lines. The last few minutes are kept; older samples roll off.
 import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
-import { formatBytes, h } from './dom.ts';
+import uPlotCss from 'uplot/dist/uPlot.min.css?inline';
+import { formatBytes, h, injectStyle } from './dom.ts';
 import { cssVar } from './theme.ts';
 import type { MemorySample } from '../../labs/kit/types.ts';
 
@@ -45,6 +45,7 @@ export class MemoryChart {
   received = 0;
 
   constructor() {
+    injectStyle('uplot', uPlotCss);
     this.plotHost = h('div', { class: 'lab-chart-plot', role: 'img', 'aria-label': 'Memory chart: no samples yet' });
     this.legend = h('ul', { class: 'lab-chart-legend', 'aria-label': 'Latest values' });
     this.empty = h('p', { class: 'lab-chart-empty' }, 'Waiting for the first memory sample…');
