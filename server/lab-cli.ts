@@ -2,7 +2,7 @@
 //   lab list
 //   lab check <lab> [--solution | --dir <path>] [--json]      exit 0 iff every task passes
 //   lab run <lab> [--solution] [--scenario <id>]               run the service; Ctrl-C stops
-//   lab record <lab> <scenario> [--solution|--starter] --out <file>   write a recording for chapter figures
+//   lab record <lab> <scenario>[,<scenario>…] [--solution|--starter] --out <file>   write a recording for chapter figures
 import fs from 'node:fs';
 import path from 'node:path';
 import { LabError, listLabIds, loadLab, type LoadedLab } from '../src/labs/load-lab.ts';
@@ -14,7 +14,7 @@ const USAGE = `usage:
   npm run --silent lab -- list
   npm run --silent lab -- check <lab> [--solution | --dir <path>] [--json]
   npm run lab -- run <lab> [--solution] [--scenario <id>]
-  npm run lab -- record <lab> <scenario> [--solution | --starter] --out src/data/recordings/<lab>.json`;
+  npm run lab -- record <lab> <scenario>[,<scenario>…] [--solution | --starter] --out src/data/recordings/<lab>.json`;
 
 class UsageError extends Error {}
 
@@ -122,12 +122,18 @@ interface Recording {
 }
 
 async function cmdRecord(args: ReturnType<typeof parseArgs>): Promise<number> {
-  const [, id, scenarioId] = args.positional;
+  const [, id, scenarioArg] = args.positional;
   const out = args.flags.get('--out');
-  if (!id || !scenarioId || typeof out !== 'string') throw new UsageError('record needs <lab> <scenario> --out <file>');
+  if (!id || !scenarioArg || typeof out !== 'string') throw new UsageError('record needs <lab> <scenario>[,<scenario>…] --out <file>');
   const lab = loadLab(id);
-  const scenario = lab.manifest.scenarios.find((s) => s.id === scenarioId);
-  if (!scenario) throw new LabError(`lab ${id} has no scenario "${scenarioId}" (scenarios: ${lab.manifest.scenarios.map((s) => s.id).join(', ')})`);
+  // several scenarios (comma-separated) run one after another in the same service, e.g. staging,production
+  const scenarios = scenarioArg.split(',').map((scenarioId) => {
+    const found = lab.manifest.scenarios.find((s) => s.id === scenarioId);
+    if (!found) throw new LabError(`lab ${id} has no scenario "${scenarioId}" (scenarios: ${lab.manifest.scenarios.map((s) => s.id).join(', ')})`);
+    return found;
+  });
+  let current = 0;
+  const startScenario = () => sup.child.stdin!.write(JSON.stringify({ cmd: 'scenario', id: scenarios[current].id }) + '\n');
   const ws = await createWorkspace({ labId: id, base: args.flags.has('--solution') ? 'solution' : 'starter' });
   const rec: Recording = { labId: id, recordedAt: new Date().toISOString(), node: process.version, heapLimitMb: lab.manifest.heapLimitMb, samples: [], markers: [] };
   // time on the recording's axis is continuous across restarts (each host counts from its own start)
@@ -146,14 +152,15 @@ async function cmdRecord(args: ReturnType<typeof parseArgs>): Promise<number> {
           rec.markers.push({ t: lastT, kind: 'restart', label: `restart ${ev.restarts}` });
         } else {
           // a short idle baseline before the scenario starts
-          setTimeout(() => sup.child.stdin!.write(JSON.stringify({ cmd: 'scenario', id: scenarioId }) + '\n'), 1000);
+          setTimeout(startScenario, 1000);
         }
       } else if (ev.type === 'scenario') {
-        if (ev.phase === 'start') rec.markers.push({ t: lastT, kind: 'scenario', label: scenario.label });
+        if (ev.phase === 'start') rec.markers.push({ t: lastT, kind: 'scenario', label: scenarios[current].label });
         if (ev.phase === 'end' || ev.phase === 'error') {
           if (ev.phase === 'error') failure = ev.message;
-          // a short tail after the scenario shows whether memory comes back down
-          setTimeout(() => sup.child.stdin!.end(), 1500);
+          // a short tail after each scenario shows whether memory comes back down
+          if (ev.phase === 'end' && ++current < scenarios.length) setTimeout(startScenario, 1500);
+          else setTimeout(() => sup.child.stdin!.end(), 1500);
         }
         process.stderr.write(`[scenario] ${ev.phase}: ${ev.message}\n`);
       } else if (ev.type === 'exit' && ev.reason !== 'stopped') {
