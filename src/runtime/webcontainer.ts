@@ -65,7 +65,7 @@ function bootShared(api: WcApi, timeoutMs: number): Shared {
   const container = withTimeout(
     api.WebContainer.boot({ coep: 'require-corp', workdirName: 'leakbook' }),
     timeoutMs,
-    `The in-browser runtime did not start within ${Math.round(timeoutMs / 1000)} s.`,
+    `no answer from StackBlitz's servers within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.`,
   ).then(
     (wc) => {
       wc.on('error', (e) => errors.forEach((l) => l(e.message)));
@@ -114,7 +114,7 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
         const support = webContainerSupport();
         if (!support.ok) throw new Error(support.reason);
       }
-      session = bootShared(opts.api ?? (await defaultApi()), opts.bootTimeoutMs ?? 60_000);
+      session = bootShared(opts.api ?? (await defaultApi()), opts.bootTimeoutMs ?? 45_000);
       session.errors.add(onContainerError);
     }
     const wc = await session.container;

@@ -14,6 +14,8 @@ import type { WcApi, WcContainer, WcFileSystemTree, WcProcess } from '../../src/
 export interface FakeOptions {
   /** boot() rejects with this message (as when StackBlitz's iframe cannot load). */
   bootError?: string;
+  /** boot() never settles (StackBlitz's iframe blocked by a filter or a cookie setting). */
+  bootHangs?: boolean;
   /** The container's Node lacks v8.getHeapSnapshot / writeHeapSnapshot (in every process it runs). */
   withoutHeapSnapshots?: boolean;
   /** The container's Node is too old to run .ts files at all. */
@@ -203,6 +205,7 @@ export function createFakeWebContainer(opts: FakeOptions = {}) {
       async boot() {
         if (current) throw new Error('Only a single WebContainer instance can be booted');
         if (opts.bootError) throw new Error(opts.bootError);
+        if (opts.bootHangs) return new Promise<never>(() => {});
         state.boots++;
         current = new FakeContainer();
         return current;

@@ -173,6 +173,13 @@ describe('WebContainer adapter', () => {
     expect(fake.state.processes).toEqual([]);
   });
 
+  it('gives up on a boot that never finishes, and says what usually causes it', async () => {
+    const fake = createFakeWebContainer({ bootHangs: true });
+    runtime = createWebContainerRuntime({ api: fake.api, fetch: fakeFetch, bootTimeoutMs: 300 });
+    await expect(runtime.start(LAB, {})).rejects.toThrow(/no answer from StackBlitz's servers within 300 ms.*Brave Shields/s);
+    expect(fake.state.processes).toEqual([]);
+  });
+
   it('explains a Node that cannot run TypeScript', async () => {
     const { fake, rt } = setup({ noTypeStripping: true });
     await expect(rt.start(LAB, {})).rejects.toThrow(/cannot run the lab's TypeScript files.*Unknown file extension.*npm start/s);
