@@ -12,6 +12,7 @@ const diff = report.diffs[0]!;
 const top = diff.rows[0]!;
 process.stdout.write(JSON.stringify({
   ms,
+  cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
   maxRssMb: process.resourceUsage().maxRSS / 1024,
   nodes: report.snapshots[1]!.totals.nodeCount,
   classes: report.snapshots[1]!.classes.length,

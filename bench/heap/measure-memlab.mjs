@@ -59,6 +59,7 @@ for (const row of growth.filter((r) => r.deltaCount > 0).slice(0, 20)) {
 const ms = performance.now() - started;
 process.stdout.write(JSON.stringify({
   ms,
+  cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
   maxRssMb: process.resourceUsage().maxRSS / 1024,
   nodes: snapshot.nodes.length,
   classes: afterClasses.size,

@@ -1,0 +1,112 @@
+// A sortable class table, DevTools-like: click a column header to sort (again to reverse), filter
+// by name, select a row (its class name is a button) to see retainer paths. Used for the
+// comparison, the leaked-objects and the summary views.
+import { count, el } from './el.ts';
+
+export interface Column<T> {
+  key: keyof T & string;
+  label: string;
+  title: string;
+  format: (row: T) => string;
+}
+
+const MAX_ROWS = 300;
+
+export class DataTable<T extends { name: string }> {
+  readonly el: HTMLElement;
+  private readonly rows: T[];
+  private readonly columns: Column<T>[];
+  private sortKey: keyof T & string;
+  private descending = true;
+  private filter = '';
+  private selected: string | null = null;
+  private readonly body: HTMLTableSectionElement;
+  private readonly head: HTMLTableRowElement;
+  private readonly note: HTMLElement;
+  private readonly highlight: string | null;
+  private readonly withPaths: Set<string>;
+  private readonly badge: string;
+  onSelect: (name: string) => void = () => {};
+
+  constructor(options: {
+    rows: T[]; columns: Column<T>[]; sortKey: keyof T & string; caption: string;
+    /** Class to highlight (the one that grew most), with its badge text. */
+    highlight?: { name: string; badge: string } | null;
+    /** Classes that have retainer paths. */
+    withPaths?: Set<string>;
+  }) {
+    this.rows = options.rows;
+    this.columns = options.columns;
+    this.sortKey = options.sortKey;
+    this.highlight = options.highlight?.name ?? null;
+    this.badge = options.highlight?.badge ?? '';
+    this.withPaths = options.withPaths ?? new Set();
+    this.head = el('tr');
+    this.body = el('tbody');
+    this.note = el('p', { class: 'snap-muted snap-table-note' });
+    const search = el('input', {
+      type: 'search', class: 'snap-filter', placeholder: 'Filter classes', 'aria-label': 'Filter classes by name',
+      oninput: (e: Event) => { this.filter = (e.target as HTMLInputElement).value.trim().toLowerCase(); this.render(); },
+    });
+    const table = el('table', { class: 'snap-table' },
+      el('caption', { class: 'snap-sr' }, options.caption), el('thead', {}, this.head), this.body);
+    this.el = el('div', { class: 'snap-table-wrap' }, search, el('div', { class: 'snap-scroll' }, table), this.note);
+    this.render();
+  }
+
+
+  select(name: string): void {
+    this.selected = name;
+    this.render();
+    this.onSelect(name);
+  }
+
+  private sortBy(key: keyof T & string): void {
+    if (this.sortKey === key) this.descending = !this.descending;
+    else { this.sortKey = key; this.descending = key !== 'name'; }
+    this.render();
+  }
+
+  private sorted(): T[] {
+    const key = this.sortKey;
+    const dir = this.descending ? -1 : 1;
+    const list = this.filter ? this.rows.filter((r) => r.name.toLowerCase().includes(this.filter)) : this.rows.slice();
+    return list.sort((a, b) => {
+      const x = a[key], y = b[key];
+      const c = typeof x === 'string' ? x.localeCompare(y as string) : (x as number) - (y as number);
+      return c * dir;
+    });
+  }
+
+  private render(): void {
+    this.head.replaceChildren(...this.columns.map((c, i) => {
+      const active = this.sortKey === c.key;
+      return el('th', {
+        scope: 'col', class: i === 0 ? 'snap-col-name' : 'snap-num',
+        'aria-sort': active ? (this.descending ? 'descending' : 'ascending') : 'none',
+      }, el('button', { type: 'button', class: 'snap-sort', title: c.title, onclick: () => this.sortBy(c.key) },
+        c.label, el('span', { class: 'snap-sort-mark', 'aria-hidden': 'true' }, active ? (this.descending ? '▼' : '▲') : '')));
+    }));
+    const rows = this.sorted();
+    this.body.replaceChildren(...rows.slice(0, MAX_ROWS).map((r) => {
+      const top = r.name === this.highlight;
+      const chosen = r.name === this.selected;
+      const tr = el('tr', { class: [top && 'snap-top', chosen && 'snap-selected'].filter(Boolean).join(' ') });
+      this.columns.forEach((c, i) => {
+        if (i > 0) { tr.append(el('td', { class: 'snap-num' }, c.format(r))); return; }
+        const paths = this.withPaths.has(r.name);
+        tr.append(el('th', { scope: 'row', class: 'snap-col-name' },
+          el('button', {
+            type: 'button', class: 'snap-class', 'aria-pressed': chosen ? 'true' : 'false',
+            title: paths ? 'Show retainer paths' : 'Select', onclick: () => this.select(r.name),
+          }, c.format(r)),
+          top ? el('span', { class: 'snap-badge' }, this.badge) : null,
+          paths ? el('span', { class: 'snap-path-mark', title: 'Retainer paths available' }, el('span', { 'aria-hidden': 'true' }, '⤷'), el('span', { class: 'snap-sr' }, ' (retainer paths available)')) : null));
+      });
+      return tr;
+    }));
+    this.note.textContent = rows.length > MAX_ROWS
+      ? `Showing ${MAX_ROWS} of ${count(rows.length)} classes; filter to find others.`
+      : rows.length === 0 ? 'No class matches.' : '';
+  }
+}
