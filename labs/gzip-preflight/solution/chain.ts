@@ -152,7 +152,8 @@ export class App {
       if (res.writableFinished) traffic.finished++;
       else traffic.cutOff++;
     });
-    // A write the response refuses (after it ended, or to a closed connection) surfaces here.
+    // Errors the response emits while it is still open surface here. (A write after the response ended
+    // is refused silently: Node hands that error only to a write callback, and pipe() passes none.)
     res.on('error', (err) => reportError('response', err));
     const path = new URL(req.url ?? '/', 'http://lab.local').pathname;
     const route = this.routes.get(`${req.method} ${path}`) ?? [this.notFound];

@@ -1,0 +1,174 @@
+// gzip-preflight: the service itself, in process (fast), and the per-task verdicts that the generic lab
+// contract does not pin down: the starter fails exactly the two leak tasks, the ledger cannot be fooled,
+// and the incomplete fix "CORS first" passes preflights but not aborted downloads.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceContext } from '../../labs/kit/types.ts';
+import { runLabCheck } from '../../src/labs/supervise.ts';
+
+const labDir = path.resolve('labs/gzip-preflight');
+const manifest = JSON.parse(fs.readFileSync(path.join(labDir, 'lab.json'), 'utf8')) as {
+  files: Array<{ path: string; editable: boolean }>;
+};
+
+interface Variant {
+  ledger: { alive: number; opened: number };
+  server: http.Server;
+  port: number;
+  gauges: Map<string, () => number>;
+}
+
+async function start(variant: 'starter' | 'solution'): Promise<Variant> {
+  const dir = path.join(labDir, variant);
+  const { buildApp } = (await import(path.join(dir, 'app.ts'))) as { buildApp(ctx: ServiceContext): { server(): http.Server } };
+  const { ledger } = (await import(path.join(dir, 'ledger.ts'))) as { ledger: Variant['ledger'] };
+  const gauges = new Map<string, () => number>();
+  const ctx = {
+    gauge: (name: string, read: () => number) => void gauges.set(name, read),
+    ms: (labMs: number) => Math.max(1, Math.round(labMs * 0.1)),
+    timeScale: 0.1,
+    fixturesDir: '',
+    countable() {},
+  } as unknown as ServiceContext;
+  const server = buildApp(ctx).server();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { ledger, server, gauges, port: (server.address() as { port: number }).port };
+}
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+function request(v: Variant, method: string, url: string, headers: Record<string, string>, body?: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: v.port, method, path: url, headers }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const preflightHeaders = (origin: string) => ({
+  origin,
+  'access-control-request-method': 'POST',
+  'access-control-request-headers': 'content-type',
+  'accept-encoding': 'gzip, deflate, br',
+});
+
+describe('gzip-preflight lab files', () => {
+  it('keeps the read-only files identical in starter and solution, and every listed file exists in both', () => {
+    for (const f of manifest.files) {
+      const a = fs.readFileSync(path.join(labDir, 'starter', f.path), 'utf8');
+      const b = fs.readFileSync(path.join(labDir, 'solution', f.path), 'utf8');
+      if (!f.editable) expect(b, f.path).toBe(a);
+    }
+    expect(manifest.files.filter((f) => !f.editable).map((f) => f.path)).toEqual(
+      expect.arrayContaining(['ledger.ts', 'main.ts', 'chain.ts']),
+    );
+  });
+
+  it('wrong fixes only replace editable files', () => {
+    const editable = new Set(manifest.files.filter((f) => f.editable).map((f) => f.path));
+    for (const name of fs.readdirSync(path.join(labDir, 'wrong-fixes'))) {
+      for (const f of fs.readdirSync(path.join(labDir, 'wrong-fixes', name))) expect(editable.has(f), `${name}/${f}`).toBe(true);
+    }
+  });
+});
+
+describe('gzip-preflight service, in process', () => {
+  let starter: Variant;
+  let solution: Variant;
+  beforeAll(async () => {
+    starter = await start('starter');
+    solution = await start('solution');
+  });
+  afterAll(() => {
+    starter.server.close();
+    solution.server.close();
+  });
+
+  it('the starter keeps one live gzip stream per preflight, allowed or refused', async () => {
+    const before = starter.ledger.alive;
+    for (let i = 0; i < 20; i++) {
+      const r = await request(starter, 'OPTIONS', '/report', preflightHeaders(i % 4 === 3 ? 'https://evil.example.org' : 'https://dash.example.com'));
+      expect(r.body.length).toBe(0);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(starter.ledger.alive - before).toBe(20);
+    expect(starter.gauges.get('compressors lent')!()).toBeGreaterThanOrEqual(20);
+  });
+
+  it('the solution answers preflights without opening a stream, with CORS headers only for the allow-list', async () => {
+    const opened = solution.ledger.opened;
+    const ok = await request(solution, 'OPTIONS', '/report', preflightHeaders('https://ops.example.com'));
+    expect(ok.status).toBe(204);
+    expect(ok.headers['access-control-allow-origin']).toBe('https://ops.example.com');
+    expect(ok.headers['content-encoding']).toBeUndefined();
+    const refused = await request(solution, 'OPTIONS', '/report', preflightHeaders('https://evil.example.org'));
+    expect(Object.keys(refused.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+    expect(solution.ledger.opened).toBe(opened);
+    expect(solution.ledger.alive).toBe(0);
+  });
+
+  it('the solution still compresses /stats and reports, and releases every stream afterwards', async () => {
+    const stats = await request(solution, 'GET', '/stats', { 'accept-encoding': 'gzip' });
+    expect(stats.headers['content-encoding']).toBe('gzip');
+    const json = JSON.parse(gunzipSync(stats.body).toString('utf8')) as { rows: unknown[] };
+    expect(json.rows.length).toBe(24 * 600);
+    const post = await request(solution, 'POST', '/report', { origin: 'https://dash.example.com', 'accept-encoding': 'gzip', 'content-type': 'application/json' }, '{"n":1}');
+    expect(post.status).toBe(202);
+    expect(JSON.parse(gunzipSync(post.body).toString('utf8'))).toMatchObject({ accepted: true });
+    const notModified = await request(solution, 'GET', '/stats', { 'accept-encoding': 'gzip', 'if-none-match': String(stats.headers.etag) });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers['content-encoding']).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(solution.ledger.alive).toBe(0);
+  });
+
+  it('the ledger counts a stream as gone only when it closed or was collected, not when code forgets it', async () => {
+    const { openGzip, ledger } = (await import(path.join(labDir, 'solution', 'ledger.ts'))) as {
+      openGzip(): import('node:zlib').Gzip;
+      ledger: Variant['ledger'];
+    };
+    const base = ledger.alive;
+    const kept = [openGzip(), openGzip()];
+    kept[0].end('x');
+    kept[0].resume(); // consume the output so the stream can end and close
+    await new Promise((r) => kept[0].once('close', r));
+    expect(ledger.alive - base).toBe(1);
+    kept[1].destroy();
+    await new Promise((r) => kept[1].once('close', r));
+    expect(ledger.alive - base).toBe(0);
+  });
+});
+
+describe('gzip-preflight hidden checks, per task', () => {
+  it('the starter fails exactly the two leak tasks, with what it observed', async () => {
+    const r = await runLabCheck({ labId: 'gzip-preflight', base: 'starter' });
+    const byId = Object.fromEntries(r.tasks.map((t) => [t.id, t]));
+    expect(byId['preflights-leak-nothing'].passed).toBe(false);
+    expect(byId['preflights-leak-nothing'].message).toMatch(/gzip streams are still alive/);
+    expect(byId['aborted-downloads-leak-nothing'].passed).toBe(false);
+    expect(byId['aborted-downloads-leak-nothing'].message).toMatch(/left mid-download .* gzip streams are still alive/);
+    expect(byId['compression-still-works'].passed).toBe(true);
+  });
+
+  it('"CORS first" alone fixes preflights but not clients that disconnect', async () => {
+    const dir = path.join(labDir, 'wrong-fixes', 'cors-first-only');
+    const files = Object.fromEntries(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+    const r = await runLabCheck({ labId: 'gzip-preflight', base: 'starter', files });
+    expect(r.tasks.map((t) => `${t.id}:${t.passed}`)).toEqual([
+      'preflights-leak-nothing:true',
+      'aborted-downloads-leak-nothing:false',
+      'compression-still-works:true',
+    ]);
+  });
+});
