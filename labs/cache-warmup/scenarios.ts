@@ -11,18 +11,22 @@ export const POPULAR = ['teal lamp', 'walnut desk', 'linen pillow', 'brass clock
   `?q=${encodeURIComponent(q)}&page=3`,
 ]);
 
-export const BROWSE_REQUESTS = 600;
-export const STORM_REQUESTS = 1500;
+export const BROWSE_REQUESTS = 200;
+export const STORM_REQUESTS = 400;
 // Each storm continues where the last one stopped, so every storm brings queries never seen before.
 let stormRound = 0;
 
-/** The n-th distinct long-tail query: adjective × noun × page, 32,000 before any repeats. */
+const SORTS = ['relevance', 'price', 'name'];
+
+/** The n-th distinct long-tail query: adjective × noun × page 1-3 × sort order, 14,400 before any repeats. */
 export function stormQuery(n: number): string {
-  const i = n % (ADJECTIVES.length * NOUNS.length * 20);
+  const combos = ADJECTIVES.length * NOUNS.length;
+  const i = n % (combos * 9);
   const adj = ADJECTIVES[i % ADJECTIVES.length];
   const noun = NOUNS[Math.floor(i / ADJECTIVES.length) % NOUNS.length];
-  const page = 1 + Math.floor(i / (ADJECTIVES.length * NOUNS.length));
-  return `?q=${encodeURIComponent(`${adj} ${noun}`)}&page=${page}`;
+  const page = 1 + (Math.floor(i / combos) % 3);
+  const sort = SORTS[Math.floor(i / (combos * 3))];
+  return `?q=${encodeURIComponent(`${adj} ${noun}`)}&page=${page}&sort=${sort}`;
 }
 
 async function get(s: ScenarioContext, query: string): Promise<void> {
@@ -35,7 +39,7 @@ export default defineScenarios({
     let done = 0;
     await forEachLimit(BROWSE_REQUESTS, 4, async (i) => {
       await get(s, POPULAR[i % POPULAR.length]);
-      if (++done % 150 === 0) s.progress(`${formatCount(done)} of ${formatCount(BROWSE_REQUESTS)} searches`);
+      if (++done % 50 === 0) s.progress(`${formatCount(done)} of ${formatCount(BROWSE_REQUESTS)} searches`);
     }, s.signal);
     return `${formatCount(done)} searches for ${POPULAR.length} popular queries`;
   },
@@ -44,7 +48,7 @@ export default defineScenarios({
     let done = 0;
     await forEachLimit(STORM_REQUESTS, 8, async (i) => {
       await get(s, stormQuery(first + i));
-      if (++done % 300 === 0) s.progress(`${formatCount(done)} of ${formatCount(STORM_REQUESTS)} distinct searches`);
+      if (++done % 100 === 0) s.progress(`${formatCount(done)} of ${formatCount(STORM_REQUESTS)} distinct searches`);
     }, s.signal);
     return `${formatCount(done)} distinct searches, none repeated`;
   },

@@ -17,7 +17,7 @@ export class ResponseCache {
   hits = 0;
   misses = 0;
 
-  constructor(maxEntries = 500) {
+  constructor(maxEntries = 200) {
     this.maxEntries = maxEntries;
   }
 

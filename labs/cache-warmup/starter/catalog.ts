@@ -10,6 +10,7 @@ export interface Product {
 export interface SearchPage {
   query: string;
   page: number;
+  sort: SortOrder;
   total: number;
   results: Product[];
 }
@@ -74,14 +75,18 @@ for (const p of catalogue) {
   }
 }
 
-/** Products matching any word of the query, best matches first, one page of them. */
-export function search(query: string, page: number): SearchPage {
+export type SortOrder = 'relevance' | 'price' | 'name';
+
+/** Products matching any word of the query, in the asked order (best matches first by default), one page. */
+export function search(query: string, page: number, sort: SortOrder = 'relevance'): SearchPage {
   const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
   const scores = new Map<Product, number>();
   for (const t of new Set(terms)) for (const p of byTag.get(t) ?? []) scores.set(p, (scores.get(p) ?? 0) + 1);
   const scored = [...scores].map(([p, score]) => ({ p, score }));
-  scored.sort((a, b) => b.score - a.score || a.p.id - b.p.id);
+  if (sort === 'price') scored.sort((a, b) => a.p.price - b.p.price || a.p.id - b.p.id);
+  else if (sort === 'name') scored.sort((a, b) => a.p.name.localeCompare(b.p.name) || a.p.id - b.p.id);
+  else scored.sort((a, b) => b.score - a.score || a.p.id - b.p.id);
   const safePage = Number.isInteger(page) && page > 0 ? page : 1;
   const start = (safePage - 1) * PAGE_SIZE;
-  return { query, page: safePage, total: scored.length, results: scored.slice(start, start + PAGE_SIZE).map((s) => s.p) };
+  return { query, page: safePage, sort, total: scored.length, results: scored.slice(start, start + PAGE_SIZE).map((s) => s.p) };
 }

@@ -1,7 +1,7 @@
 // The product-lookup service. Searching is the expensive part, so rendered responses are cached.
 import http from 'node:http';
 import { defineService } from '#kit';
-import { search } from './catalog.ts';
+import { search, type SortOrder } from './catalog.ts';
 import { CachedResponse, ResponseCache } from './cache.ts';
 
 export default defineService((ctx) => {
@@ -22,7 +22,9 @@ export default defineService((ctx) => {
     let entry = cache.get(key);
     const hit = entry !== undefined;
     if (!entry) {
-      const page = search(url.searchParams.get('q') ?? '', Number(url.searchParams.get('page') ?? '1'));
+      const sort = url.searchParams.get('sort');
+      const order: SortOrder = sort === 'price' || sort === 'name' ? sort : 'relevance';
+      const page = search(url.searchParams.get('q') ?? '', Number(url.searchParams.get('page') ?? '1'), order);
       entry = new CachedResponse(JSON.stringify(page));
       cache.set(key, entry);
     }

@@ -1,5 +1,5 @@
 // Wrong fix: stop admitting entries once the cache is full. Memory is bounded, but whatever arrives
-// after the first 500 queries (including new popular searches) is never cached.
+// after the first 200 queries (including new popular searches) is never cached.
 export class CachedResponse {
   readonly body: string;
   readonly createdAt: number;
@@ -23,7 +23,7 @@ export class ResponseCache {
   }
 
   set(key: string, entry: CachedResponse): void {
-    if (this.entries.size < 500) this.entries.set(key, entry);
+    if (this.entries.size < 200) this.entries.set(key, entry);
   }
 
   get size(): number {
