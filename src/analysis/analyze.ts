@@ -103,10 +103,11 @@ export async function analyzeSnapshots(sources: SnapshotSource[], options: Analy
       const growing: number[] = [];
       diff.rows.forEach((row, r) => { if (row.deltaCount > 0 && row.added > 0) growing.push(r); });
       const chosen = growing.slice(0, options.pathClasses ?? 20);
-      const paths = samplePaths(digest, diff.isNew, chosen.map((r) => diff.rowClass[r]!), options.samplesPerClass ?? 3)
+      const per = options.samplesPerClass ?? 3;
+      const paths = samplePaths(digest, diff.isNew, chosen.map((r) => diff.rowClass[r]!), per * 3)
         .map((nodes, k) => ({
           name: diff.rows[chosen[k]!]!.name,
-          paths: nodes.map((v) => namer.describe(tree!, v, dom.retained)),
+          paths: preferDurable(nodes.map((v) => namer.describe(tree!, v, dom.retained)), per),
         }));
       report.diffs.push({ from: s - 1, to: s, rows: diff.rows, paths });
     }
@@ -115,8 +116,12 @@ export async function analyzeSnapshots(sources: SnapshotSource[], options: Analy
       const leaks = leakedObjects(digests[0]!, digests[1]!, digest);
       tree ??= buildRetainerTree(graph, pool);
       const classesOfRows = leaks.rowClass.slice(0, options.pathClasses ?? 20);
-      const paths = samplePaths(digest, leaks.leaked, classesOfRows, options.samplesPerClass ?? 3)
-        .map((nodes, k) => ({ name: leaks.rows[k]!.name, paths: nodes.map((v) => namer.describe(tree!, v, dom.retained)) }));
+      const per = options.samplesPerClass ?? 3;
+      const paths = samplePaths(digest, leaks.leaked, classesOfRows, per * 3)
+        .map((nodes, k) => ({
+          name: leaks.rows[k]!.name,
+          paths: preferDurable(nodes.map((v) => namer.describe(tree!, v, dom.retained)), per),
+        }));
       report.leaks = { rows: leaks.rows, paths };
     }
     digests.push(digest);
@@ -139,6 +144,20 @@ async function load(
   const dom = computeDominators(graph, pool);
   const digest = makeDigest(graph, classes, pool);
   return { graph, classes, dom, digest };
+}
+
+/**
+ * Objects held only by the stack or a handle scope at snapshot time (the last one a loop built,
+ * say) explain nothing about a leak; samples with a path through the heap come first.
+ */
+function preferDurable(paths: RetainerPath[], per: number): RetainerPath[] {
+  const transient = (p: RetainerPath) => (p.steps[1] === '(Stack roots)' || p.steps[1] === '(Handle scope)' ? 1 : 0);
+  return paths
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => transient(a.p) - transient(b.p) || a.i - b.i)
+    .slice(0, per)
+    .sort((a, b) => a.i - b.i)
+    .map((x) => x.p);
 }
 
 /**

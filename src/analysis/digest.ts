@@ -21,8 +21,8 @@ export interface SnapshotDigest {
 function nodesById(ids: Uint32Array, keep: Int32Array, pool: BufferPool): Uint32Array {
   let m = 0;
   for (let i = 0; i < keep.length; i++) if (keep[i]! >= 0) m++;
-  let a = new Uint32Array(m); // kept by the digest, so not from the pool
-  let b = pool.u32(m);
+  let a: Uint32Array = new Uint32Array(m); // kept by the digest, so not from the pool
+  let b: Uint32Array = pool.u32(m);
   let k = 0;
   for (let i = 0; i < keep.length; i++) if (keep[i]! >= 0) a[k++] = i;
   const counts = new Uint32Array(65537);

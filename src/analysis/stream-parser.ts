@@ -105,14 +105,14 @@ export class SnapshotStreamParser {
   private edgeToField = -1;
   private nodeCap = 0;
   private edgeCap = 0;
-  private nodeType = new Uint8Array(0);
-  private nodeName = new Uint32Array(0);
-  private nodeId = new Uint32Array(0);
-  private selfSize = new Float64Array(0);
-  private edgeCounts = new Uint32Array(1); // edge count of node i at [i + 1]
-  private edgeType = new Uint8Array(0);
-  private edgeName = new Uint32Array(0);
-  private edgeTo = new Uint32Array(0);
+  private nodeType: Uint8Array = new Uint8Array(0);
+  private nodeName: Uint32Array = new Uint32Array(0);
+  private nodeId: Uint32Array = new Uint32Array(0);
+  private selfSize: Float64Array = new Float64Array(0);
+  private edgeCounts: Uint32Array = new Uint32Array(1); // edge count of node i at [i + 1]
+  private edgeType: Uint8Array = new Uint8Array(0);
+  private edgeName: Uint32Array = new Uint32Array(0);
+  private edgeTo: Uint32Array = new Uint32Array(0);
   private nodeCount = 0;
   private edgeCount = 0;
   private pool: BufferPool;

@@ -47,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(() => run?.cleanup());
 
-const row = (rows: { name: string }[], name: string) => rows.find((r) => r.name === name);
+const row = <T extends { name: string }>(rows: T[], name: string): T | undefined => rows.find((r) => r.name === name);
 
 describe('summary of a real snapshot', () => {
   it('counts exactly the live instances of each class', () => {
@@ -60,7 +60,7 @@ describe('summary of a real snapshot', () => {
   });
 
   it('shallow sizes add up and retained size covers what an instance owns', () => {
-    const invoice = row(report.snapshots[1]!.classes, 'Invoice') as { shallowSize: number; retainedSize: number };
+    const invoice = row(report.snapshots[1]!.classes, 'Invoice')!;
     expect(invoice.shallowSize).toBeGreaterThan(0);
     // Each invoice alone keeps its `lines` array alive, so retained exceeds shallow.
     expect(invoice.retainedSize).toBeGreaterThan(invoice.shallowSize);
@@ -82,7 +82,7 @@ describe('two-snapshot diff', () => {
   it('reports exactly +M for each retained class, largest growth first', () => {
     const diff = report.diffs[0]!;
     for (const name of ['Invoice', 'Session', 'Subscriber']) {
-      const r = row(diff.rows, name) as { added: number; deleted: number; deltaCount: number };
+      const r = row(diff.rows, name)!;
       expect(r, name).toBeDefined();
       expect(r.added, name).toBe(M);
       expect(r.deleted, name).toBe(0);
