@@ -7,7 +7,7 @@ import { join, relative, resolve, sep, isAbsolute } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { decodeEvent, type LabCommand } from '../labs/kit/protocol.ts';
 import type { RuntimeEvent } from '../src/runtime/types.ts';
-import { HttpError } from './http-guard.ts';
+import { formatBytes, HttpError } from './http-guard.ts';
 import { killGroup, spawnGroup } from './process-tree.ts';
 import type { LabStore } from './lab-store.ts';
 
@@ -148,7 +148,9 @@ export class Run {
     const event = isStdout ? decodeEvent(text) : null;
     if (event) {
       this.heardFromLab = true;
-      if (event.type === 'check' && event.phase === 'end') void this.endCheck();
+      // A check ends with its 'end' event, or (when it could not run) with the reader's service
+      // coming back: either way the hidden checks leave the workspace.
+      if (this.checking && ((event.type === 'check' && event.phase === 'end') || event.type === 'ready')) void this.endCheck();
       this.emit(event);
       return;
     }
@@ -162,7 +164,7 @@ export class Run {
       this.outputTruncated = true;
       this.emit({
         type: 'output',
-        text: `[runner] The lab printed more than ${Math.round(this.limits.maxOutputBytes / 1024 / 1024)} MB; further output is not shown (the lab keeps running).\n`,
+        text: `[runner] The lab printed more than ${formatBytes(this.limits.maxOutputBytes)}; further output is not shown (the lab keeps running).\n`,
       });
       return;
     }

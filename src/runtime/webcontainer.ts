@@ -62,8 +62,9 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> 
 function bootShared(api: WcApi, timeoutMs: number): Shared {
   if (shared && shared.api === api) return shared;
   const errors = new Set<(message: string) => void>();
+  const booting = api.WebContainer.boot({ coep: 'require-corp', workdirName: 'leakbook' });
   const container = withTimeout(
-    api.WebContainer.boot({ coep: 'require-corp', workdirName: 'leakbook' }),
+    booting,
     timeoutMs,
     `no answer from StackBlitz's servers within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.`,
   ).then(
@@ -73,6 +74,8 @@ function bootShared(api: WcApi, timeoutMs: number): Shared {
     },
     (err: unknown) => {
       shared = null; // allow a later attempt
+      // Only one container may exist: if the boot we gave up on finishes after all, release it.
+      booting.then((late) => late.teardown()).catch(() => undefined);
       throw new Error(`Could not start the in-browser runtime: ${(err as Error)?.message ?? String(err)} ${BLOCKED_HINT}`);
     },
   );
@@ -150,14 +153,16 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
       emit({ type: 'output', text: line + '\n' });
       return;
     }
+    // A check ends with its 'end' event, or (when it could not run) with the reader's service
+    // coming back: either way the hidden checks leave the container.
+    if (checking && ((event.type === 'check' && event.phase === 'end') || event.type === 'ready')) {
+      checking = false;
+      void session?.container.then((wc) => wc.fs.rm(`${WORKSPACE_DIR}/checks`, { recursive: true, force: true })).catch(() => undefined);
+    }
     if (event.type === 'ready') {
       caps = mergeCaps(event.caps, probe);
       emit({ ...event, caps });
       return;
-    }
-    if (event.type === 'check' && event.phase === 'end') {
-      checking = false;
-      void session?.container.then((wc) => wc.fs.rm(`${WORKSPACE_DIR}/checks`, { recursive: true, force: true })).catch(() => undefined);
     }
     emit(event);
   }

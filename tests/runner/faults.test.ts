@@ -7,7 +7,7 @@ import { alive, api, childPids, followEvents, groupPids, startRunner, waitUntil,
 let r: Runner;
 
 beforeAll(async () => {
-  r = await startRunner({ limits: { maxRuns: 2, orphanMs: 1500 } });
+  r = await startRunner({ limits: { maxRuns: 2, orphanMs: 1500, maxOutputBytes: 256 * 1024 } });
 }, 30_000);
 
 afterAll(async () => {
@@ -101,6 +101,25 @@ describe('faults in the reader\'s code', () => {
     expect((exit as { message: string }).message).toMatch(/payload was undefined/);
     const again = await events.waitFor((e) => e.type === 'ready' && e.restarts === 1, 15_000, 'ready after restart');
     expect(again).toMatchObject({ restarts: 1 });
+    await stopRun(runId, events);
+  }, 40_000);
+});
+
+describe('output', () => {
+  it('caps what a chatty lab prints, says so once, and keeps the lab running', async () => {
+    const code = service(
+      `export default defineService(() => { setInterval(() => console.log('log line '.repeat(1000)), 2); return { server: http.createServer((q, s) => s.end('hi')) }; });`,
+    );
+    const { runId, events } = await startRun(code);
+    await events.waitFor((e) => e.type === 'output' && e.text.includes('[runner] The lab printed more than 256 KB'), 20_000, 'the output cap notice');
+    const printed = () => events.events.filter((e) => e.type === 'output').reduce((n, e) => n + (e as { text: string }).text.length, 0);
+    const atCap = printed();
+    await events.waitFor((e) => e.type === 'metrics', 10_000, 'metrics after the cap');
+    await new Promise((done) => setTimeout(done, 500));
+    expect(printed()).toBe(atCap);
+    expect(atCap).toBeLessThanOrEqual(256 * 1024 + 200);
+    expect(events.events.filter((e) => e.type === 'output' && e.text.includes('[runner]'))).toHaveLength(1);
+    expect(events.events.some((e) => e.type === 'stopped')).toBe(false);
     await stopRun(runId, events);
   }, 40_000);
 });
