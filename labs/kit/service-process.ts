@@ -27,6 +27,8 @@ const GIVE_UP_AFTER_FAILED_STARTS = 3;
 /** Every host process alive right now, so the supervisor can kill them all on its way out. */
 export const liveHosts = new Set<ChildProcess>();
 
+type HostRequestBody = HostRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+
 type Pending = { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> };
 
 export class ServiceProcess {
@@ -231,7 +233,7 @@ export class ServiceProcess {
     for (const w of this.readyWaiters.splice(0)) w.reject(new Error(message));
   }
 
-  request<T>(req: Omit<HostRequest, 'id'>, timeoutMs = 30_000): Promise<T> {
+  request<T>(req: HostRequestBody, timeoutMs = 30_000): Promise<T> {
     const child = this.child;
     if (!child || !this.ready) return Promise.reject(new Error('the service is not running'));
     const id = this.nextId++;
