@@ -184,9 +184,13 @@ export class App {
   }
 
   server(): http.Server {
-    return http.createServer((req, res) => {
+    const server = http.createServer((req, res) => {
       void this.handle(req, res);
     });
+    // Keep idle keep-alive connections longer than any pause between requests of the lab's clients, so a
+    // client never reuses a connection the server is closing at that very moment (ECONNRESET).
+    server.keepAliveTimeout = 60_000;
+    return server;
   }
 }
 
