@@ -73,6 +73,7 @@ for (const size of SIZES) {
   console.log(`  leakbook: ${sec(ours.ms)} (cpu ${sec(ours.cpuMs)}), peak RSS ${ours.maxRssMb.toFixed(0)} MB`);
   const theirs = await measure([join(here, 'heap', 'measure-memlab.mjs'), memlabPrefix, before, after]);
   console.log(`  memlab:   ${sec(theirs.ms)} (cpu ${sec(theirs.cpuMs)}), peak RSS ${theirs.maxRssMb.toFixed(0)} MB`);
+  console.log(`  both count the change in Order objects: leakbook ${ours.orderDelta}, memlab ${theirs.orderDelta}`);
   if (ours.orderDelta !== theirs.orderDelta) {
     console.error(`  results differ: leakbook counts ${ours.orderDelta} new Order objects, memlab ${theirs.orderDelta}`);
     process.exitCode = 1;
