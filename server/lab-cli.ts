@@ -140,6 +140,15 @@ async function cmdRecord(args: ReturnType<typeof parseArgs>): Promise<number> {
   let offset = 0;
   let lastT = 0;
   let failure: string | null = null;
+  // after a crash the recording waits for the restart, so the figure shows the restart marker
+  let restarting = false;
+  let finishing = false;
+  const finish = () => {
+    finishing = true;
+    setTimeout(() => {
+      if (!restarting) sup.child.stdin!.end();
+    }, 1500);
+  };
   const sup = spawnSupervisor(ws.dir, {
     onOutput: (line) => process.stderr.write(line + '\n'),
     onEvent: (ev: LabEvent) => {
@@ -150,6 +159,8 @@ async function cmdRecord(args: ReturnType<typeof parseArgs>): Promise<number> {
         if (ev.restarts > 0) {
           offset = lastT;
           rec.markers.push({ t: lastT, kind: 'restart', label: `restart ${ev.restarts}` });
+          restarting = false;
+          if (finishing) finish();
         } else {
           // a short idle baseline before the scenario starts
           setTimeout(startScenario, 1000);
@@ -160,10 +171,12 @@ async function cmdRecord(args: ReturnType<typeof parseArgs>): Promise<number> {
           if (ev.phase === 'error') failure = ev.message;
           // a short tail after each scenario shows whether memory comes back down
           if (ev.phase === 'end' && ++current < scenarios.length) setTimeout(startScenario, 1500);
-          else setTimeout(() => sup.child.stdin!.end(), 1500);
+          else finish();
         }
         process.stderr.write(`[scenario] ${ev.phase}: ${ev.message}\n`);
       } else if (ev.type === 'exit' && ev.reason !== 'stopped') {
+        restarting = ev.restartInMs !== null;
+        if (!restarting && finishing) finish();
         process.stderr.write(`[exit] ${ev.reason}: ${ev.message}\n`);
       } else if (ev.type === 'error') {
         process.stderr.write(`[error] ${ev.message}\n`);

@@ -23,7 +23,8 @@ export function onLines(stream: Readable, onLine: (line: string) => void, onEnd?
 /** One-line, source-free description of an error: "TypeError: x is not a function (app/cache.ts:12)". */
 export function describeError(err: unknown, root?: string): string {
   if (!(err instanceof Error)) return String(err);
-  const head = `${err.name}: ${err.message}`.split('\n')[0];
+  // a plain Error's name adds nothing for the reader; TypeError, SyntaxError… say what went wrong
+  const head = (err.name && err.name !== 'Error' ? `${err.name}: ${err.message}` : err.message).split('\n')[0];
   const where = firstAppFrame(err.stack ?? '', root);
   return where ? `${head} (${where})` : head;
 }

@@ -88,7 +88,9 @@ export class ServiceProcess {
 
   private spawnHost(): void {
     const { ws, heapLimitMb, timeScale } = this.opts;
-    const node = process.execPath && path.isAbsolute(process.execPath) ? process.execPath : 'node';
+    // WebContainer's execPath is not guaranteed to be spawnable; its shell always knows `node`.
+    const inWebContainer = !!(process.versions as Record<string, string | undefined>).webcontainer;
+    const node = !inWebContainer && process.execPath && path.isAbsolute(process.execPath) ? process.execPath : 'node';
     this.ready = false;
     this.stopping = false;
     this.stderrTail = [];
@@ -132,6 +134,8 @@ export class ServiceProcess {
     });
     child.on('error', (err) => {
       this.lastError = `could not start node: ${err.message}`;
+      // a failed spawn may never emit 'exit': treat it as one (onExit ignores a second call)
+      if (child.pid === undefined) setTimeout(() => this.onExit(child, null, null), 0);
     });
     child.on('exit', (code, signal) => {
       liveHosts.delete(child);
@@ -182,8 +186,8 @@ export class ServiceProcess {
     const stderr = this.stderrTail.join('\n');
     if (this.stopping) return { code, signal, reason: 'stopped', message: 'the service was stopped' };
     if (OOM_PATTERNS.some((re) => re.test(stderr)) || code === 134 || signal === 'SIGABRT') {
-      const limit = this.caps?.heapLimitMb ?? this.opts.heapLimitMb;
-      return { code, signal, reason: 'oom', message: `the service ran out of memory: V8 reached its heap limit (${limit} MB) and the process was killed` };
+      const limit = this.opts.heapLimitMb;
+      return { code, signal, reason: 'oom', message: `the service ran out of memory: its JavaScript heap reached the container's ${limit} MB limit and V8 ended the process` };
     }
     const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
     return { code, signal, reason: 'crash', message: this.lastError ? `${this.lastError} (${how})` : `the service ${how}` };
