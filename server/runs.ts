@@ -102,14 +102,18 @@ export class Run {
     this.readLines(child.stdout, true);
     this.readLines(child.stderr, false);
     child.once('error', (err) => this.finish(`The lab could not be started: ${err.message}`));
-    child.once('exit', (code, signal) => {
+    // 'close' comes after the last output line was read, so the page sees the supervisor's final
+    // words before 'stopped'; 'exit' is the fallback should something else hold the pipes open.
+    const ended = (code: number | null, signal: NodeJS.Signals | null) => {
       if (!this.running) return;
       this.finish(
         code === 0 ? 'The lab stopped.' : `The lab's supervisor ended unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}).`,
       );
       // Whatever the supervisor left behind (a host that ignored its exit) goes with it.
       if (this.pid !== null) void killGroup(this.pid, 200);
-    });
+    };
+    child.once('close', ended);
+    child.once('exit', (code, signal) => setTimeout(() => ended(code, signal), 1000).unref());
     this.arm('lifetime', this.limits.maxLifetimeMs, () =>
       this.stop(`Stopped after ${Math.round(this.limits.maxLifetimeMs / 60_000)} minutes, the longest a lab may run. Press Run to start again.`),
     );

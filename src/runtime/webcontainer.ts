@@ -218,8 +218,10 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
       });
       proc = p;
       writer = p.input.getWriter();
-      void pump(p, gen);
-      void p.exit.then((code) => {
+      const pumped = pump(p, gen);
+      // Report the end only after the last output line, so the supervisor's final words come first.
+      void p.exit.then(async (code) => {
+        await withTimeout(pumped, 1000, 'output').catch(() => undefined);
         if (gen !== generation || disposed) return;
         proc = null;
         writer = null;

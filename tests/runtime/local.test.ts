@@ -46,10 +46,14 @@ describe('local runtime', () => {
     const end = await waitFor((e) => e.type === 'check' && e.phase === 'end', 'check end', 60_000);
     expect(end).toMatchObject({ passed: true, tasks: [{ id: 'answers', passed: true }] });
 
+    // Stop from the page: the supervisor ends its service and exits; the page hears why.
     const [supervisor] = childPids(r.pid);
     const members = groupPids(supervisor);
-    await rt.dispose();
+    await rt.send({ cmd: 'stop' });
+    const stopped = await waitFor((e) => e.type === 'stopped', 'stopped');
+    expect(stopped).toMatchObject({ reason: 'The lab stopped.' });
     await waitUntil(() => members.every((pid) => !alive(pid)), 5000, 'the lab processes to end');
+    await rt.dispose();
     expect(events.some((e) => e.type === 'output' && e.text.includes('\u001eLB'))).toBe(false);
   }, 120_000);
 

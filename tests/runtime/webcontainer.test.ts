@@ -219,6 +219,11 @@ describe('WebContainer adapter', () => {
     expect(first.killed).toBe(true);
     expect(first.exitCode).not.toBeNull();
     expect(events.some((e) => e.type === 'stopped')).toBe(false);
+    // The reader's Stop ends the supervisor; the page hears it once the last output has arrived.
+    await rt.send({ cmd: 'stop' });
+    const stopped = await waitFor((e) => e.type === 'stopped', 'stopped');
+    expect(stopped).toMatchObject({ reason: 'The lab stopped.' });
+    expect(events.findIndex((e) => e.type === 'exit')).toBeLessThan(events.findIndex((e) => e.type === 'stopped'));
   }, 60_000);
 
   it('dispose tears the container down and kills the lab\'s processes', async () => {
