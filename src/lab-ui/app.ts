@@ -33,7 +33,8 @@ const STATUS_TEXT: Record<Status, string> = {
   stopped: 'Stopped',
   crashed: 'Crashed',
 };
-const READY_TIMEOUT_MS = 20_000;
+// The runner reports start failures itself within seconds; this only guards against silence.
+const READY_TIMEOUT_MS = 60_000;
 
 export class LabApp {
   readonly section: HTMLElement;
@@ -138,11 +139,24 @@ export class LabApp {
     this.editorSlot = h('div', { class: 'lab-editor lab-editor-loading', role: 'status' }, h('span', { class: 'lab-spinner', 'aria-hidden': 'true' }), 'Loading the editor…');
     this.saveState = h('span', { class: 'lab-save-state', role: 'status' });
     const reset = h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', onclick: () => this.reset() }, icon(ICONS.reset), 'Reset');
-    const showSolution = h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', onclick: () => void this.showSolution(true) }, icon(ICONS.solution), 'Solution');
+    const showSolution = h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', 'aria-expanded': 'false', 'aria-controls': `lab-${m.id}-solution-confirm` }, icon(ICONS.solution), 'Solution');
+    // Asking first: seeing the answer before trying is a choice the reader makes on purpose.
+    const confirmBar = h('div', { class: 'lab-confirm', id: `lab-${m.id}-solution-confirm`, hidden: true },
+      h('span', {}, 'See a working solution? Your code stays saved, and nothing changes unless you apply it.'),
+      h('button', { type: 'button', class: 'lab-btn lab-btn-sm lab-btn-primary', onclick: () => { toggleConfirm(false); void this.showSolution(); } }, 'Compare with the solution'),
+      h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', onclick: () => { toggleConfirm(false); showSolution.focus(); } }, 'Not yet'),
+    );
+    const toggleConfirm = (open: boolean) => {
+      confirmBar.hidden = !open;
+      showSolution.setAttribute('aria-expanded', String(open));
+      if (open) confirmBar.querySelector<HTMLButtonElement>('.lab-btn-primary')?.focus();
+    };
+    showSolution.addEventListener('click', () => toggleConfirm(confirmBar.hidden));
     this.undoBar = h('div', { class: 'lab-undo', hidden: true });
     const editorCol = h('div', { class: 'lab-col lab-col-editor' },
       this.editorSlot,
       h('div', { class: 'lab-editor-foot' }, this.saveState, h('span', { class: 'lab-spacer' }), reset, showSolution),
+      confirmBar,
       this.undoBar,
     );
 
@@ -151,7 +165,7 @@ export class LabApp {
     this.scenarios.onRun = (id) => void this.runScenario(id);
     this.scenarios.onCancel = () => void this.runtime?.send({ cmd: 'cancel-scenario' }).catch((e) => this.fail(e));
     this.tasks = new TasksPanel(m.id, m.tasks, localStorage);
-    this.tasks.onShowSolution = () => void this.showSolution(false);
+    this.tasks.onShowSolution = () => void this.showSolution();
     this.snapshots = new SnapshotsList(m.id);
     this.snapshots.onCompare = (a, b) => void this.compare(a, b);
     this.tabs = new SideTabs(m.id, [
@@ -358,6 +372,7 @@ export class LabApp {
     try {
       await this.runtime.send({ cmd: 'scenario', id });
     } catch (err) {
+      this.scenarios.reset();
       this.fail(err);
     }
   }
@@ -460,8 +475,7 @@ export class LabApp {
     this.refreshUndo('Files reset to the starter.');
   }
 
-  private async showSolution(explicit: boolean): Promise<void> {
-    if (explicit && !confirm('See a working solution? Your own code stays saved, and you can compare before applying anything.')) return;
+  private async showSolution(): Promise<void> {
     try {
       this.solution ??= await loadSolution(this.manifest);
     } catch (err) {

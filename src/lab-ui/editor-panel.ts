@@ -68,6 +68,8 @@ export class EditorPanel {
       fontFamily: "ui-monospace, 'SFMono-Regular', 'Cascadia Code', 'JetBrains Mono', Menlo, Consolas, monospace",
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
+      wordWrap: 'on',
+      wrappingIndent: 'indent',
       tabSize: 2,
       renderLineHighlight: 'line',
       padding: { top: 10, bottom: 10 },

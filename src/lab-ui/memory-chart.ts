@@ -61,6 +61,7 @@ export class MemoryChart {
 
   add(sample: MemorySample): void {
     this.received++;
+    this.el.dataset.samples = String(this.received);
     const names = Object.keys(sample.gauges).sort();
     const newGauges = names.filter((n) => !this.gaugeNames.includes(n));
     if (newGauges.length) {
@@ -167,7 +168,7 @@ export class MemoryChart {
       scales: { x: { time: false }, mb: { range: (_u, _min, max) => [0, niceMax(max)] }, count: { range: (_u, _min, max) => [0, niceMax(max)] } },
       axes: [
         { stroke: axisColour, font, grid: { stroke: gridColour, width: 1 }, ticks: { stroke: gridColour }, values: (_u, vals) => vals.map((v) => `${Math.round(v)}s`) },
-        { scale: 'mb', stroke: axisColour, font, size: 54, grid: { stroke: gridColour, width: 1 }, ticks: { stroke: gridColour }, values: (_u, vals) => vals.map((v) => `${trim(v)} MB`) },
+        { scale: 'mb', stroke: axisColour, font, size: 64, grid: { stroke: gridColour, width: 1 }, ticks: { stroke: gridColour }, values: (_u, vals) => vals.map((v) => `${trim(v)} MB`) },
         ...(hasGauges
           ? [{ scale: 'count', side: 1, stroke: axisColour, font, size: 48, grid: { show: false }, ticks: { stroke: gridColour }, incrs: COUNT_INCRS, values: (_u: uPlot, vals: number[]) => vals.map((v) => compact(v)) } as uPlot.Axis]
           : []),

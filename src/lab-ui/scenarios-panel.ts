@@ -21,7 +21,11 @@ export class ScenariosPanel {
         h('span', { class: 'lab-scenario-label' }, icon(ICONS.play2), s.label),
         h('span', { class: 'lab-scenario-desc', id: descId }, s.description),
       );
-      b.addEventListener('click', () => this.onRun(s.id));
+      b.addEventListener('click', () => {
+        // Disable at once: the 'start' event follows, and a double click must not queue a second run.
+        this.started(s.id, `Starting ${s.label}…`);
+        this.onRun(s.id);
+      });
       this.buttons.set(s.id, b);
       list.append(b);
     }

@@ -27,6 +27,7 @@ export class SnapshotsList {
   readonly diffHost: HTMLElement;
   private readonly urls = new Map<string, string>();
   private readonly labId: string;
+  private readyCount = 0;
   onCompare: (base: SnapshotEntry, target: SnapshotEntry) => void = () => {};
 
   constructor(labId: string) {
@@ -100,10 +101,13 @@ export class SnapshotsList {
     );
     const ready = this.entries.filter((e) => e.data);
     this.compareBar.hidden = ready.length < 2;
+    // A new snapshot moves the choice to the two latest; otherwise the reader's choice stays.
+    const moved = ready.length !== this.readyCount;
+    this.readyCount = ready.length;
     for (const [select, pick] of [[this.baseSelect, ready.length - 2], [this.targetSelect, ready.length - 1]] as const) {
       const keep = select.value;
       select.replaceChildren(...ready.map((e) => h('option', { value: e.id }, `${this.entries.indexOf(e) + 1}. ${e.label}`)));
-      select.value = ready.some((e) => e.id === keep) ? keep : (ready[Math.max(0, pick)]?.id ?? '');
+      select.value = !moved && ready.some((e) => e.id === keep) ? keep : (ready[Math.max(0, pick)]?.id ?? '');
     }
   }
 
