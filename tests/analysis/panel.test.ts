@@ -27,6 +27,7 @@ import { mountSnapshotPanel } from '/panel.js';
 const list = [
   { id: 'a', label: 'baseline', path: '/snap/before', bytes: Number(document.body.dataset.a || 0) },
   { id: 'b', label: 'after 3 rounds', path: '/snap/after', bytes: 0 },
+  { id: 'c', label: 'cut short', path: '/snap/truncated', bytes: 0 },
 ];
 window.panel = mountSnapshotPanel(document.getElementById('host'), {
   list, readSnapshot: (path) => fetch(path).then((r) => r.arrayBuffer()),
@@ -57,7 +58,9 @@ beforeAll(async () => {
     if (url === '/') { res.writeHead(200, { 'content-type': 'text/html' }).end(HTML); return; }
     if (url.startsWith('/snap/')) {
       const name = url.slice(6);
-      const body = await readFile(run.files[name]!);
+      const body = name === 'truncated'
+        ? (await readFile(run.files.after!)).subarray(0, 300_000)
+        : await readFile(run.files[name]!);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body);
       return;
     }
@@ -112,4 +115,15 @@ it('compares two picked snapshots in a worker, highlights the growth and names t
   await expect(page.locator('th[aria-sort="ascending"]').count()).resolves.toBe(1);
   await page.screenshot({ path: join(root, 'test-results', 'snapshot-panel.png'), fullPage: true });
   expect(errors).toEqual([]);
+}, 120_000);
+
+it('a truncated snapshot ends the analysis with a clear message', async () => {
+  await page.goto(origin);
+  await page.getByRole('checkbox', { name: /baseline/ }).check();
+  await page.getByRole('checkbox', { name: /cut short/ }).check();
+  await page.getByRole('button', { name: 'Compare' }).click();
+  const alert = page.locator('.snap-status[role="alert"]');
+  await alert.waitFor({ timeout: 60_000 });
+  await expect(alert.textContent()).resolves
+    .toMatch(/^The analysis failed: snapshot ended after 29\d\.\d KB inside the (nodes|edges) array — the file is truncated$/);
 }, 120_000);
