@@ -71,7 +71,7 @@ export const facilitation: Record<string, Facilitation> = {
     ],
     prompts: [
       'Why did the heap diff show nothing, and which number would have shown the leak on day one?',
-      'The JavaScript version in the post is correct. What does clearTimeout do that ticker.Stop does not?',
+      'The post’s JavaScript version cannot strand a waiter (though, as printed, it loses every batch). What does clearTimeout do that ticker.Stop does not?',
       'Why did staging never leak? What does that say about load in your test environments?',
     ],
     wrongFixes: [
