@@ -151,7 +151,7 @@ export class LabApp {
       showSolution.setAttribute('aria-expanded', String(open));
       if (open) confirmBar.querySelector<HTMLButtonElement>('.lab-btn-primary')?.focus();
     };
-    showSolution.addEventListener('click', () => toggleConfirm(confirmBar.hidden));
+    showSolution.addEventListener('click', () => toggleConfirm(confirmBar.hidden !== false));
     this.undoBar = h('div', { class: 'lab-undo', hidden: true });
     const editorCol = h('div', { class: 'lab-col lab-col-editor' },
       this.editorSlot,
