@@ -24,8 +24,11 @@ const encoder = new TextEncoder();
 export async function parseSnapshot(source: SnapshotSource, options: ParseOptions = {}): Promise<HeapGraph> {
   const parser = new SnapshotStreamParser(options.pool);
   const onBytes = options.onBytes;
-  if (source instanceof ArrayBuffer || source instanceof Uint8Array) {
-    const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
+  // isView / byteLength rather than instanceof: buffers may come from another realm (a worker, a VM context).
+  if (ArrayBuffer.isView(source) || (typeof (source as ArrayBuffer).byteLength === 'number' && typeof (source as ArrayBuffer).slice === 'function' && !(Symbol.asyncIterator in source))) {
+    const bytes = ArrayBuffer.isView(source)
+      ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength)
+      : new Uint8Array(source as ArrayBuffer);
     const step = options.sliceBytes ?? 4 * 1024 * 1024;
     for (let o = 0; o < bytes.length; o += step) {
       parser.push(bytes.subarray(o, Math.min(o + step, bytes.length)));
