@@ -24,8 +24,8 @@ export function createHandler(guard: GuardConfig, site: StaticSite, runs: RunMan
     } catch (err) {
       if (!(err instanceof HttpError)) console.error('[runner]', err);
       sendError(res, err);
-      // Do not read the rest of a refused upload.
-      if (err instanceof HttpError && err.status === 413) req.destroy();
+      // Do not read the rest of a refused upload (once the refusal itself is on its way).
+      if (err instanceof HttpError && err.status === 413) res.once('finish', () => req.destroy());
     }
   };
 }

@@ -110,7 +110,7 @@ export function createLocalRuntime(opts: LocalRuntimeOptions = {}): LabRuntime {
         // The stream ending without a 'stopped' event means the runner went away.
         if (!ended && !controller.signal.aborted && runId === id)
           emit({ type: 'stopped', reason: 'Lost contact with the local runner; is `npm start` still running?' });
-        if (runId === id) runId = null;
+        // runId stays: the runner keeps a stopped run's snapshots readable until the next start or dispose.
       });
   }
 
@@ -142,7 +142,7 @@ export function createLocalRuntime(opts: LocalRuntimeOptions = {}): LabRuntime {
       return () => listeners.delete(listener);
     },
     async readSnapshot(path: string) {
-      if (!runId) throw new RunnerError(409, 'Snapshots live as long as the lab runs; this one has stopped.');
+      if (!runId) throw new RunnerError(409, 'There is no lab run to read snapshots from; press Run first.');
       const res = await api('GET', `/api/runs/${runId}/snapshots?path=${encodeURIComponent(path)}`);
       return res.arrayBuffer();
     },

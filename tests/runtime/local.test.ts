@@ -53,6 +53,8 @@ describe('local runtime', () => {
     const stopped = await waitFor((e) => e.type === 'stopped', 'stopped');
     expect(stopped).toMatchObject({ reason: 'The lab stopped.' });
     await waitUntil(() => members.every((pid) => !alive(pid)), 5000, 'the lab processes to end');
+    // A stopped lab's snapshots can still be opened (the reader may be comparing them).
+    expect((await rt.readSnapshot(snap.path)).byteLength).toBe(snap.bytes);
     await rt.dispose();
     expect(events.some((e) => e.type === 'output' && e.text.includes('\u001eLB'))).toBe(false);
   }, 120_000);
