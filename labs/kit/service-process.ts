@@ -145,7 +145,27 @@ export class ServiceProcess {
     });
   }
 
+  // Liveness: the host reports metrics 4 times a second, so silence means its event loop is blocked.
+  private lastHeard = 0;
+  private silentReported = false;
+  private liveness: ReturnType<typeof setInterval> | null = null;
+
+  private watchLiveness(): void {
+    if (this.liveness) return;
+    this.liveness = setInterval(() => {
+      if (!this.ready || this.silentReported || Date.now() - this.lastHeard < 5000) return;
+      this.silentReported = true;
+      this.opts.onEvent({
+        type: 'error',
+        message: 'The service has not responded for 5 s: its event loop is blocked (a long synchronous loop, or garbage collection struggling near the heap limit).',
+      });
+    }, 1000);
+    this.liveness.unref();
+  }
+
   private onStdout(line: string): void {
+    this.lastHeard = Date.now();
+    this.silentReported = false;
     if (line.startsWith(HOST_REPLY_PREFIX)) {
       let r: HostReply;
       try {
@@ -167,6 +187,7 @@ export class ServiceProcess {
     if (ev.type === 'ready') {
       clearTimeout(this.startTimer);
       this.ready = true;
+      this.watchLiveness();
       this.port = ev.port;
       this.caps = ev.caps;
       this.failedStarts = 0;
@@ -262,6 +283,8 @@ export class ServiceProcess {
   /** Graceful stop (the lab's close()), then SIGKILL after graceMs. */
   async stop(graceMs = 2000): Promise<void> {
     this.disposed = true;
+    if (this.liveness) clearInterval(this.liveness);
+    this.liveness = null;
     if (this.restartTimer) {
       clearTimeout(this.restartTimer);
       this.restartTimer = null;
@@ -285,6 +308,7 @@ export class ServiceProcess {
   /** Immediate kill, for the supervisor's own exit paths. */
   kill(): void {
     this.disposed = true;
+    if (this.liveness) clearInterval(this.liveness);
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.child?.kill('SIGKILL');
   }

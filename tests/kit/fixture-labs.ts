@@ -21,6 +21,7 @@ export default defineService((ctx) => {
   const server = http.createServer((req, res) => {
     requests++;
     if (req.url === '/crash') { setImmediate(() => { throw new TypeError('the ledger is undefined'); }); res.end('bye'); return; }
+    if (req.url === '/block') { res.end('blocking'); setTimeout(() => { const end = Date.now() + 9000; while (Date.now() < end); }, 10); return; }
     if (req.url === '/grow') {
       res.end('growing');
       setInterval(() => { const a: string[] = []; for (let i = 0; i < 20000; i++) a.push('leak-' + i + '-' + Math.random()); keep.push(a); }, 1);
@@ -45,6 +46,7 @@ export function manifestFor(id: string, extra: Record<string, unknown> = {}): Re
       { id: 'poke', label: 'Poke it', description: 'Send three plain requests.' },
       { id: 'crash', label: 'Crash it', description: 'Ask the service to crash.' },
       { id: 'grow', label: 'Grow it', description: 'Make the service allocate without bound.' },
+      { id: 'block', label: 'Block it', description: 'Make the service spin its event loop for a while.' },
     ],
     heapLimitMb: 32,
     timeScale: 0.01,
@@ -58,6 +60,7 @@ export default defineScenarios({
   poke: async (s) => { for (let i = 0; i < 3; i++) await s.service.request('/'); return 'poked'; },
   crash: async (s) => { await s.service.request('/crash'); },
   grow: async (s) => { await s.service.request('/grow'); },
+  block: async (s) => { await s.service.request('/block'); },
 });
 `;
 

@@ -87,6 +87,14 @@ describe('supervisor', () => {
     expect((exit as { message: string }).message).toContain('ran out of memory');
   });
 
+  it('reports a service whose event loop is blocked after it started', async () => {
+    const { events } = await session('svc', (ev, send) => {
+      if (ev.type === 'ready') send({ cmd: 'scenario', id: 'block' });
+      return ev.type === 'error';
+    });
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ message: expect.stringContaining('its event loop is blocked') });
+  });
+
   it('writes heap snapshots inside the workspace and reports them', async () => {
     const { events } = await session('svc', (ev, send) => {
       if (ev.type === 'ready') send({ cmd: 'snapshot', label: 'Before storm!' });
