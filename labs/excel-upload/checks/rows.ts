@@ -25,6 +25,8 @@ export const WORKBOOKS = {
   weekA: { file: 'orders-week-a.xlsx', seed: 1, firstId: 1, rows: ROWS_PER_FILE, badRow: null },
   weekB: { file: 'orders-week-b.xlsx', seed: 2, firstId: 1, rows: ROWS_PER_FILE, badRow: null },
   badRow: { file: 'orders-bad-row.xlsx', seed: 3, firstId: 1, rows: ROWS_PER_FILE, badRow: 30_001 },
+  /** a small valid workbook: what the store holds before the bad files arrive */
+  small: { file: 'orders-small.xlsx', seed: 5, firstId: 1, rows: 2_000, badRow: null },
 } satisfies Record<string, WorkbookSpec>;
 
 export const OTHER_FIXTURES = {

@@ -46,18 +46,24 @@ async function workbookParts(spec: WorkbookSpec): Promise<ZipPart[]> {
 }
 
 /**
- * A worksheet with a proper header and `rows` identical, valid order rows: about a megabyte of deflate
- * that inflates to ~420 bytes per row. Shared-string indexes 0-19 are the header's column names, as
- * exceljs numbers strings in order of first use; 20+ are values from the first data rows.
+ * A worksheet with a proper header and `rows` copies of one valid order row (all numbered row 2, which
+ * readers accept): about a megabyte of deflate that inflates to ~570 bytes per row. Shared-string indexes
+ * 0-19 are the header's column names, as exceljs numbers strings in order of first use; 20+ are values.
  */
 function* bombSheet(rows: number): Generator<string> {
+  const col = (i: number) => String.fromCharCode(65 + i);
   yield '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
-  yield '<row r="1">' + COLUMNS.map((_, i) => `<c t="s"><v>${i}</v></c>`).join('') + '</row>';
+  yield '<row r="1">' + COLUMNS.map((_, i) => `<c r="${col(i)}1" t="s"><v>${i}</v></c>`).join('') + '</row>';
   const numbers = new Map([[0, 7], [15, 3], [16, 19.5], [17, 0]]);
-  const row = '<row>' + COLUMNS.map((_, i) => (numbers.has(i) ? `<c><v>${numbers.get(i)}</v></c>` : `<c t="s"><v>${20 + i}</v></c>`)).join('') + '</row>';
-  const chunk = row.repeat(4096);
+  const cells = COLUMNS.map((_, i) => (numbers.has(i) ? `<c r="${col(i)}2"><v>${numbers.get(i)}</v></c>` : `<c r="${col(i)}2" t="s"><v>${20 + i}</v></c>`));
+  const chunk = ('<row r="2">' + cells.join('') + '</row>').repeat(4096);
   for (let done = 0; done < rows; done += 4096) yield chunk;
   yield '</sheetData></worksheet>';
+}
+
+/** One workbook's bytes, exactly as written to fixtures/. */
+export async function workbookBytes(spec: WorkbookSpec): Promise<Buffer> {
+  return writeZip(ordered(await workbookParts(spec)));
 }
 
 const NOT_XLSX = ['id,sku,product,quantity', '1,SKU-00037,Desk lamp,3', '2,SKU-00074,Keyboard,12', ''].join('\n');
@@ -79,8 +85,8 @@ export async function generate(force = false): Promise<void> {
   const full = writeZip(weekA);
   writeFileSync(join(FIXTURES_DIR, OTHER_FIXTURES.truncated), full.subarray(0, Math.floor(full.length * 0.45)));
   writeFileSync(join(FIXTURES_DIR, OTHER_FIXTURES.notXlsx), NOT_XLSX);
-  // 640,000 rows of ~420 bytes: about 270 MB of worksheet XML
-  const bomb = await deflatedPart('xl/worksheets/sheet1.xml', bombSheet(640_000));
+  // 480,000 rows of ~570 bytes: over 250 MB of worksheet XML
+  const bomb = await deflatedPart('xl/worksheets/sheet1.xml', bombSheet(480_000));
   writeFileSync(join(FIXTURES_DIR, OTHER_FIXTURES.oversized), writeZip(weekA.map((p) => (p.name === bomb.name ? bomb : p))));
   writeFileSync(STAMP, source);
 }

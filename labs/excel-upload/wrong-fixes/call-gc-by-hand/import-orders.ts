@@ -1,9 +1,10 @@
 // WRONG FIX: calls gc() by hand (as debug.FreeOSMemory() would in Go). A collection frees only garbage;
-// the eager import's 350 MB are live objects the parse still needs, so the heap limit is hit all the same.
+// the rows collected so far are live objects the import still needs, so the heap limit is hit all the same.
 // Imports an uploaded workbook of orders into the store.
-// This is the handler's shape from the incident: read the whole upload, let the spreadsheet library
-// build the whole workbook in memory, turn every row into a record, then hand them all to the store.
-import type { Readable } from 'node:stream';
+// This is the handler's shape from the incident (excelize's GetRows, a loop, one save): read the whole
+// upload, collect every row of the sheet with all of its cells, turn the rows into records, then hand
+// all the records to the store at once.
+import { Readable } from 'node:stream';
 import { checkHeader, parseRow, type OrderRecord } from './records.ts';
 import type { ImportResult, RecordStore } from './store.ts';
 
@@ -18,20 +19,29 @@ export async function importOrders(body: Readable, store: RecordStore): Promise<
   const { default: ExcelJS } = await import('../vendor/exceljs.js');
   const bytes = await readAll(body);
   (globalThis as { gc?: () => void }).gc?.(); // free what earlier uploads left behind
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(bytes);
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw new Error('the workbook has no worksheet');
-
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  const records: OrderRecord[] = [];
-  sheet.eachRow((row, rowNumber) => {
-    if (rowNumber % 1000 === 0) gc?.();
-    const values = row.values as unknown[];
-    if (rowNumber === 1) checkHeader(values);
-    else records.push(parseRow(values, rowNumber));
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'ignore',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
   });
+
+  // GetRows: every row of the first worksheet, with its cells, before the first one is used
+  const rows: ExcelJS.Row[] = [];
+  let sheets = 0;
+  for await (const sheet of reader) {
+    sheets++;
+    for await (const row of sheet) {
+      if (sheets === 1) rows.push(row);
+      if (rows.length % 1000 === 0) (globalThis as { gc?: () => void }).gc?.(); // keep the heap small while reading
+    }
+  }
+  if (rows.length === 0) throw new Error('the workbook has no rows');
+
+  checkHeader(rows[0]!.values as unknown[]);
+  const records: OrderRecord[] = [];
+  for (const row of rows.slice(1)) records.push(parseRow(row.values as unknown[], row.number));
 
   const staging = store.beginImport();
   staging.write(records);

@@ -1,6 +1,6 @@
 // WRONG FIX: raises the heap limit from inside the process. V8 sizes its heap when the process starts, so
 // the flag changes nothing here; and where a bigger limit does take effect, the container's memory limit
-// still applies to the whole process. The eager import needs ~350 MB of heap for a 4 MB file.
+// still applies to the whole process. The import holds every row of the workbook at once.
 // The back office's order service: POST /upload takes an .xlsx of orders and adds or updates them;
 // GET /records/count and GET /records/<id> read the store.
 import http from 'node:http';
