@@ -24,7 +24,8 @@ export interface RunLimits {
   idleMs: number;
   /** stop any run after this long, whatever happens */
   maxLifetimeMs: number;
-  /** report a lab that has said nothing (no ready, no error) for this long after start */
+  /** report a lab whose supervisor has said nothing for this long after start (the supervisor
+   * itself reports a service that does not start within its own, shorter, timeout) */
   silentStartMs: number;
   /** keep a stopped run's workspace (snapshots, files) readable for this long */
   keepStoppedMs: number;
@@ -37,7 +38,7 @@ export const defaultLimits: RunLimits = {
   orphanMs: 5_000,
   idleMs: 30 * 60_000,
   maxLifetimeMs: 3 * 60 * 60_000,
-  silentStartMs: 9_000,
+  silentStartMs: 30_000,
   keepStoppedMs: 10 * 60_000,
 };
 
@@ -123,7 +124,7 @@ export class Run {
       if (!this.heardFromLab)
         this.emit({
           type: 'error',
-          message: `The lab has not reported anything for ${Math.round(this.limits.silentStartMs / 1000)} s after starting. Its code may be stuck before the service starts (an endless loop?). Stop it, look at your changes, and Run again.`,
+          message: `The lab has not reported anything in the ${Math.round(this.limits.silentStartMs / 1000)} s since it started: this computer may be very busy, or the lab is stuck. Stop it and Run again.`,
         });
     });
   }
