@@ -2,7 +2,7 @@
 // Snapshots are read one after another; only the newest parsed graph is held, earlier ones are
 // reduced to id-sorted digests as soon as their summary is done.
 import { BufferPool } from './buffer-pool.ts';
-import { buildClassIndex, type ClassIndex } from './classes.ts';
+import { buildClassIndex, ENGINE_CLASSES, type ClassIndex } from './classes.ts';
 import { diffDigests, leakedObjects, type DiffRow, type LeakRow } from './diff.ts';
 import { makeDigest, type SnapshotDigest } from './digest.ts';
 import { computeDominators, type Dominators } from './dominators.ts';
@@ -101,7 +101,7 @@ export async function analyzeSnapshots(sources: SnapshotSource[], options: Analy
       progress('paths', s, graph.bytes);
       tree = buildRetainerTree(graph, pool);
       const growing: number[] = [];
-      diff.rows.forEach((row, r) => { if (row.deltaCount > 0 && row.added > 0) growing.push(r); });
+      diff.rows.forEach((row, r) => { if (row.deltaCount > 0 && row.added > 0 && !ENGINE_CLASSES.has(row.name)) growing.push(r); });
       const chosen = growing.slice(0, options.pathClasses ?? 20);
       const per = options.samplesPerClass ?? 3;
       const paths = samplePaths(digest, diff.isNew, chosen.map((r) => diff.rowClass[r]!), per * 3)
@@ -115,11 +115,12 @@ export async function analyzeSnapshots(sources: SnapshotSource[], options: Analy
       progress('diff', s, graph.bytes);
       const leaks = leakedObjects(digests[0]!, digests[1]!, digest);
       tree ??= buildRetainerTree(graph, pool);
-      const classesOfRows = leaks.rowClass.slice(0, options.pathClasses ?? 20);
+      const rowsWithPaths = leaks.rows.map((_, r) => r).filter((r) => !ENGINE_CLASSES.has(leaks.rows[r]!.name))
+        .slice(0, options.pathClasses ?? 20);
       const per = options.samplesPerClass ?? 3;
-      const paths = samplePaths(digest, leaks.leaked, classesOfRows, per * 3)
+      const paths = samplePaths(digest, leaks.leaked, rowsWithPaths.map((r) => leaks.rowClass[r]!), per * 3)
         .map((nodes, k) => ({
-          name: leaks.rows[k]!.name,
+          name: leaks.rows[rowsWithPaths[k]!]!.name,
           paths: preferDurable(nodes.map((v) => namer.describe(tree!, v, dom.retained)), per),
         }));
       report.leaks = { rows: leaks.rows, paths };

@@ -26,6 +26,12 @@ const TYPE_CLASS: Record<string, string> = {
 };
 
 /**
+ * Classes that are the engine's own bookkeeping (code, hidden classes, internal structures). They
+ * grow whenever new code runs, so leak views put them aside unless the reader asks for them.
+ */
+export const ENGINE_CLASSES: ReadonlySet<string> = new Set(['(compiled code)', '(object shape)', '(system)']);
+
+/**
  * Like DevTools: a zero-sized node is only listed when it is native (native nodes often report
  * size 0 but still name a category a reader wants to see, e.g. a zlib stream's memory). That
  * leaves out the synthetic bookkeeping nodes (the root, "(GC roots)" and its groups), which are

@@ -19,6 +19,8 @@ export class DataTable<T extends { name: string }> {
   private sortKey: keyof T & string;
   private descending = true;
   private filter = '';
+  private showEngine: boolean;
+  private readonly engine: ReadonlySet<string>;
   private selected: string | null = null;
   private readonly body: HTMLTableSectionElement;
   private readonly head: HTMLTableRowElement;
@@ -34,7 +36,11 @@ export class DataTable<T extends { name: string }> {
     highlight?: { name: string; badge: string } | null;
     /** Classes that have retainer paths. */
     withPaths?: Set<string>;
+    /** Engine bookkeeping classes, hidden until the reader ticks "Show V8 internals". */
+    engine?: ReadonlySet<string>;
   }) {
+    this.engine = options.engine ?? new Set();
+    this.showEngine = this.engine.size === 0;
     this.rows = options.rows;
     this.columns = options.columns;
     this.sortKey = options.sortKey;
@@ -48,9 +54,12 @@ export class DataTable<T extends { name: string }> {
       type: 'search', class: 'snap-filter', placeholder: 'Filter classes', 'aria-label': 'Filter classes by name',
       oninput: (e: Event) => { this.filter = (e.target as HTMLInputElement).value.trim().toLowerCase(); this.render(); },
     });
+    const toggle = this.engine.size === 0 ? null : el('label', { class: 'snap-toggle', title: [...this.engine].join(', ') },
+      el('input', { type: 'checkbox', onchange: (e: Event) => { this.showEngine = (e.target as HTMLInputElement).checked; this.render(); } }),
+      ' Show V8 internals');
     const table = el('table', { class: 'snap-table' },
       el('caption', { class: 'snap-sr' }, options.caption), el('thead', {}, this.head), this.body);
-    this.el = el('div', { class: 'snap-table-wrap' }, search, el('div', { class: 'snap-scroll' }, table), this.note);
+    this.el = el('div', { class: 'snap-table-wrap' }, el('div', { class: 'snap-tools' }, search, toggle), el('div', { class: 'snap-scroll' }, table), this.note);
     this.render();
   }
 
@@ -70,7 +79,8 @@ export class DataTable<T extends { name: string }> {
   private sorted(): T[] {
     const key = this.sortKey;
     const dir = this.descending ? -1 : 1;
-    const list = this.filter ? this.rows.filter((r) => r.name.toLowerCase().includes(this.filter)) : this.rows.slice();
+    const list = this.rows.filter((r) => (this.showEngine || !this.engine.has(r.name))
+      && (!this.filter || r.name.toLowerCase().includes(this.filter)));
     return list.sort((a, b) => {
       const x = a[key], y = b[key];
       const c = typeof x === 'string' ? x.localeCompare(y as string) : (x as number) - (y as number);

@@ -1,6 +1,7 @@
 // Renders an analysis report: totals, a Comparison / Leaked / Summary switch, the class table,
 // and the retainer paths of the selected class.
 import type { ClassPaths, Report } from '../../analysis/analyze.ts';
+import { ENGINE_CLASSES } from '../../analysis/classes.ts';
 import type { DiffRow, LeakRow } from '../../analysis/diff.ts';
 import type { RetainerPath } from '../../analysis/retainers.ts';
 import type { ClassRow } from '../../analysis/summary.ts';
@@ -73,22 +74,24 @@ export class ReportView {
     const snaps = this.report.snapshots;
     if (view === 'diff') {
       const diff = this.report.diffs[this.report.diffs.length - 1]!;
-      const top = diff.rows.find((r) => r.deltaCount > 0 && r.deltaSize > 0);
+      const top = diff.rows.find((r) => r.deltaCount > 0 && r.deltaSize > 0 && !ENGINE_CLASSES.has(r.name));
       this.mountTable(new DataTable<DiffRow>({
         rows: diff.rows, columns: DIFF_COLUMNS, sortKey: 'deltaSize',
         caption: `Classes compared between ${snaps[diff.from]!.label} and ${snaps[diff.to]!.label}`,
         highlight: top ? { name: top.name, badge: 'grew most' } : null,
         withPaths: new Set(diff.paths.map((p) => p.name)),
+        engine: ENGINE_CLASSES,
       }), diff.paths, `${snaps[diff.from]!.label} → ${snaps[diff.to]!.label}: objects new in "${snaps[diff.to]!.label}"`);
     } else if (view === 'leaks') {
       const leaks = this.report.leaks!;
-      const top = leaks.rows[0];
+      const top = leaks.rows.find((r) => !ENGINE_CLASSES.has(r.name));
       this.body.replaceChildren(el('p', { class: 'snap-muted' },
         `Objects allocated between "${snaps[0]!.label}" and "${snaps[1]!.label}" that are still alive in "${snaps[2]!.label}". Temporary objects of the action are gone by then; what remains is what the action leaks.`));
       this.mountTable(new DataTable<LeakRow>({
         rows: leaks.rows, columns: LEAK_COLUMNS, sortKey: 'shallowSize', caption: 'Leaked objects by class',
         highlight: top ? { name: top.name, badge: 'largest' } : null,
         withPaths: new Set(leaks.paths.map((p) => p.name)),
+        engine: ENGINE_CLASSES,
       }), leaks.paths, 'Leaked objects', true);
     } else {
       const last = snaps[snaps.length - 1]!;
