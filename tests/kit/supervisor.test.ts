@@ -23,7 +23,7 @@ function isAlive(pid: number): boolean {
 
 /** Run a supervisor; `until` sees every event and returns true when the test has what it needs. */
 async function session(labId: string, onEvent: (ev: LabEvent, send: (cmd: object) => void) => boolean | void, timeoutMs = 60_000) {
-  const ws = await createWorkspace({ labId, labsDir: root });
+  const ws = await createWorkspace({ labId, labsDir: root, withChecks: true });
   const events: LabEvent[] = [];
   const output: string[] = [];
   let finish!: () => void;
@@ -94,6 +94,19 @@ describe('supervisor', () => {
     });
     expect(events.find((e) => e.type === 'error')).toMatchObject({ message: expect.stringContaining('its event loop is blocked') });
   });
+
+  it('runs Check on request: start, one task, end, then the reader\'s service comes back', async () => {
+    let readies = 0;
+    const { events } = await session('svc', (ev, send) => {
+      if (ev.type === 'ready' && ++readies === 1) send({ cmd: 'check' });
+      return readies === 2;
+    }, 170_000);
+    const checks = events.filter((e) => e.type === 'check');
+    expect(checks.map((e) => (e as { phase: string }).phase)).toEqual(['start', 'task', 'end']);
+    expect(checks[2]).toMatchObject({ passed: true, tasks: [{ id: 'answers', title: 'Answers requests', passed: true, message: 'the service answered with status 200' }] });
+    // the check services stay off the chart: only the reader's two services said ready
+    expect(events.filter((e) => e.type === 'ready')).toHaveLength(2);
+  }, 200_000);
 
   it('writes heap snapshots inside the workspace and reports them', async () => {
     const { events } = await session('svc', (ev, send) => {
