@@ -16,6 +16,8 @@ const labDirs = fs
 
 const verdicts = (r: CheckReport) => r.tasks.map((t) => `${t.id}:${t.passed}`);
 const timings: string[] = [];
+// two full checks per test on a shared 2-core machine: generous, the checks themselves are bounded
+const TWO_CHECKS_MS = 300_000;
 
 function wrongFixes(id: string): Array<{ name: string; files: Record<string, string> }> {
   const dir = path.join(root, id, 'wrong-fixes');
@@ -48,7 +50,7 @@ describe.each(labDirs)('lab %s', (id) => {
     expect(a.tasks.length).toBe(loadLab(id, root).manifest.tasks.length);
     expect(a.tasks.some((t) => !t.passed), JSON.stringify(a.tasks)).toBe(true);
     expect(verdicts(b)).toEqual(verdicts(a));
-  });
+  }, TWO_CHECKS_MS);
 
   it('solution passes every task, twice', async () => {
     const a = await runLabCheck({ labId: id, base: 'solution' });
@@ -57,7 +59,7 @@ describe.each(labDirs)('lab %s', (id) => {
     expect(a.tasks.filter((t) => !t.passed), 'failed tasks').toEqual([]);
     expect(a.passed).toBe(true);
     expect(verdicts(b)).toEqual(verdicts(a));
-  });
+  }, TWO_CHECKS_MS);
 
   for (const fix of wrongFixes(id)) {
     it(`wrong fix ${fix.name} fails at least one task`, async () => {
@@ -67,7 +69,7 @@ describe.each(labDirs)('lab %s', (id) => {
       const r = await runLabCheck({ labId: id, base: 'starter', files: fix.files });
       timings.push(`${id} wrong-fix ${fix.name} ${r.ms} ms`);
       expect(r.tasks.some((t) => !t.passed), JSON.stringify(r.tasks)).toBe(true);
-    });
+    }, TWO_CHECKS_MS);
   }
 });
 
