@@ -1,6 +1,7 @@
 // LabRuntime inside the browser, on StackBlitz's WebContainer (@webcontainer/api 1.6). One container
-// per page (the API allows only one at a time); each start mounts a fresh workspace under lab/ and
-// runs the kit's supervisor there, exactly as the local runner does on a real machine.
+// per page (the API allows only one at a time), shared by every lab on the page and torn down when the
+// last one is disposed; each lab gets its own workspace folder (lab-1, lab-2, …), mounted fresh on every
+// start, where the kit's supervisor runs exactly as the local runner runs it on a real machine.
 import type { LabCommand } from '../../labs/kit/protocol.ts';
 import { decodeEvent } from '../../labs/kit/protocol.ts';
 import type { Capabilities } from '../../labs/kit/types.ts';
@@ -11,7 +12,9 @@ import { loadChecksTree, loadWorkspaceTree, withReaderFiles } from './webcontain
 import { probeHasHeapSnapshots, probeNode, type NodeProbe } from './webcontainer-probe.ts';
 import { webContainerSupport } from './webcontainer-support.ts';
 
-export const WORKSPACE_DIR = 'lab';
+/** Workspace folders are named lab-<n>, one per runtime instance on the page. */
+export const WORKSPACE_PREFIX = 'lab-';
+let instances = 0;
 
 export interface WebContainerRuntimeOptions {
   /** The API module; defaults to a lazy import of @webcontainer/api. Tests pass a fake. */
@@ -41,6 +44,8 @@ interface Shared {
   container: Promise<WcContainer>;
   probe: Promise<NodeProbe> | null;
   errors: Set<(message: string) => void>;
+  /** runtimes using the container; the last one to leave tears it down */
+  users: number;
 }
 
 let shared: Shared | null = null;
@@ -79,11 +84,12 @@ function bootShared(api: WcApi, timeoutMs: number): Shared {
       throw new Error(`Could not start the in-browser runtime: ${(err as Error)?.message ?? String(err)} ${BLOCKED_HINT}`);
     },
   );
-  shared = { api, container, probe: null, errors };
+  shared = { api, container, probe: null, errors, users: 0 };
   return shared;
 }
 
-function tearDownShared(s: Shared): void {
+function releaseShared(s: Shared): void {
+  if (--s.users > 0) return;
   if (shared === s) shared = null;
   void s.container.then((wc) => wc.teardown()).catch(() => undefined);
 }
@@ -94,6 +100,7 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
   const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
   const base = opts.baseUrl ?? '';
   const listeners = new Set<(event: RuntimeEvent) => void>();
+  const workspaceDir = `${WORKSPACE_PREFIX}${++instances}`;
   let session: Shared | null = null;
   let proc: WcProcess | null = null;
   let writer: WritableStreamDefaultWriter<string> | null = null;
@@ -118,9 +125,19 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
         if (!support.ok) throw new Error(support.reason);
       }
       session = bootShared(opts.api ?? (await defaultApi()), opts.bootTimeoutMs ?? 45_000);
+      session.users++;
       session.errors.add(onContainerError);
     }
-    const wc = await session.container;
+    let wc: WcContainer;
+    try {
+      wc = await session.container;
+    } catch (err) {
+      // A failed boot is not kept: the next start tries again.
+      session.errors.delete(onContainerError);
+      session.users--;
+      session = null;
+      throw err;
+    }
     session.probe ??= probeNode(wc);
     try {
       probe = await session.probe;
@@ -157,7 +174,7 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
     // coming back: either way the hidden checks leave the container.
     if (checking && ((event.type === 'check' && event.phase === 'end') || event.type === 'ready')) {
       checking = false;
-      void session?.container.then((wc) => wc.fs.rm(`${WORKSPACE_DIR}/checks`, { recursive: true, force: true })).catch(() => undefined);
+      void session?.container.then((wc) => wc.fs.rm(`${workspaceDir}/checks`, { recursive: true, force: true })).catch(() => undefined);
     }
     if (event.type === 'ready') {
       caps = mergeCaps(event.caps, probe);
@@ -205,14 +222,14 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
       labId = id;
       const wc = await container();
       const tree = withReaderFiles(await loadWorkspaceTree(doFetch, base, id), files);
-      await wc.fs.rm(WORKSPACE_DIR, { recursive: true, force: true });
-      await wc.fs.mkdir(WORKSPACE_DIR, { recursive: true });
-      await wc.mount(tree, { mountPoint: WORKSPACE_DIR });
-      await wc.fs.mkdir(`${WORKSPACE_DIR}/snapshots`, { recursive: true });
+      await wc.fs.rm(workspaceDir, { recursive: true, force: true });
+      await wc.fs.mkdir(workspaceDir, { recursive: true });
+      await wc.mount(tree, { mountPoint: workspaceDir });
+      await wc.fs.mkdir(`${workspaceDir}/snapshots`, { recursive: true });
       if (gen !== generation) return; // a newer start (or dispose) overtook this one
       const flags = probe?.tsFlags ?? [];
       const p = await wc.spawn('node', [...flags, '--disable-warning=ExperimentalWarning', 'kit/supervisor.ts'], {
-        cwd: WORKSPACE_DIR,
+        cwd: workspaceDir,
         env: { LEAKBOOK_RUNTIME: 'webcontainer', ...(flags.length ? { NODE_OPTIONS: flags.join(' ') } : {}) },
         terminal: { cols: 500, rows: 40 },
       });
@@ -241,9 +258,9 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
         try {
           // Hidden checks enter the container only now.
           const wc = await container();
-          await wc.fs.rm(`${WORKSPACE_DIR}/checks`, { recursive: true, force: true });
-          await wc.fs.mkdir(`${WORKSPACE_DIR}/checks`, { recursive: true });
-          await wc.mount(await loadChecksTree(doFetch, base, labId), { mountPoint: `${WORKSPACE_DIR}/checks` });
+          await wc.fs.rm(`${workspaceDir}/checks`, { recursive: true, force: true });
+          await wc.fs.mkdir(`${workspaceDir}/checks`, { recursive: true });
+          await wc.mount(await loadChecksTree(doFetch, base, labId), { mountPoint: `${workspaceDir}/checks` });
         } catch (err) {
           checking = false;
           throw new Error(`Could not load the checks: ${(err as Error).message}`);
@@ -258,7 +275,7 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
     async readSnapshot(path: string) {
       if (!/^snapshots\/[\w.-]+$/.test(path)) throw new Error(`Not a snapshot of this lab: ${path}`);
       const wc = await container();
-      const bytes = await wc.fs.readFile(`${WORKSPACE_DIR}/${path}`);
+      const bytes = await wc.fs.readFile(`${workspaceDir}/${path}`);
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     },
     capabilities: () => caps,
@@ -270,7 +287,9 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
       await stopProcess();
       if (session) {
         session.errors.delete(onContainerError);
-        tearDownShared(session);
+        // Another lab on the page may keep the container: leave it our folder-free.
+        if (session.users > 1) await session.container.then((wc) => wc.fs.rm(workspaceDir, { recursive: true, force: true })).catch(() => undefined);
+        releaseShared(session);
         session = null;
       }
       listeners.clear();

@@ -4,11 +4,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checksBundle, runtimeBundle } from '../../src/labs/bundle.ts';
 import type { LabRuntime, RuntimeEvent } from '../../src/runtime/types.ts';
-import { createWebContainerRuntime, messages, WORKSPACE_DIR } from '../../src/runtime/webcontainer.ts';
+import { createWebContainerRuntime, messages } from '../../src/runtime/webcontainer.ts';
 import { createFakeWebContainer, type FakeOptions } from './fake-webcontainer.ts';
 
 const repo = resolve(fileURLToPath(new URL('../../', import.meta.url)));
@@ -86,6 +86,12 @@ function setup(opts: FakeOptions = {}) {
 }
 
 const workdirOf = (fake: ReturnType<typeof createFakeWebContainer>) => fake.state.workdir!;
+/** The lab's workspace folder, relative to the container's workdir (where its supervisor runs). */
+const labDirOf = (fake: ReturnType<typeof createFakeWebContainer>) => {
+  const supervisor = fake.state.processes.find((p) => p.args.includes('kit/supervisor.ts'));
+  if (!supervisor) throw new Error('no supervisor was spawned');
+  return relative(workdirOf(fake), supervisor.cwd);
+};
 
 describe('WebContainer adapter', () => {
   it('boots once, mounts the lab with the reader\'s file, runs the supervisor and reports ready', async () => {
@@ -96,10 +102,10 @@ describe('WebContainer adapter', () => {
     expect(rt.capabilities()).toMatchObject({ runtime: 'node', heapSnapshot: true, gc: true });
     expect(fake.state.boots).toBe(1);
     const supervisor = fake.state.processes.find((p) => p.args.includes('kit/supervisor.ts'));
-    expect(supervisor?.cwd).toBe(join(workdirOf(fake), WORKSPACE_DIR));
-    const wd = join(workdirOf(fake), WORKSPACE_DIR);
+    expect(labDirOf(fake)).toMatch(/^lab-\d+$/);
+    const wd = supervisor!.cwd;
     expect(existsSync(join(wd, 'kit', 'supervisor.ts'))).toBe(true);
-    expect(await fake.container()!.fs.readFile(`${WORKSPACE_DIR}/app/service.ts`, 'utf8')).toBe(EDITED);
+    expect(await fake.container()!.fs.readFile(`${labDirOf(fake)}/app/service.ts`, 'utf8')).toBe(EDITED);
     // No hidden checks in the container, and none downloaded, before the reader asks.
     expect(existsSync(join(wd, 'checks'))).toBe(false);
     expect(fetched).toEqual([`/labs/${LAB}/runtime.json`]);
@@ -125,18 +131,18 @@ describe('WebContainer adapter', () => {
     const { fake, rt, waitFor } = setup();
     await rt.start(LAB, { 'service.ts': EDITED });
     await waitFor((e) => e.type === 'ready', 'ready');
-    expect(fake.state.writes.filter((p) => p.startsWith(`${WORKSPACE_DIR}/checks`))).toEqual([]);
+    expect(fake.state.writes.filter((p) => p.startsWith(`${labDirOf(fake)}/checks`))).toEqual([]);
     expect(fetched).not.toContain(`/labs/${LAB}/checks.json`);
 
     await rt.send({ cmd: 'check' });
     expect(fetched).toContain(`/labs/${LAB}/checks.json`);
-    expect(fake.state.writes).toContain(`${WORKSPACE_DIR}/checks/index.ts`);
+    expect(fake.state.writes).toContain(`${labDirOf(fake)}/checks/index.ts`);
     const end = await waitFor((e) => e.type === 'check' && e.phase === 'end', 'check end', 30_000);
     expect(end).toMatchObject({
       passed: true,
       tasks: [{ id: 'answers', passed: true, message: 'GET /hello answered "hello from the probe lab"' }],
     });
-    const checksDir = join(workdirOf(fake), WORKSPACE_DIR, 'checks');
+    const checksDir = join(workdirOf(fake), labDirOf(fake), 'checks');
     for (let i = 0; i < 40 && existsSync(checksDir); i++) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(checksDir)).toBe(false);
   }, 60_000);
@@ -164,7 +170,7 @@ describe('WebContainer adapter', () => {
     expect((error as { message: string }).message).toMatch(/npm start/);
     await new Promise((r) => setTimeout(r, 300));
     expect(events.some((e) => e.type === 'snapshot')).toBe(false);
-    expect(readdirSync(join(workdirOf(fake), WORKSPACE_DIR, 'snapshots'))).toEqual([]);
+    expect(readdirSync(join(workdirOf(fake), labDirOf(fake), 'snapshots'))).toEqual([]);
   }, 40_000);
 
   it('explains a boot failure (blocked third-party cookies, network filters)', async () => {
@@ -224,6 +230,30 @@ describe('WebContainer adapter', () => {
     const stopped = await waitFor((e) => e.type === 'stopped', 'stopped');
     expect(stopped).toMatchObject({ reason: 'The lab stopped.' });
     expect(events.findIndex((e) => e.type === 'exit')).toBeLessThan(events.findIndex((e) => e.type === 'stopped'));
+  }, 60_000);
+
+  it('two labs on one page share the container; it goes when the last one is disposed', async () => {
+    const fake = createFakeWebContainer();
+    const first = createWebContainerRuntime({ api: fake.api, fetch: fakeFetch });
+    const second = createWebContainerRuntime({ api: fake.api, fetch: fakeFetch });
+    const ready = (rt: LabRuntime) => new Promise<void>((done) => rt.subscribe((e) => e.type === 'ready' && done()));
+    try {
+      const bothReady = Promise.all([ready(first), ready(second)]);
+      await first.start(LAB, {});
+      await second.start(LAB, { 'service.ts': EDITED });
+      await bothReady;
+      expect(fake.state.boots).toBe(1);
+      const dirs = fake.state.processes.filter((p) => p.args.includes('kit/supervisor.ts')).map((p) => relative(fake.state.workdir!, p.cwd));
+      expect(new Set(dirs).size).toBe(2);
+      await first.dispose();
+      expect(fake.state.teardowns).toBe(0);
+      expect(existsSync(join(fake.state.workdir!, dirs[0]))).toBe(false);
+      expect(await fake.container()!.fs.readFile(`${dirs[1]}/app/service.ts`, 'utf8')).toBe(EDITED);
+    } finally {
+      await first.dispose();
+      await second.dispose();
+    }
+    expect(fake.state.teardowns).toBe(1);
   }, 60_000);
 
   it('dispose tears the container down and kills the lab\'s processes', async () => {
