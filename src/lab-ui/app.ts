@@ -22,6 +22,7 @@ import { capabilityNotices } from './notices.ts';
 import { showDiff } from './snapshot-diff.ts';
 import { SideTabs } from './side-tabs.ts';
 import { watchTheme } from './theme.ts';
+import { breakOut } from './breakout.ts';
 import labCss from './lab-ui.css?inline';
 
 type Status = 'idle' | 'starting' | 'running' | 'restarting' | 'stopped' | 'crashed';
@@ -57,10 +58,12 @@ export class LabApp {
   private runningFiles = '';
   private checking = false;
   private scenarioMarks = new Map<string, ChartMarker>();
+  private checkMark: ChartMarker | null = null;
   private lastScenarioLabel: string | null = null;
   private readyWaiters: Array<(ok: boolean) => void> = [];
   private solution: Record<string, string> | null = null;
   private stopWatchingTheme: () => void = () => {};
+  private breakout = { refresh() {}, stop() {} };
   // toolbar controls
   private statusPill!: HTMLElement;
   private runButton!: HTMLButtonElement;
@@ -87,6 +90,7 @@ export class LabApp {
     this.files = new FilesState(this.manifest.id, starter, localStorage);
     this.build();
     this.section.dataset.started = 'true';
+    this.breakout = breakOut(this.root);
     this.stopWatchingTheme = watchTheme((t) => {
       this.editor?.setTheme(t);
       this.chart.retheme();
@@ -155,7 +159,10 @@ export class LabApp {
     this.undoBar = h('div', { class: 'lab-undo', hidden: true });
     const editorCol = h('div', { class: 'lab-col lab-col-editor' },
       this.editorSlot,
-      h('div', { class: 'lab-editor-foot' }, this.saveState, h('span', { class: 'lab-spacer' }), reset, showSolution),
+      h('div', { class: 'lab-editor-foot' },
+        this.saveState,
+        h('span', { class: 'lab-kbd-hint' }, ' · ', h('kbd', {}, 'Ctrl'), '+', h('kbd', {}, 'M'), ' lets Tab leave the editor'),
+        h('span', { class: 'lab-spacer' }), reset, showSolution),
       confirmBar,
       this.undoBar,
     );
@@ -336,7 +343,10 @@ export class LabApp {
         this.onScenario(ev);
         return;
       case 'check':
-        if (ev.phase === 'start') this.tasks.checking();
+        if (ev.phase === 'start') {
+          this.tasks.checking();
+          this.checkMark = this.chart.mark({ kind: 'check', start: this.chart.now(), label: 'Check' });
+        }
         else if (ev.phase === 'task') this.tasks.result(ev.task);
         else this.endCheck(ev.tasks);
         return;
@@ -437,6 +447,8 @@ export class LabApp {
   }
 
   private endCheck(results: TaskResult[] | null, problem?: string): void {
+    if (this.checkMark) this.chart.endMark(this.checkMark);
+    this.checkMark = null;
     if (!this.checking) return;
     this.checking = false;
     if (results) {
@@ -597,6 +609,8 @@ export class LabApp {
     const b = this.root.querySelector<HTMLButtonElement>('[aria-pressed]')!;
     b.setAttribute('aria-pressed', String(on));
     b.replaceChildren(icon(on ? ICONS.collapse : ICONS.expand));
+    b.setAttribute('aria-label', on ? 'Leave focus mode' : 'Focus mode (fill the window)');
+    this.breakout.refresh();
   }
 
   // ---- teardown --------------------------------------------------------------------------------
@@ -614,6 +628,7 @@ export class LabApp {
     removeEventListener('pagehide', this.onPageHide);
     removeEventListener('pageshow', this.onPageShow);
     this.stopWatchingTheme();
+    this.breakout.stop();
     await this.disposeRuntime();
     this.chart.dispose();
     this.snapshots.dispose();

@@ -7,13 +7,16 @@ import { cssVar } from './theme.ts';
 import type { MemorySample } from '../../labs/kit/types.ts';
 
 const MAX_POINTS = 900;
+/** seconds without a sample after which the lines break */
+const GAP_S = 2.5;
 const MB = 1024 * 1024;
 /** whole-number tick steps for the counts axis */
 const COUNT_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2.5e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6];
 const GAUGE_COLOURS = ['#0f9d8a', '#d6336c', '#8a6d00', '#5c7cfa', '#e8590c'];
 
 export interface ChartMarker {
-  kind: 'scenario' | 'restart';
+  /** scenario and check: a band from start to end; restart: a line */
+  kind: 'scenario' | 'check' | 'restart';
   /** seconds on the chart's clock */
   start: number;
   end?: number;
@@ -69,7 +72,15 @@ export class MemoryChart {
       for (const n of newGauges) this.columns.set(`g:${n}`, this.xs.map(() => null));
       this.destroyPlot();
     }
-    this.xs.push(this.now());
+    const now = this.now();
+    const last = this.xs[this.xs.length - 1];
+    if (last !== undefined && now - last > GAP_S) {
+      // No samples for a while (service busy, restarting, or a check running in fresh processes):
+      // break the lines instead of drawing a straight line across the silence.
+      this.xs.push((last + now) / 2);
+      for (const col of this.columns.values()) col.push(null);
+    }
+    this.xs.push(now);
     this.push('rss', sample.rss / MB);
     this.push('heapUsed', sample.heapUsed / MB);
     this.push('external', sample.external / MB);
@@ -187,14 +198,15 @@ export class MemoryChart {
     ctx.font = `${11 * dpr}px ${cssVar(this.el, '--font-sans', 'system-ui, sans-serif')}`;
     for (const m of this.markers) {
       const x0 = u.valToPos(m.start, 'x', true);
-      if (m.kind === 'scenario') {
+      if (m.kind !== 'restart') {
         const x1 = u.valToPos(m.end ?? this.now(), 'x', true);
         const a = Math.max(left, x0);
         const b = Math.min(left + width, Math.max(x1, x0 + dpr));
         if (b <= left || a >= left + width) continue;
-        ctx.fillStyle = hexAlpha(cssVar(this.el, '--accent', '#0b62b4'), 0.1);
+        const colour = m.kind === 'check' ? cssVar(this.el, '--muted', '#5b6670') : cssVar(this.el, '--accent', '#0b62b4');
+        ctx.fillStyle = hexAlpha(colour, 0.1);
         ctx.fillRect(a, top, b - a, height);
-        ctx.fillStyle = cssVar(this.el, '--accent', '#0b62b4');
+        ctx.fillStyle = colour;
         ctx.fillRect(x0, top, dpr, height);
         ctx.fillText(m.label, a + 4 * dpr, top + 12 * dpr);
       } else {

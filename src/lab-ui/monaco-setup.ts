@@ -51,13 +51,28 @@ monaco.editor.defineTheme(LIGHT, {
   base: 'vs',
   inherit: true,
   rules: [],
-  colors: { 'editor.background': '#ffffff', 'editorGutter.background': '#ffffff', 'editor.lineHighlightBackground': '#f4f7fa' },
+  // Line numbers dark enough for WCAG AA contrast (4.5:1) on the editor background.
+  colors: {
+    'editor.background': '#ffffff',
+    'editorGutter.background': '#ffffff',
+    'editor.lineHighlightBackground': '#f4f7fa',
+    'editorLineNumber.foreground': '#6b7280',
+    'editorLineNumber.dimmedForeground': '#6b7280',
+    'editorLineNumber.activeForeground': '#1d2327',
+  },
 });
 monaco.editor.defineTheme(DARK, {
   base: 'vs-dark',
   inherit: true,
   rules: [],
-  colors: { 'editor.background': '#15191d', 'editorGutter.background': '#15191d', 'editor.lineHighlightBackground': '#1c2228' },
+  colors: {
+    'editor.background': '#15191d',
+    'editorGutter.background': '#15191d',
+    'editor.lineHighlightBackground': '#1c2228',
+    'editorLineNumber.foreground': '#8b949e',
+    'editorLineNumber.dimmedForeground': '#8b949e',
+    'editorLineNumber.activeForeground': '#e6edf3',
+  },
 });
 
 export function applyTheme(theme: Theme): void {

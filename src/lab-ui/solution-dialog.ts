@@ -35,6 +35,8 @@ export function openSolutionDialog(opts: SolutionDialogOptions): HTMLDialogEleme
     useInlineViewWhenSpaceIsLimited: true,
     minimap: { enabled: false },
     scrollBeyondLastLine: false,
+    wordWrap: 'on',
+    diffWordWrap: 'on',
     fontSize: 13,
     renderOverviewRuler: false,
     ariaLabel: 'Your code compared with the solution',

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, repoRoot, screenshot, startSite, type Site } from './harness.ts';
+import { axeViolations, formatViolations, launchBrowser, openPage, repoRoot, screenshot, startSite, type Site } from './harness.ts';
 
 const LAB = 'cache-warmup';
 const FILE_KEY = `leakbook:v1:lab:${LAB}:file:cache.ts`;
@@ -81,6 +81,8 @@ describe('warm-up lab, end to end on the local runner', () => {
       await page.locator('.lab-status[data-status="running"]').waitFor({ timeout: 90_000 });
       await page.locator('.lab-app[data-editor="ready"]').waitFor({ timeout: 90_000 });
       await expect(page.locator('.lab-runtime select').inputValue()).resolves.toBe('local');
+      const a11y = await axeViolations(page);
+      expect(a11y, formatViolations(a11y)).toEqual([]);
 
       // Trigger the leak and watch the chart move: samples arrive and the cache gauge climbs.
       const samplesBefore = Number(await page.locator('.lab-chart').getAttribute('data-samples'));
