@@ -3,6 +3,7 @@
 // upload, collect every row of the sheet with all of its cells, turn the rows into records, then hand
 // all the records to the store at once.
 import { Readable } from 'node:stream';
+import type { Row } from '../vendor/exceljs.js';
 import { checkHeader, parseRow, type OrderRecord } from './records.ts';
 import type { ImportResult, RecordStore } from './store.ts';
 
@@ -25,7 +26,7 @@ export async function importOrders(body: Readable, store: RecordStore): Promise<
   });
 
   // GetRows: every row of the first worksheet, with its cells, before the first one is used
-  const rows: ExcelJS.Row[] = [];
+  const rows: Row[] = [];
   let sheets = 0;
   for await (const sheet of reader) {
     sheets++;

@@ -133,7 +133,7 @@ function verdict(p: ModelParams, uploads: UploadOutcome[], kills: number): strin
     parts.push(`All 8 uploads survive. The heap peaks at ${mb(u.peakHeap)} and the process at ${mb(u.peakNeeded)}, under the ${mb(p.containerMb)} limit.`);
   }
   if (u.thrashing)
-    parts.push(`The live heap alone (${mb(u.peakLive)}) is above what GOMEMLIMIT leaves for it: the GC runs back to back (costing CPU, capped at about half of it) and still cannot go below the live data, because the limit is soft.`);
+    parts.push(`The live heap alone (${mb(u.peakLive)}) is above what GOMEMLIMIT leaves for it: the GC runs almost continuously, spending CPU, and still cannot go below the live data, because the limit is soft.`);
   else if (p.memLimitMb !== null && u.peakHeap < u.peakLive * (1 + (p.gogc ?? 1e9) / 100) - 1)
     parts.push(`GOMEMLIMIT holds the heap below what ${gogc} alone would allow: the GC simply runs more often near the limit.`);
   if (p.madvise === 'free' && kills < 8)
