@@ -9,6 +9,7 @@ import { Report } from '../../labs/report-queue/starter/report.ts';
 import type { BatchSink } from '../../labs/report-queue/starter/sink.ts';
 import * as starter from '../../labs/report-queue/starter/queue.ts';
 import * as solution from '../../labs/report-queue/solution/queue.ts';
+import { PRODUCTION, STAGING } from '../../labs/report-queue/scenarios.ts';
 
 const LAB = path.resolve(import.meta.dirname, '../../labs/report-queue');
 const INTERVAL = 10_000;
@@ -135,4 +136,14 @@ it('starter and solution share every read-only file byte for byte', () => {
   for (const f of manifest.files.filter((f) => !f.editable)) {
     expect(fs.readFileSync(path.join(LAB, 'solution', f.path), 'utf8'), f.path).toBe(fs.readFileSync(path.join(LAB, 'starter', f.path), 'utf8'));
   }
+});
+
+it('lab.json describes the scenarios the drivers actually run', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(LAB, 'lab.json'), 'utf8')) as { scenarios: Array<{ id: string; description: string }> };
+  const words = ['', 'One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine', 'Ten', 'Eleven', 'Twelve', 'Thirteen', 'Fourteen', 'Fifteen', 'Sixteen', 'Seventeen', 'Eighteen', 'Nineteen', 'Twenty'];
+  const staging = manifest.scenarios.find((s) => s.id === 'staging')!.description;
+  const production = manifest.scenarios.find((s) => s.id === 'production')!.description;
+  expect(staging).toContain(`${words[STAGING.rounds]} rounds of ${(STAGING.bundlesPerRound * STAGING.bundleSize).toLocaleString('en-US')} reports`);
+  expect(staging).toContain(`${STAGING.quietLabMs / 1000} s of quiet`);
+  expect(production).toContain(`${words[PRODUCTION.bursts]} bursts of ${(PRODUCTION.bundlesPerBurst * PRODUCTION.bundleSize).toLocaleString('en-US')} reports, ${PRODUCTION.gapLabMs / 1000} s apart`);
 });
