@@ -110,7 +110,7 @@ export default defineChecks({
         return { passed: false, message: `${traffic} and a full GC, ${formatCount(extraReports)} reports that were already delivered are still in memory` };
     }
     const memoryNote = counts ? `; after a full GC ${formatCount(counts.Report)} reports and ${formatCount(counts.Flusher ?? 0)} flushers are alive` : '';
-    return { passed: true, message: `${traffic}, ${formatCount(waiters)} flusher waits for a tick and no listener warning was raised${memoryNote}` };
+    return { passed: true, message: `${traffic}, ${formatCount(waiters)} ${waiters === 1 ? 'flusher waits' : 'flushers wait'} for a tick and no listener warning was raised${memoryNote}` };
   },
 
   'exactly-once-on-time': async (t) => {
