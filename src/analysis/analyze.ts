@@ -125,11 +125,14 @@ export async function analyzeSnapshots(sources: SnapshotSource[], options: Analy
         }));
       report.leaks = { rows: leaks.rows, paths };
     }
+    // Earlier digests only need ids, classes and sizes; node indices served this snapshot's samples.
+    pool.give(digest.node);
+    digest.node = new Uint32Array(0);
     digests.push(digest);
     previous = digest;
     // Everything of this snapshot but its digest is done with: its buffers serve the next one.
     pool.give(graph.nodeType, graph.nodeName, graph.nodeId, graph.selfSize, graph.firstEdge, graph.edgeType,
-      graph.edgeName, graph.edgeTo, classes.classOf, dom.idom, dom.retained, dom.order, tree?.parentNode, tree?.parentEdge);
+      graph.edgeName, graph.edgeTo, classes.classOf, dom.idom, dom.retained, tree?.parentNode, tree?.parentEdge);
   }
   progress('done', sources.length - 1);
   return report;

@@ -12,7 +12,7 @@ export interface SnapshotDigest {
   cls: Int32Array;
   /** Self size (clamped to 4 GB; no single V8 object comes near). */
   size: Uint32Array;
-  /** Node index in the snapshot the digest was made from. */
+  /** Node index in the snapshot the digest was made from (emptied once that snapshot is done). */
   node: Uint32Array;
   names: string[];
 }

@@ -11,10 +11,10 @@ export interface Dominators {
   idom: Uint32Array;
   /** Retained size of each node: its self size plus everything only it keeps alive. */
   retained: Float64Array;
-  /** Nodes in depth-first order from the root (reachable first, then the weakly held rest). */
-  order: Uint32Array;
-  /** How many nodes of `order` are reachable from the root through strong edges. */
+  /** How many nodes are reachable from the root through strong edges. */
   reachableCount: number;
+  /** Self sizes of the nodes only weak references reach, added up. */
+  weaklyHeldSize: number;
 }
 
 export function isStrongEdge(graph: HeapGraph, from: number, edge: number): boolean {
@@ -159,6 +159,8 @@ export function computeDominators(graph: HeapGraph, pool: BufferPool = new Buffe
   for (let w = n - 1; w >= 1; w--) retained[vertex[idom[w]!]!]! += retained[vertex[w]!]!;
   const idomNode = new Uint32Array(semi.buffer, semi.byteOffset, n);
   for (let w = 0; w < n; w++) idomNode[vertex[w]!] = vertex[idom[w]!]!;
-  pool.give(idom);
-  return { idom: idomNode, retained, order: vertex, reachableCount };
+  let weaklyHeldSize = 0;
+  for (let w = reachableCount; w < n; w++) weaklyHeldSize += selfSize[vertex[w]!]!;
+  pool.give(idom, vertex);
+  return { idom: idomNode, retained, reachableCount, weaklyHeldSize };
 }

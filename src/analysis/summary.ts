@@ -46,8 +46,6 @@ export function summarize(
     objectCount++;
   }
   classRetained(graph, classes, dom, retained, pool);
-  let weaklyHeldSize = 0;
-  for (let i = dom.reachableCount; i < n; i++) weaklyHeldSize += self[dom.order[i]!]!;
   const rows: ClassRow[] = [];
   for (let c = 0; c < k; c++) {
     if (count[c] === 0) continue;
@@ -61,7 +59,7 @@ export function summarize(
       edgeCount: graph.edgeCount,
       objectCount,
       totalSize,
-      weaklyHeldSize,
+      weaklyHeldSize: dom.weaklyHeldSize,
       weaklyHeldCount: n - dom.reachableCount,
     },
   };
