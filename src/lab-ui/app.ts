@@ -25,9 +25,10 @@ import { watchTheme } from './theme.ts';
 import { breakOut } from './breakout.ts';
 import labCss from './lab-ui.css?inline';
 
-type Status = 'idle' | 'starting' | 'running' | 'restarting' | 'stopped' | 'crashed';
+type Status = 'idle' | 'starting' | 'running' | 'restarting' | 'checking' | 'stopped' | 'crashed';
 const STATUS_TEXT: Record<Status, string> = {
   idle: 'Not running',
+  checking: 'Checking…',
   starting: 'Starting…',
   running: 'Running',
   restarting: 'Restarting…',
@@ -57,6 +58,7 @@ export class LabApp {
   private caps: Capabilities | null = null;
   private runningFiles = '';
   private checking = false;
+  private snapshotPending = false;
   private scenarioMarks = new Map<string, ChartMarker>();
   private checkMark: ChartMarker | null = null;
   private lastScenarioLabel: string | null = null;
@@ -314,6 +316,8 @@ export class LabApp {
     switch (ev.type) {
       case 'ready':
         this.caps = ev.caps;
+        // During a Check every task runs in a fresh service of its own; those are not the reader's.
+        if (this.checking) return;
         this.setStatus('running');
         if (ev.restarts > 0) this.chart.mark({ kind: 'restart', start: this.chart.now(), label: `restart ${ev.restarts}` });
         this.output.note(`Service ready on port ${ev.port} (Node ${ev.caps.nodeVersion}${ev.restarts ? `, restart ${ev.restarts}` : ''}).`, 'ok');
@@ -321,7 +325,7 @@ export class LabApp {
         this.settleReady(true);
         return;
       case 'metrics':
-        this.chart.add(ev);
+        if (!this.checking) this.chart.add(ev);
         return;
       case 'snapshot':
         void this.receiveSnapshot(ev);
@@ -330,6 +334,7 @@ export class LabApp {
         this.output.note(`${ev.name}: ${ev.message}`, 'warn');
         return;
       case 'exit': {
+        if (this.checking) return;
         const restarting = ev.restartInMs !== null;
         this.output.note(`The service exited (${ev.reason}${ev.code !== null ? `, code ${ev.code}` : ''}${ev.signal ? `, ${ev.signal}` : ''}): ${ev.message}${restarting ? ' Restarting it, as an orchestrator would.' : ''}`, ev.reason === 'stopped' ? 'info' : 'error');
         if (ev.reason !== 'stopped') {
@@ -351,6 +356,10 @@ export class LabApp {
         else this.endCheck(ev.tasks);
         return;
       case 'error':
+        if (this.snapshotPending && /snapshot/i.test(ev.message)) {
+          this.snapshotPending = false;
+          this.refreshControls();
+        }
         this.output.note(ev.message, 'error');
         this.notice('error', ev.message);
         if (this.checking) this.endCheck(null, ev.message);
@@ -393,17 +402,20 @@ export class LabApp {
     if (!this.runtime) return;
     const n = this.snapshots.entries.length;
     const label = n === 0 ? 'baseline' : this.lastScenarioLabel ? `after ${this.lastScenarioLabel}` : `snapshot ${n + 1}`;
-    this.snapButton.disabled = true;
+    this.snapshotPending = true;
+    this.refreshControls();
     this.live.textContent = 'Taking a heap snapshot…';
     try {
       await this.runtime.send({ cmd: 'snapshot', label });
     } catch (err) {
+      this.snapshotPending = false;
       this.fail(err);
       this.refreshControls();
     }
   }
 
   private async receiveSnapshot(ev: Extract<LabEvent, { type: 'snapshot' }>): Promise<void> {
+    this.snapshotPending = false;
     const entry: SnapshotEntry = { id: ev.id, label: ev.label, bytes: ev.bytes, at: this.chart.now(), data: null };
     this.snapshots.add(entry);
     this.refreshControls();
@@ -427,7 +439,7 @@ export class LabApp {
   // ---- checks ----------------------------------------------------------------------------------
 
   async check(): Promise<void> {
-    if (!this.runtime || this.checking) return;
+    if (!this.runtime || this.checking || this.snapshotPending) return;
     this.checking = true;
     this.refreshControls();
     this.tabs.select('tasks');
@@ -440,6 +452,7 @@ export class LabApp {
       return;
     }
     try {
+      this.setStatus('checking');
       await this.runtime.send({ cmd: 'check' });
     } catch (err) {
       this.endCheck(null, `The check could not start: ${(err as Error).message}`);
@@ -451,6 +464,8 @@ export class LabApp {
     this.checkMark = null;
     if (!this.checking) return;
     this.checking = false;
+    // The supervisor brings the reader's service back after a check; 'ready' will say so.
+    if (this.status === 'checking') this.setStatus('restarting');
     if (results) {
       recordTaskResults(localStorage, this.manifest.id, results, Date.now());
       this.live.textContent = this.tasks.finished(results);
@@ -565,10 +580,11 @@ export class LabApp {
     label.textContent = running ? 'Restart' : 'Run';
     this.runButton.disabled = !this.runtime || busy || this.checking;
     this.stopButton.disabled = !this.runtime || this.status === 'idle' || this.status === 'stopped' || this.checking;
-    const canSnap = running && !this.checking && this.caps?.heapSnapshot !== false;
+    const canSnap = running && !this.checking && !this.snapshotPending && this.caps?.heapSnapshot !== false;
     this.snapButton.disabled = !canSnap;
+    this.snapButton.setAttribute('aria-busy', String(this.snapshotPending));
     this.snapButton.title = this.caps && !this.caps.heapSnapshot ? 'This runtime cannot take heap snapshots' : 'Take a heap snapshot';
-    this.checkButton.disabled = !this.runtime || this.checking;
+    this.checkButton.disabled = !this.runtime || this.checking || this.snapshotPending;
     this.checkButton.setAttribute('aria-busy', String(this.checking));
   }
 
