@@ -179,3 +179,29 @@ test('a chapter page loads at most 30 KB of gzipped JavaScript before a lab is s
     await w.close();
   }
 });
+
+test('printing a chapter keeps the content and drops the site chrome', async () => {
+  const w = await openPage(browser);
+  try {
+    await w.page.goto(site.url('/chapters/toolkit/'));
+    await w.page.emulateMedia({ media: 'print' });
+    const shown = await w.page.evaluate(() =>
+      Object.fromEntries(
+        ['header.site-header', 'nav[aria-label="Chapters"]', 'nav.on-this-page', 'nav.pager', 'article h1', '.prose'].map((sel) => {
+          const el = document.querySelector(sel);
+          return [sel, !!el && getComputedStyle(el).display !== 'none'];
+        }),
+      ),
+    );
+    expect(shown).toEqual({
+      'header.site-header': false,
+      'nav[aria-label="Chapters"]': false,
+      'nav.on-this-page': false,
+      'nav.pager': false,
+      'article h1': true,
+      '.prose': true,
+    });
+  } finally {
+    await w.close();
+  }
+});

@@ -1,6 +1,6 @@
 // Lab code written by a reader can do anything. Whatever it does, the page hears about it with a clear
 // message, no process outlives the run, and the reader's files are still there, untouched.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeEvent } from '../../src/runtime/types.ts';
 import { alive, api, childPids, followEvents, groupPids, startRunner, waitUntil, workspaces, type Runner } from './harness.ts';
 
@@ -13,6 +13,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await r?.stop();
 });
+
+// A failed test must not leave its run behind for the next one (the runner caps concurrent runs).
+const openRuns = new Set<string>();
+afterEach(async () => {
+  for (const id of openRuns) await api(r, 'DELETE', `/api/runs/${id}`);
+  openRuns.clear();
+});
+
+// Generous on purpose: the point is that a report arrives, not how fast a loaded machine delivers it.
+const REPORT_MS = 30_000;
 
 const service = (body: string) => `import http from 'node:http';\nimport { defineService } from '#kit';\n${body}\n`;
 
@@ -48,6 +58,7 @@ async function startRun(code: string): Promise<{ runId: string; events: ReturnTy
   const created = await api(r, 'POST', '/api/runs', { labId: 'probe-lab', files: { 'service.ts': code } });
   expect(created.status, created.body).toBe(201);
   const { runId } = JSON.parse(created.body) as { runId: string };
+  openRuns.add(runId);
   const events = followEvents(r, runId);
   expect(await events.opened).toBe(200);
   return { runId, events };
@@ -55,6 +66,7 @@ async function startRun(code: string): Promise<{ runId: string; events: ReturnTy
 
 async function stopRun(runId: string, events: { close(): void }): Promise<void> {
   const reply = await api(r, 'DELETE', `/api/runs/${runId}`);
+  openRuns.delete(runId);
   expect(reply.status).toBe(200);
   events.close();
 }
@@ -71,7 +83,7 @@ describe('faults in the reader\'s code', () => {
       const { runId, events } = await startRun(fault.code);
       const pgid = supervisorPid();
       // The service host runs in the supervisor's process group, so the group is the whole tree.
-      const report = await events.waitFor((e) => !!faultMessage(e) && fault.expect.test(faultMessage(e)!), 15_000, `a report matching ${fault.expect}`);
+      const report = await events.waitFor((e) => !!faultMessage(e) && fault.expect.test(faultMessage(e)!), REPORT_MS, `a report matching ${fault.expect}`);
       expect(faultMessage(report)).toMatch(fault.expect);
       if (name === 'allocates without bound') expect(report).toMatchObject({ type: 'exit', reason: 'oom' });
 
@@ -85,7 +97,7 @@ describe('faults in the reader\'s code', () => {
       for (const pid of members) expect(alive(pid), `pid ${pid}`).toBe(false);
       expect(childPids(r.pid)).toEqual([]);
       expect(workspaces(r)).toEqual([]);
-    }, 40_000);
+    }, 60_000);
   }
 
   it('reports a service that dies after starting, restarts it and says so', async () => {
@@ -93,16 +105,16 @@ describe('faults in the reader\'s code', () => {
       `export default defineService(() => ({ server: http.createServer((req, res) => { if (req.url === '/crash') setImmediate(() => { throw new Error('payload was undefined'); }); res.end('ok'); }) }));`,
     );
     const { runId, events } = await startRun(code);
-    const ready = await events.waitFor((e) => e.type === 'ready', 15_000, 'ready');
+    const ready = await events.waitFor((e) => e.type === 'ready', REPORT_MS, 'ready');
     const port = (ready as { port: number }).port;
     await fetch(`http://127.0.0.1:${port}/crash`).catch(() => undefined);
-    const exit = await events.waitFor((e) => e.type === 'exit', 15_000, 'exit');
+    const exit = await events.waitFor((e) => e.type === 'exit', REPORT_MS, 'exit');
     expect(exit).toMatchObject({ reason: 'crash' });
     expect((exit as { message: string }).message).toMatch(/payload was undefined/);
-    const again = await events.waitFor((e) => e.type === 'ready' && e.restarts === 1, 15_000, 'ready after restart');
+    const again = await events.waitFor((e) => e.type === 'ready' && e.restarts === 1, REPORT_MS, 'ready after restart');
     expect(again).toMatchObject({ restarts: 1 });
     await stopRun(runId, events);
-  }, 40_000);
+  }, 60_000);
 });
 
 describe('output', () => {
@@ -111,7 +123,7 @@ describe('output', () => {
       `export default defineService(() => { setInterval(() => console.log('log line '.repeat(1000)), 2); return { server: http.createServer((q, s) => s.end('hi')) }; });`,
     );
     const { runId, events } = await startRun(code);
-    await events.waitFor((e) => e.type === 'output' && e.text.includes('[runner] The lab printed more than 256 KB'), 20_000, 'the output cap notice');
+    await events.waitFor((e) => e.type === 'output' && e.text.includes('[runner] The lab printed more than 256 KB'), REPORT_MS, 'the output cap notice');
     const printed = () => events.events.filter((e) => e.type === 'output').reduce((n, e) => n + (e as { text: string }).text.length, 0);
     const atCap = printed();
     await events.waitFor((e) => e.type === 'metrics', 10_000, 'metrics after the cap');
@@ -121,24 +133,24 @@ describe('output', () => {
     expect(events.events.filter((e) => e.type === 'output' && e.text.includes('[runner]'))).toHaveLength(1);
     expect(events.events.some((e) => e.type === 'stopped')).toBe(false);
     await stopRun(runId, events);
-  }, 40_000);
+  }, 60_000);
 });
 
 describe('process trees', () => {
   it('a stopped run takes its whole process tree with it', async () => {
     const { runId, events } = await startRun(service(`export default defineService(() => ({ server: http.createServer((q, s) => s.end('hi')) }));`));
-    await events.waitFor((e) => e.type === 'ready', 15_000, 'ready');
+    await events.waitFor((e) => e.type === 'ready', REPORT_MS, 'ready');
     const pgid = supervisorPid();
     const members = groupPids(pgid);
     expect(members.length).toBeGreaterThanOrEqual(2); // supervisor + service host
     await stopRun(runId, events);
     for (const pid of members) expect(alive(pid), `pid ${pid}`).toBe(false);
     expect(events.events.at(-1)).toMatchObject({ type: 'stopped' });
-  }, 30_000);
+  }, 60_000);
 
   it('a page that goes away (its event stream closes) stops its run', async () => {
     const { runId, events } = await startRun(service(`export default defineService(() => ({ server: http.createServer((q, s) => s.end('hi')) }));`));
-    await events.waitFor((e) => e.type === 'ready', 15_000, 'ready');
+    await events.waitFor((e) => e.type === 'ready', REPORT_MS, 'ready');
     const members = groupPids(supervisorPid());
     events.close();
     await waitUntil(() => members.every((pid) => !alive(pid)), 10_000, 'the abandoned run to be stopped');
@@ -148,7 +160,7 @@ describe('process trees', () => {
     const files = await api(r, 'GET', `/api/runs/${runId}/files`);
     expect(files.status).toBe(200);
     await api(r, 'DELETE', `/api/runs/${runId}`);
-  }, 30_000);
+  }, 60_000);
 
   // SIGINT shares SIGTERM's handler; SIGKILL leaves the runner no handler at all.
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
@@ -160,7 +172,7 @@ describe('process trees', () => {
           const created = await api(own, 'POST', '/api/runs', { labId: 'probe-lab', files: {} });
           expect(created.status, created.body).toBe(201);
           const events = followEvents(own, (JSON.parse(created.body) as { runId: string }).runId);
-          await events.waitFor((e) => e.type === 'ready', 15_000, 'ready');
+          await events.waitFor((e) => e.type === 'ready', REPORT_MS, 'ready');
         }
         for (const pgid of childPids(own.pid)) members.push(...groupPids(pgid));
         expect(members.length).toBeGreaterThanOrEqual(4);
@@ -172,6 +184,6 @@ describe('process trees', () => {
       } finally {
         await own.stop();
       }
-    }, 45_000);
+    }, 60_000);
   }
 });

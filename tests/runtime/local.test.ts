@@ -15,7 +15,7 @@ afterAll(async () => {
 function collect(rt: LabRuntime) {
   const events: RuntimeEvent[] = [];
   rt.subscribe((e) => events.push(e));
-  const waitFor = async (test: (e: RuntimeEvent) => boolean, what: string, timeoutMs = 30_000) => {
+  const waitFor = async (test: (e: RuntimeEvent) => boolean, what: string, timeoutMs = 45_000) => {
     await waitUntil(() => events.some(test), timeoutMs, what).catch(() => {
       throw new Error(`no ${what}: ${JSON.stringify(events.filter((e) => e.type !== 'metrics')).slice(0, 1500)}`);
     });
@@ -85,6 +85,6 @@ describe('local runtime', () => {
       const stopped = await waitFor((e) => e.type === 'stopped', 'stopped');
       expect((stopped as { reason: string }).reason).toMatch(reason);
       await rt.dispose();
-    }, 60_000);
+    }, 90_000);
   }
 });

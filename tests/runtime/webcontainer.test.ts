@@ -74,7 +74,7 @@ function setup(opts: FakeOptions = {}) {
       w.done(e);
     }
   });
-  const waitFor = (test: (e: RuntimeEvent) => boolean, what: string, timeoutMs = 20_000) => {
+  const waitFor = (test: (e: RuntimeEvent) => boolean, what: string, timeoutMs = 40_000) => {
     const seen = events.find(test);
     if (seen) return Promise.resolve(seen);
     return new Promise<RuntimeEvent>((done, fail) => {
@@ -111,7 +111,7 @@ describe('WebContainer adapter', () => {
     expect(fetched).toEqual([`/labs/${LAB}/runtime.json`]);
     // Protocol lines never leak into the output pane.
     expect(events.filter((e) => e.type === 'output' && e.text.includes('\u001eLB'))).toEqual([]);
-  }, 40_000);
+  }, 90_000);
 
   it('runs a scenario and streams metrics with the lab\'s gauges', async () => {
     const { rt, waitFor, events } = setup();
@@ -125,7 +125,7 @@ describe('WebContainer adapter', () => {
     expect((metrics as { heapUsed: number }).heapUsed).toBeGreaterThan(0);
     // The terminal echoes the command we typed; the adapter keeps that out of the output.
     expect(events.some((e) => e.type === 'output' && e.text.includes('"cmd":"scenario"'))).toBe(false);
-  }, 40_000);
+  }, 90_000);
 
   it('writes the hidden checks only when Check is pressed, returns the results, and removes them again', async () => {
     const { fake, rt, waitFor } = setup();
@@ -145,7 +145,7 @@ describe('WebContainer adapter', () => {
     const checksDir = join(workdirOf(fake), labDirOf(fake), 'checks');
     for (let i = 0; i < 40 && existsSync(checksDir); i++) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(checksDir)).toBe(false);
-  }, 60_000);
+  }, 90_000);
 
   it('takes a heap snapshot and reads its bytes back', async () => {
     const { rt, waitFor } = setup();
@@ -171,7 +171,7 @@ describe('WebContainer adapter', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(events.some((e) => e.type === 'snapshot')).toBe(false);
     expect(readdirSync(join(workdirOf(fake), labDirOf(fake), 'snapshots'))).toEqual([]);
-  }, 40_000);
+  }, 90_000);
 
   it('explains a boot failure (blocked third-party cookies, network filters)', async () => {
     const { fake, rt } = setup({ bootError: 'Unable to create more instances' });
@@ -198,7 +198,7 @@ describe('WebContainer adapter', () => {
     (fake.container() as unknown as { emit(event: string, ...args: unknown[]): void }).emit('error', { message: 'Service worker registration failed' });
     const error = await waitFor((e) => e.type === 'error', 'error event');
     expect((error as { message: string }).message).toMatch(/Service worker registration failed.*stackblitz\.com/);
-  }, 40_000);
+  }, 90_000);
 
   it('refuses to boot on a page that is not cross-origin isolated', async () => {
     const fake = createFakeWebContainer();
@@ -230,7 +230,7 @@ describe('WebContainer adapter', () => {
     const stopped = await waitFor((e) => e.type === 'stopped', 'stopped');
     expect(stopped).toMatchObject({ reason: 'The lab stopped.' });
     expect(events.findIndex((e) => e.type === 'exit')).toBeLessThan(events.findIndex((e) => e.type === 'stopped'));
-  }, 60_000);
+  }, 90_000);
 
   it('two labs on one page share the container; it goes when the last one is disposed', async () => {
     const fake = createFakeWebContainer();
@@ -254,7 +254,7 @@ describe('WebContainer adapter', () => {
       await second.dispose();
     }
     expect(fake.state.teardowns).toBe(1);
-  }, 60_000);
+  }, 90_000);
 
   it('dispose tears the container down and kills the lab\'s processes', async () => {
     const { fake, rt, waitFor } = setup();
@@ -278,5 +278,5 @@ describe('WebContainer adapter', () => {
     await rt.dispose(); // safe twice
     expect(fake.state.teardowns).toBe(1);
     await expect(rt.start(LAB, {})).rejects.toThrow(/closed/);
-  }, 40_000);
+  }, 90_000);
 });
