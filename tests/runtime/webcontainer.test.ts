@@ -190,7 +190,7 @@ describe('WebContainer adapter', () => {
     const { fake, rt } = setup({ noTypeStripping: true });
     await expect(rt.start(LAB, {})).rejects.toThrow(/cannot run the lab's TypeScript files.*Unknown file extension.*npm start/s);
     expect(fake.state.processes.every((p) => !p.args.includes('kit/supervisor.ts'))).toBe(true);
-  }, 20_000);
+  }, 60_000);
 
   it('passes on errors the container reports, with what to do about them', async () => {
     const { fake, rt, waitFor } = setup();
