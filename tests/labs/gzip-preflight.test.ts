@@ -1,6 +1,7 @@
 // gzip-preflight: the service itself, in process (fast), and the per-task verdicts that the generic lab
 // contract does not pin down: the starter fails exactly the two leak tasks, the ledger cannot be fooled,
 // and the incomplete fix "CORS first" passes preflights but not aborted downloads.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -147,6 +148,31 @@ describe('gzip-preflight service, in process', () => {
     kept[1].destroy();
     await new Promise((r) => kept[1].once('close', r));
     expect(ledger.alive - base).toBe(0);
+  });
+});
+
+describe('what the chapter claims about zlib streams', () => {
+  it('a stuck stream (ended, trailer never read) stays alive while referenced and is collected once dropped', () => {
+    // Runs in its own process: it needs --expose-gc, and it measures RSS.
+    const ledgerUrl = new URL('../../labs/gzip-preflight/starter/ledger.ts', import.meta.url).href;
+    const script = `
+      import { openGzip, ledger } from ${JSON.stringify(ledgerUrl)};
+      import { setTimeout as sleep } from 'node:timers/promises';
+      let keep = [];
+      for (let i = 0; i < 200; i++) { const gz = openGzip(); gz.end(); keep.push(gz); }
+      await sleep(100);
+      const settle = async () => { for (let i = 0; i < 3; i++) { gc(); await sleep(30); } };
+      await settle();
+      const held = { alive: ledger.alive, rss: process.memoryUsage().rss };
+      keep = [];
+      await settle();
+      console.log(JSON.stringify({ held, dropped: { alive: ledger.alive, rss: process.memoryUsage().rss } }));
+    `;
+    const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const { held, dropped } = JSON.parse(out.trim().split('\n').at(-1)!) as Record<'held' | 'dropped', { alive: number; rss: number }>;
+    expect(held.alive).toBe(200);
+    expect(dropped.alive).toBeLessThanOrEqual(2);
+    expect(held.rss - dropped.rss).toBeGreaterThan(10 * 1024 * 1024); // ~200 x 100+ KB of zlib state freed
   });
 });
 
