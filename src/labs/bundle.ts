@@ -9,6 +9,7 @@ import type { LabManifest } from './manifest.ts';
 import { labsRoot, loadLab, listLabIds, readLabFiles, readTree } from './load-lab.ts';
 import { kitFiles, WORKSPACE_PACKAGE_JSON } from './workspace.ts';
 import { vendorFiles } from './vendor.ts';
+import { ensureFixtures } from './fixtures.ts';
 
 /** A file in a bundle: text as is, anything binary as base64. */
 export type BundledFile = string | { base64: string };
@@ -75,6 +76,7 @@ export async function runtimeBundle(id: string, root = labsRoot()): Promise<LabR
   for (const f of lab.manifest.files) files[`app/${f.path}`] = starter[f.path];
   files['scenarios.ts'] = fs.readFileSync(path.join(lab.dir, 'scenarios.ts'), 'utf8');
   files['lab.json'] = JSON.stringify(lab.manifest, null, 2) + '\n';
+  await ensureFixtures(lab);
   for (const [p, d] of Object.entries(readTree(path.join(lab.dir, 'fixtures')))) files[`fixtures/${p}`] = bundled(p, d);
   for (const [p, d] of Object.entries(await vendorFiles(lab))) files[`vendor/${p}`] = bundled(p, d);
   return { labId: id, files };

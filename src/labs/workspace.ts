@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LabError, labsRoot, loadLab, readLabFiles, readTree, type LabVariant, type LoadedLab } from './load-lab.ts';
 import { vendorFiles } from './vendor.ts';
+import { ensureFixtures } from './fixtures.ts';
 
 export const WORKSPACE_PACKAGE_JSON = JSON.stringify({ type: 'module', private: true, imports: { '#kit': './kit/index.ts' } }, null, 2) + '\n';
 
@@ -97,6 +98,7 @@ export async function createWorkspace(opts: WorkspaceOptions): Promise<Workspace
     }
     writeFile(dir, 'scenarios.ts', fs.readFileSync(path.join(lab.dir, 'scenarios.ts')));
     writeFile(dir, 'lab.json', JSON.stringify(lab.manifest, null, 2) + '\n');
+    await ensureFixtures(lab);
     writeTree(dir, 'fixtures', readTree(path.join(lab.dir, 'fixtures')));
     writeTree(dir, 'vendor', await vendorFiles(lab));
     if (opts.withChecks) writeTree(dir, 'checks', readTree(path.join(lab.dir, 'checks')));

@@ -3,7 +3,7 @@
 // reordered into a fixed layout with fixed timestamps so every run produces identical bytes.
 // Run: node labs/excel-upload/generator/generate.ts [--force]
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,8 @@ import { deflatedPart, readZip, writeZip, type ZipPart } from './zip.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES_DIR = join(here, '..', 'fixtures');
-const STAMP = join(FIXTURES_DIR, '.generated');
+// outside fixtures/, which is copied into every workspace as it is
+const STAMP = join(here, '..', '.fixtures-stamp');
 
 /** Parts a streaming reader needs before the rows come first; the big worksheet comes last. */
 function partRank(name: string): number {
@@ -68,6 +69,7 @@ export async function workbookBytes(spec: WorkbookSpec): Promise<Buffer> {
 
 const NOT_XLSX = ['id,sku,product,quantity', '1,SKU-00037,Desk lamp,3', '2,SKU-00074,Keyboard,12', ''].join('\n');
 
+/** Writes the fixtures unless they are up to date. Safe to run concurrently: files appear by atomic rename. */
 export async function generate(force = false): Promise<void> {
   const source = [join(here, 'generate.ts'), join(here, 'zip.ts'), join(here, '..', 'checks', 'rows.ts')]
     .map((f) => readFileSync(f))
@@ -75,20 +77,27 @@ export async function generate(force = false): Promise<void> {
     .digest('hex');
   if (!force && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === source) return;
   mkdirSync(FIXTURES_DIR, { recursive: true });
-
-  let weekA: ZipPart[] = [];
-  for (const spec of Object.values(WORKBOOKS)) {
-    const parts = ordered(await workbookParts(spec));
-    if (spec === WORKBOOKS.weekA) weekA = parts;
-    writeFileSync(join(FIXTURES_DIR, spec.file), writeZip(parts));
+  const tmp = mkdtempSync(join(here, '..', '.fixtures-tmp-'));
+  const put = (name: string, data: Buffer | string) => writeFileSync(join(tmp, name), data);
+  try {
+    let weekA: ZipPart[] = [];
+    for (const spec of Object.values(WORKBOOKS)) {
+      const parts = ordered(await workbookParts(spec));
+      if (spec === WORKBOOKS.weekA) weekA = parts;
+      put(spec.file, writeZip(parts));
+    }
+    const full = writeZip(weekA);
+    put(OTHER_FIXTURES.truncated, full.subarray(0, Math.floor(full.length * 0.45)));
+    put(OTHER_FIXTURES.notXlsx, NOT_XLSX);
+    // 480,000 rows of ~570 bytes: over 250 MB of worksheet XML
+    const bomb = await deflatedPart('xl/worksheets/sheet1.xml', bombSheet(480_000));
+    put(OTHER_FIXTURES.oversized, writeZip(weekA.map((p) => (p.name === bomb.name ? bomb : p))));
+    for (const name of readdirSync(tmp)) renameSync(join(tmp, name), join(FIXTURES_DIR, name));
+    writeFileSync(STAMP + '.tmp', source);
+    renameSync(STAMP + '.tmp', STAMP);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
-  const full = writeZip(weekA);
-  writeFileSync(join(FIXTURES_DIR, OTHER_FIXTURES.truncated), full.subarray(0, Math.floor(full.length * 0.45)));
-  writeFileSync(join(FIXTURES_DIR, OTHER_FIXTURES.notXlsx), NOT_XLSX);
-  // 480,000 rows of ~570 bytes: over 250 MB of worksheet XML
-  const bomb = await deflatedPart('xl/worksheets/sheet1.xml', bombSheet(480_000));
-  writeFileSync(join(FIXTURES_DIR, OTHER_FIXTURES.oversized), writeZip(weekA.map((p) => (p.name === bomb.name ? bomb : p))));
-  writeFileSync(STAMP, source);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
