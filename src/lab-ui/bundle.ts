@@ -1,5 +1,7 @@
-// Fetches a lab's page bundle (starter texts) and its solution. Both are static files produced at
-// build, so they work the same under the local runner and on a static host.
+// Fetches a lab's page bundle (starter texts) and its solution: static files built from labs/<id>/ by
+// src/pages/labs/[id]/*.json.ts (shapes in src/labs/bundle.ts), so they work the same under the local
+// runner and on a static host.
+import type { LabPageBundle, LabSolutionBundle } from '../labs/bundle.ts';
 import type { LabManifest } from '../labs/manifest.ts';
 import type { LabFile } from './files.ts';
 
@@ -18,45 +20,29 @@ async function getJson(url: string, what: string): Promise<unknown> {
   }
 }
 
-/** Texts by path from the shapes a bundle may use: {files:{path:text}}, {starter:{…}}, or [{path, text|content}]. */
-export function textsFrom(value: unknown, keys: readonly string[]): Record<string, string> | null {
-  if (!value || typeof value !== 'object') return null;
-  const v = value as Record<string, unknown>;
-  for (const key of keys) {
-    const slot = v[key];
-    if (Array.isArray(slot)) {
-      const out: Record<string, string> = {};
-      for (const item of slot) {
-        const it = item as Record<string, unknown>;
-        const text = it?.text ?? it?.content ?? it?.starter;
-        if (typeof it?.path === 'string' && typeof text === 'string') out[it.path] = text;
-      }
-      if (Object.keys(out).length) return out;
-    } else if (slot && typeof slot === 'object') {
-      const out: Record<string, string> = {};
-      for (const [p, t] of Object.entries(slot as Record<string, unknown>)) if (typeof t === 'string') out[p] = t;
-      if (Object.keys(out).length) return out;
-    }
-  }
-  return null;
+/** The starter files in manifest order, with their editable flags taken from the manifest the page was built with. */
+export function starterFiles(manifest: LabManifest, bundle: unknown, url: string): LabFile[] {
+  const files = (bundle as Partial<LabPageBundle> | null)?.files;
+  if (!Array.isArray(files)) throw new Error(`the lab bundle ${url} has no files`);
+  return manifest.files.map((f) => {
+    const text = files.find((b) => b?.path === f.path)?.text;
+    if (typeof text !== 'string') throw new Error(`the lab bundle ${url} lacks the file "${f.path}"`);
+    return { path: f.path, editable: f.editable, starter: text };
+  });
+}
+
+export function solutionFiles(bundle: unknown, url: string): Record<string, string> {
+  const files = (bundle as Partial<LabSolutionBundle> | null)?.files;
+  if (!files || typeof files !== 'object') throw new Error(`the solution ${url} has no files`);
+  return Object.fromEntries(Object.entries(files).filter(([, t]) => typeof t === 'string'));
 }
 
 export async function loadStarterFiles(manifest: LabManifest): Promise<LabFile[]> {
   const url = `/labs/${manifest.id}/lab.json`;
-  const json = await getJson(url, 'the lab');
-  const texts = textsFrom(json, ['starter', 'files']);
-  if (!texts) throw new Error(`the lab bundle ${url} has no starter files`);
-  return manifest.files.map((f) => {
-    const starter = texts[f.path];
-    if (starter === undefined) throw new Error(`the lab bundle ${url} lacks the file "${f.path}"`);
-    return { path: f.path, editable: f.editable, starter };
-  });
+  return starterFiles(manifest, await getJson(url, 'the lab'), url);
 }
 
 export async function loadSolution(manifest: LabManifest): Promise<Record<string, string>> {
   const url = `/labs/${manifest.id}/solution.json`;
-  const json = await getJson(url, 'the solution');
-  const texts = textsFrom(json, ['files', 'solution']) ?? textsFrom({ files: json }, ['files']);
-  if (!texts) throw new Error(`the solution ${url} has no files`);
-  return texts;
+  return solutionFiles(await getJson(url, 'the solution'), url);
 }
