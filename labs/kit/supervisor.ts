@@ -217,5 +217,12 @@ onLines(
   },
 );
 
+// If whoever started us dies without closing our stdin (a --check run, a killed test runner), the
+// parent pid changes to the reaper's: stop rather than linger.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) exit(1);
+}, 1000).unref();
+
 if (checkOnly) void checkOnce();
 else startService();
