@@ -80,12 +80,13 @@ for (const size of SIZES) {
   }
   rows.push([
     size.label, files, `${ours.nodes.toLocaleString('en')}`,
-    sec(ours.ms), sec(theirs.ms), `${(theirs.ms / ours.ms).toFixed(1)}×`,
+    `${sec(ours.ms)} (CPU ${sec(ours.cpuMs)})`, `${sec(theirs.ms)} (CPU ${sec(theirs.cpuMs)})`,
+    `${(theirs.ms / ours.ms).toFixed(1)}× / ${(theirs.cpuMs / ours.cpuMs).toFixed(1)}×`,
     `${ours.maxRssMb.toFixed(0)} MB`, `${theirs.maxRssMb.toFixed(0)} MB`, `${(ours.maxRssMb / theirs.maxRssMb).toFixed(2)}`,
   ]);
 }
 
-const header = ['snapshots', 'files (before + after)', 'nodes (after)', 'leakbook time', 'memlab time', 'speed-up', 'leakbook peak RSS', 'memlab peak RSS', 'memory ratio'];
+const header = ['snapshots', 'files (before + after)', 'nodes (after)', 'leakbook time', 'memlab time', 'speed-up (wall / CPU)', 'leakbook peak RSS', 'memlab peak RSS', 'memory ratio'];
 console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 console.log(`\nNode ${process.version}; targets: speed-up ≥ 2×, memory ratio ≤ 0.50.`);
