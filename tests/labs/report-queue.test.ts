@@ -25,7 +25,8 @@ function fakeSink() {
 function makeQueue(mod: QueueModule, maxBatch: number) {
   const ticker = new Ticker();
   const { sink, batches } = fakeSink();
-  const queue = new mod.ReportQueue(sink, ticker, { maxBatch, intervalMs: INTERVAL });
+  // starter and solution each import their own (identical) sink and ticker modules: one shared instance serves both
+  const queue = new mod.ReportQueue(sink as never, ticker as never, { maxBatch, intervalMs: INTERVAL });
   let seq = 0;
   const push = (n: number) => {
     for (let i = 0; i < n; i++) queue.push(new Report(seq++, { source: 'web', kind: 'click', value: i }, 0));
