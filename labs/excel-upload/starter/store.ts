@@ -7,10 +7,18 @@ import { COLUMNS, type OrderRecord } from './records.ts';
 /** FNV-1a over a record's values: the store keeps the sum over all records as a checksum. */
 function recordHash(rec: OrderRecord): number {
   let h = 0x811c9dc5;
-  const text = COLUMNS.map((c) => `${typeof rec[c] === 'number' ? 'n' : 's'}:${rec[c]}`).join('\u001f');
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
+  const mix = (code: number) => {
+    h ^= code;
     h = Math.imul(h, 0x01000193);
+  };
+  // the same bytes as hashing `n:<number>` or `s:<text>` per column, joined by \u001f
+  for (let c = 0; c < COLUMNS.length; c++) {
+    const v = rec[COLUMNS[c]!];
+    if (c) mix(0x1f);
+    mix(typeof v === 'number' ? 110 : 115);
+    mix(58);
+    const text = typeof v === 'number' ? String(v) : v;
+    for (let i = 0; i < text.length; i++) mix(text.charCodeAt(i));
   }
   return h >>> 0;
 }
@@ -23,6 +31,7 @@ export interface ImportResult {
 
 export class RecordStore {
   #records = new Map<number, OrderRecord>();
+  #hashes = new Map<number, number>();
   #checksum = 0;
   #staged = 0;
   #open = 0;
@@ -79,13 +88,15 @@ export class RecordStore {
         for (const batch of rows)
           for (const rec of batch) {
             const id = rec.id as number;
-            const old = this.#records.get(id);
-            if (old) {
-              this.#checksum = (this.#checksum - recordHash(old)) >>> 0;
+            const oldHash = this.#hashes.get(id);
+            if (oldHash !== undefined) {
+              this.#checksum = (this.#checksum - oldHash) >>> 0;
               updated++;
             } else added++;
+            const hash = recordHash(rec);
             this.#records.set(id, rec);
-            this.#checksum = (this.#checksum + recordHash(rec)) >>> 0;
+            this.#hashes.set(id, hash);
+            this.#checksum = (this.#checksum + hash) >>> 0;
           }
         rows = [];
         this.#commits++;

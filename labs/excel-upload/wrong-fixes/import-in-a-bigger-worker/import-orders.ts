@@ -1,6 +1,8 @@
-// WRONG FIX: runs the eager import in a worker thread whose heap limit is 1 GB. The worker's heap is outside
-// the main isolate's --max-old-space-size, but not outside the container: the process's resident memory
-// (every isolate together) climbs past the container's limit, where a real container is OOM-killed.
+// WRONG FIX: runs the eager import in a worker thread and asks for a 1 GB heap for it. A process started
+// with --max-old-space-size gives its workers that same limit (measured on Node 22: heap_size_limit 176 MB
+// under --max-old-space-size=128, not 1,072), so the import still dies; where the request is honoured, the
+// process's resident memory (every isolate together) passes the container's limit, which a real container
+// answers with an OOM kill.
 import type { Readable } from 'node:stream';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { checkHeader, parseRow, type OrderRecord } from './records.ts';
