@@ -31,8 +31,9 @@ export function downloadStats(service: ServiceControl, abortAfterBytes?: number)
   return service.request('/stats', {
     headers: { 'accept-encoding': 'gzip', origin: DASHBOARD_ORIGINS[0] },
     abortAfterBytes,
-    // a full download takes 24 pages x 100 ms of lab time; anything far slower is stuck
-    timeoutMs: 8_000,
+    // a full download takes 24 pages x 100 ms of lab time; a busy machine can stretch that a lot,
+    // so only a response that makes no progress for this long counts as stuck
+    timeoutMs: 30_000,
   });
 }
 
