@@ -104,9 +104,11 @@ export default defineChecks({
       const flushers = counts.Flusher;
       if (flushers !== undefined && flushers > (before.counts.Flusher ?? 0) + 1)
         return { passed: false, message: `${traffic} and a full GC, ${formatCount(flushers)} Flusher objects are still alive` };
-      // Reports not yet delivered may legitimately be in memory; delivered ones must be gone.
+      // Reports not yet delivered may legitimately be in memory. Delivered ones must be gone, give or take
+      // one batch: a design may hold on to the last batch it sent until the next one opens (bounded),
+      // while a stranded flusher per burst holds a whole batch each.
       const extraReports = counts.Report - before.counts.Report - state.waiting;
-      if (extraReports > 0)
+      if (extraReports > MAX_BATCH)
         return { passed: false, message: `${traffic} and a full GC, ${formatCount(extraReports)} reports that were already delivered are still in memory` };
     }
     const memoryNote = counts ? `; after a full GC ${formatCount(counts.Report)} reports and ${formatCount(counts.Flusher ?? 0)} flushers are alive` : '';
