@@ -51,7 +51,7 @@ describe.each(pages)('$name', ({ name, path }) => {
     } finally {
       await w.close();
     }
-  });
+  }, 300_000); // two axe scans and two full-page screenshots of a long page: slow on a busy 2-core machine
 });
 
 test('every chapter lists every other one in its sidebar, and Next walks through all of them once', async () => {
