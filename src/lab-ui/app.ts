@@ -57,7 +57,10 @@ export class LabApp {
   private status: Status = 'idle';
   private caps: Capabilities | null = null;
   private runningFiles = '';
+  /** the reader pressed Check and it has not finished (includes restarting with new edits first) */
   private checking = false;
+  /** the supervisor is running the checks: its services are the checks' own, not the reader's */
+  private checkRunning = false;
   private snapshotPending = false;
   private scenarioMarks = new Map<string, ChartMarker>();
   private checkMark: ChartMarker | null = null;
@@ -317,7 +320,7 @@ export class LabApp {
       case 'ready':
         this.caps = ev.caps;
         // During a Check every task runs in a fresh service of its own; those are not the reader's.
-        if (this.checking) return;
+        if (this.checkRunning) return;
         this.setStatus('running');
         if (ev.restarts > 0) this.chart.mark({ kind: 'restart', start: this.chart.now(), label: `restart ${ev.restarts}` });
         this.output.note(`Service ready on port ${ev.port} (Node ${ev.caps.nodeVersion}${ev.restarts ? `, restart ${ev.restarts}` : ''}).`, 'ok');
@@ -325,7 +328,7 @@ export class LabApp {
         this.settleReady(true);
         return;
       case 'metrics':
-        if (!this.checking) this.chart.add(ev);
+        if (!this.checkRunning) this.chart.add(ev);
         return;
       case 'snapshot':
         void this.receiveSnapshot(ev);
@@ -334,7 +337,7 @@ export class LabApp {
         this.output.note(`${ev.name}: ${ev.message}`, 'warn');
         return;
       case 'exit': {
-        if (this.checking) return;
+        if (this.checkRunning) return;
         const restarting = ev.restartInMs !== null;
         this.output.note(`The service exited (${ev.reason}${ev.code !== null ? `, code ${ev.code}` : ''}${ev.signal ? `, ${ev.signal}` : ''}): ${ev.message}${restarting ? ' Restarting it, as an orchestrator would.' : ''}`, ev.reason === 'stopped' ? 'info' : 'error');
         if (ev.reason !== 'stopped') {
@@ -453,6 +456,7 @@ export class LabApp {
     }
     try {
       this.setStatus('checking');
+      this.checkRunning = true;
       await this.runtime.send({ cmd: 'check' });
     } catch (err) {
       this.endCheck(null, `The check could not start: ${(err as Error).message}`);
@@ -462,6 +466,7 @@ export class LabApp {
   private endCheck(results: TaskResult[] | null, problem?: string): void {
     if (this.checkMark) this.chart.endMark(this.checkMark);
     this.checkMark = null;
+    this.checkRunning = false;
     if (!this.checking) return;
     this.checking = false;
     // The supervisor brings the reader's service back after a check; 'ready' will say so.
