@@ -1,5 +1,6 @@
 // What a facilitator needs per chapter, in one place: the chapter's <FacilitatorNotes slug="…"/> and the
-// facilitator guide page (/guide/) both render from here. Objectives come from the chapter's front matter.
+// facilitator guide page (/guide/) both render from here. Objectives come from the chapter's front matter;
+// a chapter's timings add up to its estimated minutes. Agendas shorten chapters to fit a session.
 export interface Facilitation {
   /** minutes per activity, in order */
   timings: Array<{ activity: string; minutes: number }>;
@@ -10,27 +11,29 @@ export interface Facilitation {
 export const facilitation: Record<string, Facilitation> = {
   toolkit: {
     timings: [
-      { activity: 'Read the four curve shapes together; learners name each one', minutes: 8 },
+      { activity: 'Curve shapes, with a real dashboard from your own team if you have one; learners name each shape', minutes: 8 },
       { activity: 'Heap vs RSS vs native memory, snapshots and the three-snapshot technique', minutes: 7 },
-      { activity: 'Warm-up lab: trigger the search storm, take two snapshots, diff, fix, Check', minutes: 15 },
-      { activity: 'Debrief: what did the diff show first?', minutes: 5 },
+      { activity: 'Warm-up lab in pairs: trigger the search storm, two snapshots, diff, fix, Check; then the quiz', minutes: 15 },
     ],
     prompts: [
-      'Show a curve from one of your own dashboards. Which of the four shapes is it, and what would you measure first?',
+      'Which graph does your team alert on today: RSS, heap, or the container’s working set? What would each have shown in the incidents?',
       'Why is one heap snapshot almost useless on its own, and what does a second one add?',
       'When is a growing cache not a leak?',
+      'When did someone last “fix” memory by raising a limit? What happened next?',
     ],
     wrongFixes: [
+      { fix: 'Raising --max-old-space-size or the container limit', teaches: 'The curve keeps its shape; the teeth just get longer.' },
+      { fix: 'Calling global.gc() on a timer', teaches: 'A collection cannot free what is still reachable.' },
       { fix: 'Removing the cache', teaches: 'Memory is flat, but the service loses the behaviour the cache existed for; the check counts cache hits.' },
-      { fix: 'Clearing the cache on a timer', teaches: 'Bounds memory between clears only and throws away hot entries; a size bound says what the cache may hold.' },
+      { fix: 'Clearing the whole cache on a schedule', teaches: 'Memory drops, and so does the hit rate the cache exists for; a size bound says what the cache may hold.' },
     ],
   },
   spreadsheet: {
     timings: [
-      { activity: 'The incident and the curve; learners predict the cause', minutes: 8 },
-      { activity: 'What is actually true: MADV_FREE, GOGC headroom, GOMEMLIMIT, the model', minutes: 10 },
-      { activity: 'Lab: eight uploads, watch the restarts, stream the import, refuse bad input', minutes: 25 },
-      { activity: 'Debrief: which of the post’s three fixes would have worked?', minutes: 7 },
+      { activity: 'The incident and the curve; learners predict the cause', minutes: 5 },
+      { activity: 'What is actually true: MADV_FREE, GOGC headroom, GOMEMLIMIT, the model', minutes: 8 },
+      { activity: 'Lab: eight uploads, watch the restarts, stream the import, refuse bad input', minutes: 17 },
+      { activity: 'Debrief: which of the post’s three fixes would have worked?', minutes: 5 },
     ],
     prompts: [
       'The post blamed MADV_FREE. What would the curve look like if that were the cause, and what does it actually look like?',
@@ -49,7 +52,7 @@ export const facilitation: Record<string, Facilitation> = {
       { activity: 'The incident, the error message and the middleware order', minutes: 8 },
       { activity: 'What is actually true in Go: ErrBodyNotAllowed, sync.Pool, what really holds memory', minutes: 8 },
       { activity: 'Lab: dashboard traffic and flaky clients, find the zlib memory, fix order and abort path', minutes: 25 },
-      { activity: 'Debrief: why heapUsed stayed flat', minutes: 5 },
+      { activity: 'Debrief: why heapUsed stayed flat', minutes: 4 },
     ],
     prompts: [
       'Why does the chart show RSS climbing while heapUsed stays flat? Where does that memory live?',

@@ -33,13 +33,13 @@ export const questions: QuizQuestion[] = [
     {
       q: 'In a Node service, cleanup runs in res.on("finish"). Which requests leave their entry in the map?',
       choices: [
-        'Requests whose handler throws after responding.',
+        'Requests answered with status 500.',
         'Requests whose client disconnects before the response is fully sent.',
         'None: finish is always emitted.',
       ],
       answer: 1,
       explain: [
-        'A handler that already responded has sent everything, so finish still fires.',
+        'An error response is still a complete response: finish fires once it is handed to the OS.',
         'finish needs the whole response handed to the OS. A dropped connection only emits close.',
         'finish is skipped when the connection is destroyed first; close is the event that always comes.',
       ],
