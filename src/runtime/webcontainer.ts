@@ -46,6 +46,8 @@ interface Shared {
   errors: Set<(message: string) => void>;
   /** runtimes using the container; the last one to leave tears it down */
   users: number;
+  /** the container once boot has finished */
+  booted: WcContainer | null;
 }
 
 let shared: Shared | null = null;
@@ -84,14 +86,18 @@ function bootShared(api: WcApi, timeoutMs: number): Shared {
       throw new Error(`Could not start the in-browser runtime: ${(err as Error)?.message ?? String(err)} ${BLOCKED_HINT}`);
     },
   );
-  shared = { api, container, probe: null, errors, users: 0 };
-  return shared;
+  const entry: Shared = { api, container, probe: null, errors, users: 0, booted: null };
+  void container.then((wc) => (entry.booted = wc)).catch(() => undefined);
+  shared = entry;
+  return entry;
 }
 
 function releaseShared(s: Shared): void {
   if (--s.users > 0) return;
   if (shared === s) shared = null;
-  void s.container.then((wc) => wc.teardown()).catch(() => undefined);
+  // Booted: tear down now. Still booting: tear down whenever the boot finishes, without waiting.
+  if (s.booted) s.booted.teardown();
+  else void s.container.then((wc) => wc.teardown()).catch(() => undefined);
 }
 
 // ---- the runtime ----

@@ -4,7 +4,7 @@
 // merged, "\r\n" line ends, typed input echoed). Processes are real Node child processes in a temp
 // directory, so the adapter drives the real lab supervisor end to end.
 import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
@@ -46,16 +46,18 @@ const TS_ENTRY = /\.(ts|mts|cts)$/;
 export function createFakeWebContainer(opts: FakeOptions = {}) {
   const state: FakeState = { boots: 0, teardowns: 0, workdir: null, processes: [], writes: [] };
   let current: FakeContainer | null = null;
-  const preload = opts.withoutHeapSnapshots ? writeNoSnapshotPreload() : null;
 
   class FakeContainer implements WcContainer {
     readonly workdir: string;
+    private readonly preload: string | null;
     private tornDown = false;
     private readonly listeners = new Map<string, Set<(...args: never[]) => void>>();
 
     constructor() {
       this.workdir = mkdtempSync(join(tmpdir(), 'fake-wc-'));
       state.workdir = this.workdir;
+      // The "container's Node" part of the fake lives with the container and goes with its teardown.
+      this.preload = opts.withoutHeapSnapshots ? writeNoSnapshotPreload(join(this.workdir, '.fake-node')) : null;
     }
 
     private path(p: string): string {
@@ -115,7 +117,7 @@ export function createFakeWebContainer(opts: FakeOptions = {}) {
       if (command !== 'node') throw new Error(`jsh: command not found: ${command}`);
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: this.workdir };
       for (const [k, v] of Object.entries(options.env ?? {})) env[k] = String(v);
-      if (preload) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(preload).href}`.trim();
+      if (this.preload) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(this.preload).href}`.trim();
 
       const entry = args.find((a) => !a.startsWith('-')) ?? '';
       let child: ChildProcess;
@@ -196,7 +198,7 @@ export function createFakeWebContainer(opts: FakeOptions = {}) {
       state.teardowns++;
       for (const p of state.processes) killTree(p.pid);
       if (current === this) current = null;
-      void rm(this.workdir, { recursive: true, force: true });
+      rmSync(this.workdir, { recursive: true, force: true, maxRetries: 3 });
     }
   }
 
@@ -232,8 +234,8 @@ function killTree(pid: number | undefined): void {
   }
 }
 
-function writeNoSnapshotPreload(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fake-wc-preload-'));
+function writeNoSnapshotPreload(dir: string): string {
+  mkdirSync(dir, { recursive: true });
   const file = join(dir, 'no-heap-snapshots.mjs');
   // Remove the snapshot API from node:v8 for both require() and import users, as a runtime without it would.
   writeFileSync(
