@@ -153,6 +153,8 @@ export class ServiceProcess {
   private watchLiveness(): void {
     if (this.liveness) return;
     this.liveness = setInterval(() => {
+      // a snapshot or a forced GC we asked for blocks the host on purpose: not a fault
+      if (this.pending.size > 0) this.lastHeard = Date.now();
       if (!this.ready || this.silentReported || Date.now() - this.lastHeard < 5000) return;
       this.silentReported = true;
       this.opts.onEvent({
