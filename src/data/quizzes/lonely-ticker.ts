@@ -6,13 +6,13 @@ export const questions: QuizQuestion[] = [
     q: 'In the Go service, tens of thousands of goroutines were parked, yet the heap diff pointed at nothing in the author\'s code. Why?',
     choices: [
       'The heap profile samples too rarely to notice small objects.',
-      'Most of each parked goroutine\'s memory was its stack, which a heap profile does not record; the heap part showed up under runtime functions such as runtime.malg.',
+      'Each parked goroutine\'s stack, at least 2 KB, is not a heap allocation, so a heap profile does not record it; the heap part shows up under runtime and standard-library functions such as runtime.malg.',
       'The goroutines had no local variables, so they used no memory at all.',
     ],
     answer: 1,
     explain: [
       'Sampling is statistical but unbiased: thousands of identical allocations do show up. They did, just not under the author\'s functions.',
-      'About 2 KB of stack per goroutine (StackInuse) against about 670 bytes of heap, most of it goroutine descriptors allocated in runtime.malg. The goroutine profile shows the whole picture at once.',
+      'Stacks are accounted separately (StackInuse in runtime.MemStats). What does reach the heap, goroutine descriptors and stopped tickers, is allocated in runtime.malg and time.NewTicker, easy to take for runtime noise. The goroutine profile shows the whole picture at once.',
       'Every goroutine has a stack of at least 2 KB whatever its variables, plus a descriptor on the heap.',
     ],
   },
@@ -33,13 +33,13 @@ export const questions: QuizQuestion[] = [
   {
     q: 'Why did the leak appear only in production?',
     choices: [
-      'Only the size-triggered flush strands a goroutine, and it takes 5,000 reports inside one 10-second window to reach it.',
+      'Only the size-triggered flush strands a goroutine, and it takes 5,000 reports within ten seconds of a batch opening to reach it.',
       'Production ran on a newer Go version with different timer semantics.',
       'The test environment restarted its pods every night, which cleared the goroutines.',
     ],
     answer: 0,
     explain: [
-      'Below 500 reports a second every batch leaves on its tick, and that flusher returns normally. Only a batch that fills up is flushed by PushBack, which stops the ticker under the waiting goroutine.',
+      'Unless 5,000 reports arrive within ten seconds of a batch opening, every batch leaves on its tick, and that flusher returns normally. Only a batch that fills up is flushed by PushBack, which stops the ticker under the waiting goroutine.',
       'The code behaved the same everywhere. What differed was the load.',
       'Restarts would hide the climb, but the post says the test environment was simply fine: it never reached the code path.',
     ],
@@ -68,7 +68,7 @@ export const questions: QuizQuestion[] = [
     answer: 0,
     explain: [
       'This is Go\'s select on a done channel in Node form: the waiter has a second way out, taken whenever its batch leaves by size, by timer or at shutdown.',
-      'The warning is the only alarm; silencing it leaves every stranded flusher and its batch in memory.',
+      'The warning is the one alarm that fires on its own; silencing it leaves every stranded flusher and its batch in memory.',
       'No waiter, but also no batching: the batch endpoint receives one report at a time.',
     ],
   },
