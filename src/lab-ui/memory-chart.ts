@@ -208,7 +208,8 @@ export class MemoryChart {
         ctx.fillRect(a, top, b - a, height);
         ctx.fillStyle = colour;
         ctx.fillRect(x0, top, dpr, height);
-        ctx.fillText(m.label, a + 4 * dpr, top + 12 * dpr);
+        // Scenario names along the top, "Check" along the bottom, so adjacent bands stay readable.
+        ctx.fillText(m.label, a + 4 * dpr, m.kind === 'check' ? top + height - 6 * dpr : top + 12 * dpr);
       } else {
         if (x0 < left || x0 > left + width) continue;
         ctx.strokeStyle = cssVar(this.el, '--bad', '#c62828');
