@@ -6,8 +6,7 @@
 //   leakbook:v1:lab:<labId>:undo         -> { reason, at, files: { [path]: text } } copy taken before reset/apply-solution
 //   leakbook:v1:lab:<labId>:tasks        -> { [taskId]: { passed: boolean, at: number, message?: string } } last Check per task
 //   leakbook:v1:lab:<labId>:hints        -> { [taskId]: number } hints revealed per task
-//   leakbook:v1:runtime                  -> 'local' | 'webcontainer' the reader's chosen runtime
-// Timestamps are ms since the epoch.
+// Timestamps are ms since the epoch. (The chosen runtime is kept by src/runtime/choose.ts.)
 export const PREFIX = 'leakbook:v1:';
 
 export type StorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
@@ -30,7 +29,6 @@ export const fileKey = (labId: string, path: string): string => labKey(labId, `f
 export const tasksKey = (labId: string): string => labKey(labId, 'tasks');
 export const hintsKey = (labId: string): string => labKey(labId, 'hints');
 export const undoKey = (labId: string): string => labKey(labId, 'undo');
-export const RUNTIME_KEY = `${PREFIX}runtime`;
 
 function readJson(storage: Pick<Storage, 'getItem'>, key: string): unknown {
   try {
