@@ -3,7 +3,7 @@ import type { QuizQuestion } from '../../lib/quiz-store.ts';
 
 export const questions: QuizQuestion[] = [
   {
-    q: 'A Go 1.12 service on Linux 5.x frees 300 MB after an upload, and its RSS stays high. Under what condition does the kernel take those pages back?',
+    q: 'A Go 1.12 service on Linux 5.x has returned 300 MB to the OS with MADV_FREE after an upload, and its RSS stays high. When does the kernel take those pages back?',
     choices: [
       'Never: MADV_FREE pages stay with the process until it exits.',
       'When the system or the container’s cgroup needs memory: lazily freed pages are reclaimed before anything is OOM-killed.',
@@ -11,9 +11,9 @@ export const questions: QuizQuestion[] = [
     ],
     answer: 1,
     explain: [
-      'MADV_FREE marks pages as reclaimable; the kernel may drop them at any time it needs memory.',
-      'Reclaim runs before the OOM killer, and clean lazily freed pages are among the cheapest to drop. They inflate RSS, but they do not cause kills.',
-      'The setting changes how freed memory is returned from then on. It is not what makes lazily freed pages reclaimable.',
+      'MADV_FREE marks the pages as reclaimable at once; the kernel drops them whenever it needs memory, without waiting for the process to exit.',
+      'Reclaim runs before the OOM killer, and clean lazily freed pages are among the cheapest to drop. They inflate RSS, but they do not cause kills. Memory the runtime has freed but not yet returned is another matter: the kernel cannot take that back at all, and on Go 1.12 the scavenger could hold it for five minutes or more.',
+      'That setting makes the runtime return memory with MADV_DONTNEED from then on. Pages already returned with MADV_FREE are reclaimable as they are.',
     ],
   },
   {
