@@ -17,7 +17,6 @@ import { RuntimeSwitch, RUNTIME_NAMES } from './runtime-switch.ts';
 import { ScenariosPanel } from './scenarios-panel.ts';
 import { SnapshotsList, type SnapshotEntry } from './snapshots-list.ts';
 import { TasksPanel } from './tasks-panel.ts';
-import { openSolutionDialog } from './solution-dialog.ts';
 import { capabilityNotices } from './notices.ts';
 import { showDiff } from './snapshot-diff.ts';
 import { SideTabs } from './side-tabs.ts';
@@ -90,7 +89,7 @@ export class LabApp {
    * Shows the workspace and starts the lab at once; the editor (Monaco, the largest download) arrives
    * through `editorModule` and is attached when ready, so the service does not wait for it.
    */
-  mount(starter: LabFile[], editorModule: Promise<typeof import('./editor-panel.ts')>): void {
+  mount(starter: LabFile[], loadEditor: () => Promise<typeof import('./editor-panel.ts')>): void {
     injectStyle('lab-ui', labCss);
     this.files = new FilesState(this.manifest.id, starter, localStorage);
     this.build();
@@ -103,12 +102,25 @@ export class LabApp {
     addEventListener('pagehide', this.onPageHide);
     addEventListener('pageshow', this.onPageShow);
     this.root.querySelector<HTMLElement>('.lab-app-title')?.focus();
-    void this.chooseRuntime().catch((err) => this.fail(err, 'The lab could not start'));
-    editorModule.then(
-      ({ EditorPanel }) => this.attachEditor(new EditorPanel(this.files)),
-      (err) => this.fail(err, 'The code editor could not load'),
-    );
+    // Evaluating Monaco keeps the main thread busy for a while; ask the runner to start the lab first,
+    // so the service boots while the editor loads.
+    let editorRequested = false;
+    const requestEditor = () => {
+      if (editorRequested) return;
+      editorRequested = true;
+      loadEditor().then(
+        ({ EditorPanel }) => this.attachEditor(new EditorPanel(this.files)),
+        (err) => this.fail(err, 'The code editor could not load'),
+      );
+    };
+    this.afterStartRequested = requestEditor;
+    void this.chooseRuntime()
+      .catch((err) => this.fail(err, 'The lab could not start'))
+      .finally(requestEditor);
   }
+
+  /** Called once the first start request has gone out (or failed). */
+  private afterStartRequested: () => void = () => {};
 
   private attachEditor(editor: EditorPanel): void {
     this.editor = editor;
@@ -263,6 +275,8 @@ export class LabApp {
       this.setStatus('stopped');
       this.fail(err, 'The lab could not start');
       return false;
+    } finally {
+      this.afterStartRequested();
     }
     return this.waitReady();
   }
@@ -515,6 +529,8 @@ export class LabApp {
       return;
     }
     const solution = this.solution;
+    // Monaco's diff editor: loaded on demand (app.ts must not pull Monaco in before the lab starts).
+    const { openSolutionDialog } = await import('./solution-dialog.ts');
     openSolutionDialog({
       paths: this.files.editablePaths(),
       mine: (p) => this.files.text(p),

@@ -1,13 +1,12 @@
-// Entry of the lab island, loaded by <Lab> only when the reader presses "Start lab". The lab bundle,
-// the workspace shell and the editor (the largest part) download in parallel; the lab starts as soon
-// as the shell and the starter files are there, without waiting for the editor.
+// Entry of the lab island, loaded by <Lab> only when the reader presses "Start lab". The lab bundle and
+// the workspace shell download in parallel; the lab starts as soon as both are there, and the editor
+// (the largest part) loads while the lab's service boots.
 import type { LabManifest } from '../labs/manifest.ts';
 import { loadStarterFiles } from './bundle.ts';
 
 export async function mountLab(section: HTMLElement, manifest: LabManifest): Promise<void> {
-  const editorModule = import('./editor-panel.ts');
   const [{ LabApp }, starter] = await Promise.all([import('./app.ts'), loadStarterFiles(manifest)]);
   const app = new LabApp(section, manifest);
   // Returns once the workspace is on screen; the service and the editor keep arriving in the background.
-  app.mount(starter, editorModule);
+  app.mount(starter, () => import('./editor-panel.ts'));
 }
