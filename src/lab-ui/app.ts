@@ -36,6 +36,8 @@ const STATUS_TEXT: Record<Status, string> = {
 };
 // The runner reports start failures itself within seconds; this only guards against silence.
 const READY_TIMEOUT_MS = 60_000;
+/** how long the editor waits for the service's first 'ready' before loading anyway */
+const EDITOR_WAIT_MS = 2_000;
 
 export class LabApp {
   readonly section: HTMLElement;
@@ -102,8 +104,8 @@ export class LabApp {
     addEventListener('pagehide', this.onPageHide);
     addEventListener('pageshow', this.onPageShow);
     this.root.querySelector<HTMLElement>('.lab-app-title')?.focus();
-    // Evaluating Monaco keeps the main thread busy for a while; ask the runner to start the lab first,
-    // so the service boots while the editor loads.
+    // Evaluating Monaco keeps the main thread busy for seconds on a slow machine; start the lab first so
+    // the reader sees it running (and it is not delayed), then bring in the editor.
     let editorRequested = false;
     const requestEditor = () => {
       if (editorRequested) return;
@@ -113,14 +115,17 @@ export class LabApp {
         (err) => this.fail(err, 'The code editor could not load'),
       );
     };
-    this.afterStartRequested = requestEditor;
+    // Load the editor once the service answers, or after a short wait if it is slow to boot.
+    this.afterStartRequested = () => setTimeout(requestEditor, EDITOR_WAIT_MS);
+    this.afterReady = requestEditor;
     void this.chooseRuntime()
       .catch((err) => this.fail(err, 'The lab could not start'))
       .finally(requestEditor);
   }
 
-  /** Called once the first start request has gone out (or failed). */
+  /** Called once the first start request has gone out (or failed), and on every 'ready'. */
   private afterStartRequested: () => void = () => {};
+  private afterReady: () => void = () => {};
 
   private attachEditor(editor: EditorPanel): void {
     this.editor = editor;
@@ -340,6 +345,7 @@ export class LabApp {
         this.output.note(`Service ready on port ${ev.port} (Node ${ev.caps.nodeVersion}${ev.restarts ? `, restart ${ev.restarts}` : ''}).`, 'ok');
         this.renderCapabilityNotices();
         this.settleReady(true);
+        this.afterReady();
         return;
       case 'metrics':
         if (!this.checkRunning) this.chart.add(ev);
