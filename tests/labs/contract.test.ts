@@ -41,6 +41,11 @@ describe.each(labDirs)('lab %s', (id) => {
     const lab = loadLab(id, root);
     expect(lab.manifest.id).toBe(id);
     expect(fs.existsSync(path.join(root, id, 'checks', 'index.ts'))).toBe(true);
+    // solution/ is a complete, type-checkable tree; its read-only files must be the starter's own
+    for (const f of lab.manifest.files.filter((x) => !x.editable)) {
+      const read = (variant: string) => fs.readFileSync(path.join(root, id, variant, f.path), 'utf8');
+      expect(read('solution'), `${id}: read-only ${f.path} differs between starter/ and solution/`).toBe(read('starter'));
+    }
   });
 
   it('starter fails at least one task, the same way twice', async () => {
