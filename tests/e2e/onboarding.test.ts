@@ -106,6 +106,8 @@ describe('progress and cohort', () => {
     const w = await openPage(browser);
     await w.page.goto(site.url('/progress/'));
     await w.page.setInputFiles('#cohort-files', [ada, bob, cy]);
+    // files are read asynchronously: wait for the messages, then count
+    await w.page.locator('#cohort-messages li').nth(2).waitFor();
     await expect(w.page.locator('.cohort tbody tr').count()).resolves.toBe(3);
     const table = await w.page.locator('.cohort').innerText();
     expect(table).toMatch(/Ada/);
@@ -115,6 +117,7 @@ describe('progress and cohort', () => {
 
     const rowsBefore = await w.page.locator('.cohort').innerHTML();
     await w.page.setInputFiles('#cohort-files', [foreign, broken]);
+    await w.page.locator('#cohort-messages li.error').nth(1).waitFor();
     const messages = await w.page.locator('#cohort-messages').innerText();
     expect(messages).toMatch(/package\.json is not a Leakbook progress file/);
     expect(messages).toMatch(/broken\.json is not a Leakbook progress file \(it is not JSON\)/);
