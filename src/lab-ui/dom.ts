@@ -1,5 +1,6 @@
-// A tiny element builder so panels read as markup without a UI framework.
-type Child = Node | string | null | undefined | false;
+// A tiny element builder so panels read as markup without a UI framework (lab UI, snapshot panel,
+// progress page).
+type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
@@ -15,7 +16,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
 }
 
 export function append(el: Element, ...children: Child[]): void {
-  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
+  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(typeof c === 'number' ? String(c) : c);
 }
 
 /** An inline SVG icon from a path (16×16 viewBox), hidden from assistive tech. */

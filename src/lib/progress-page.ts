@@ -11,34 +11,28 @@ import {
   type ProgressFile,
   type TaskState,
 } from './progress.ts';
+import { h } from '../lab-ui/dom.ts';
 
 const stateLabel: Record<TaskState, string> = { passed: 'passed', failing: 'tried, not passing yet', 'not-tried': 'not tried' };
 const stateMark: Record<TaskState, string> = { passed: '✓', failing: '✗', 'not-tried': '·' };
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  node.append(...children);
-  return node;
-}
 
 function renderMine(catalog: Catalog, root: HTMLElement): void {
   const mine = collectProgress(localStorage, catalog);
   root.replaceChildren(
     ...catalog.chapters.map((chapter) => {
       const items: HTMLElement[] = [
-        el('li', {}, mine.chapters[chapter.slug] ? 'Chapter read' : 'Chapter not opened yet'),
+        h('li', {}, mine.chapters[chapter.slug] ? 'Chapter read' : 'Chapter not opened yet'),
       ];
       for (const lab of chapter.labs) {
         for (const task of lab.tasks) {
           const t = mine.labs[lab.id]?.[task.id];
           const state: TaskState = t ? (t.passed ? 'passed' : 'failing') : 'not-tried';
-          items.push(el('li', {}, el('span', { class: `state-${state}`, 'aria-hidden': 'true' }, stateMark[state] + ' '), `${task.title} — ${stateLabel[state]}`));
+          items.push(h('li', {}, h('span', { class: `state-${state}`, 'aria-hidden': 'true' }, stateMark[state] + ' '), `${task.title} — ${stateLabel[state]}`));
         }
       }
       const quiz = chapter.quizId ? mine.quizzes[chapter.quizId] : undefined;
-      items.push(el('li', {}, quiz ? `Quiz: ${quiz.correct} of ${quiz.total} right (${quiz.answered} answered)` : 'Quiz: not started'));
-      return el('article', { class: 'progress-card' }, el('h3', {}, el('a', { href: `/chapters/${chapter.slug}/` }, chapter.title)), el('ul', {}, ...items));
+      items.push(h('li', {}, quiz ? `Quiz: ${quiz.correct} of ${quiz.total} right (${quiz.answered} answered)` : 'Quiz: not started'));
+      return h('article', { class: 'progress-card' }, h('h3', {}, h('a', { href: `/chapters/${chapter.slug}/` }, chapter.title)), h('ul', {}, ...items));
     }),
   );
 }
@@ -58,31 +52,31 @@ function loadCohort(): ProgressFile[] {
 
 function renderCohort(catalog: Catalog, files: ProgressFile[], root: HTMLElement): void {
   if (files.length === 0) {
-    root.replaceChildren(el('p', {}, 'No progress files added yet.'));
+    root.replaceChildren(h('p', {}, 'No progress files added yet.'));
     return;
   }
   const cohort = summarizeCohort(files, catalog);
   const quizChapters = catalog.chapters.filter((c) => c.quizId);
-  const head = el('tr', {}, el('th', { scope: 'col' }, 'Learner'), el('th', { scope: 'col' }, 'Chapters read'));
-  for (const t of cohort.tasks) head.append(el('th', { scope: 'col', title: t.lab }, `${t.lab}: ${t.title}`));
-  for (const c of quizChapters) head.append(el('th', { scope: 'col' }, `Quiz: ${c.title}`));
+  const head = h('tr', {}, h('th', { scope: 'col' }, 'Learner'), h('th', { scope: 'col' }, 'Chapters read'));
+  for (const t of cohort.tasks) head.append(h('th', { scope: 'col', title: t.lab }, `${t.lab}: ${t.title}`));
+  for (const c of quizChapters) head.append(h('th', { scope: 'col' }, `Quiz: ${c.title}`));
   const body = cohort.rows.map((row) => {
-    const tr = el('tr', {}, el('th', { scope: 'row' }, row.name), el('td', {}, `${row.chaptersVisited} / ${catalog.chapters.length}`));
+    const tr = h('tr', {}, h('th', { scope: 'row' }, row.name), h('td', {}, `${row.chaptersVisited} / ${catalog.chapters.length}`));
     for (const t of cohort.tasks) {
       const state = row.tasks[t.key];
-      tr.append(el('td', { class: `state-${state}`, title: stateLabel[state] }, el('span', { 'aria-hidden': 'true' }, stateMark[state]), el('span', { class: 'visually-hidden' }, stateLabel[state])));
+      tr.append(h('td', { class: `state-${state}`, title: stateLabel[state] }, h('span', { 'aria-hidden': 'true' }, stateMark[state]), h('span', { class: 'visually-hidden' }, stateLabel[state])));
     }
     for (const c of quizChapters) {
       const q = row.quizzes[c.quizId!];
-      tr.append(el('td', {}, q ? `${q.correct}/${q.total}` : '–'));
+      tr.append(h('td', {}, q ? `${q.correct}/${q.total}` : '–'));
     }
     return tr;
   });
-  const foot = el('tr', {}, el('td', {}, 'Stuck (tried, failing)'), el('td', {}, ''));
-  for (const t of cohort.tasks) foot.append(el('td', t.failing > 0 ? { class: 'stuck' } : {}, String(t.failing)));
-  for (const _ of quizChapters) foot.append(el('td', {}, ''));
+  const foot = h('tr', {}, h('td', {}, 'Stuck (tried, failing)'), h('td', {}, ''));
+  for (const t of cohort.tasks) foot.append(h('td', t.failing > 0 ? { class: 'stuck' } : {}, String(t.failing)));
+  for (const _ of quizChapters) foot.append(h('td', {}, ''));
   root.replaceChildren(
-    el('table', { class: 'cohort' }, el('caption', { class: 'visually-hidden' }, 'Cohort progress by learner and task'), el('thead', {}, head), el('tbody', {}, ...body), el('tfoot', {}, foot)),
+    h('table', { class: 'cohort' }, h('caption', { class: 'visually-hidden' }, 'Cohort progress by learner and task'), h('thead', {}, head), h('tbody', {}, ...body), h('tfoot', {}, foot)),
   );
 }
 
@@ -98,7 +92,7 @@ export function mountProgressPage(): void {
     try {
       const file = buildProgressFile(localStorage, catalog, nameInput.value);
       const blob = new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' });
-      const a = el('a', { href: URL.createObjectURL(blob), download: `leakbook-progress-${file.name.replace(/[^\w-]+/g, '-')}.json` });
+      const a = h('a', { href: URL.createObjectURL(blob), download: `leakbook-progress-${file.name.replace(/[^\w-]+/g, '-')}.json` });
       document.body.append(a);
       a.click();
       a.remove();
@@ -123,8 +117,8 @@ export function mountProgressPage(): void {
     messages.replaceChildren(
       ...results.map((r) =>
         r.result.ok
-          ? el('li', { class: 'ok' }, `Added ${r.result.file.name} (${r.name}).`)
-          : el('li', { class: 'error' }, r.result.error),
+          ? h('li', { class: 'ok' }, `Added ${r.result.file.name} (${r.name}).`)
+          : h('li', { class: 'error' }, r.result.error),
       ),
     );
     if (accepted.length > 0) {
@@ -132,7 +126,7 @@ export function mountProgressPage(): void {
       try {
         localStorage.setItem(COHORT_KEY, JSON.stringify(cohort));
       } catch {
-        messages.append(el('li', { class: 'error' }, 'This browser would not store the cohort; it is shown but will not survive a reload.'));
+        messages.append(h('li', { class: 'error' }, 'This browser would not store the cohort; it is shown but will not survive a reload.'));
       }
       renderCohort(catalog, cohort, table);
     }

@@ -1,19 +1,5 @@
-// A small element builder for the snapshot panel (kept local so the panel has no coupling to
-// the rest of the lab UI beyond its mount functions).
-type Child = Node | string | number | null | undefined | false;
-type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
-
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name.startsWith('on') && typeof value === 'function') node.addEventListener(name.slice(2), value);
-    else if (name === 'class') node.className = String(value);
-    else node.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const c of children) if (c !== null && c !== undefined && c !== false) node.append(typeof c === 'number' ? String(c) : c);
-  return node;
-}
+// Element builder and number formatting for the snapshot panel.
+export { h as el } from '../dom.ts';
 
 export function bytes(n: number): string {
   const sign = n < 0 ? '−' : '';
