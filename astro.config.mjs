@@ -1,7 +1,7 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
-import { lazyCss } from './src/lab-ui/lazy-css-plugin.mjs';
+import { lazyCss } from './src/build/lazy-css-plugin.mjs';
 
 export default defineConfig({
   site: 'http://127.0.0.1:4321',

@@ -5,10 +5,10 @@
 //   lab record <lab> <scenario>[,<scenario>…] [--solution|--starter] --out <file>   write a recording for chapter figures
 import fs from 'node:fs';
 import path from 'node:path';
-import { LabError, listLabIds, loadLab, type LoadedLab } from '../src/labs/load-lab.ts';
-import { runLabCheck, spawnSupervisor } from '../src/labs/supervise.ts';
-import { createWorkspace } from '../src/labs/workspace.ts';
-import type { LabEvent } from '../labs/kit/protocol.ts';
+import { LabError, listLabIds, loadLab, type LoadedLab } from '../engine/load-lab.ts';
+import { runLabCheck, spawnSupervisor } from '../engine/supervise.ts';
+import { createWorkspace } from '../engine/workspace.ts';
+import type { LabEvent } from '../kit/protocol.ts';
 
 const USAGE = `usage:
   npm run --silent lab -- list

@@ -1,10 +1,10 @@
 // Where the runner gets labs from: the repository's labs/ folder, read through the kit's own
-// loader and workspace builder (src/labs/load-lab.ts, src/labs/workspace.ts) so the runner, the CLI
+// loader and workspace builder (engine/load-lab.ts, engine/workspace.ts) so the runner, the CLI
 // and the WebContainer bundle all lay out a workspace the same way.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { LabError, loadLab, readTree, type LoadedLab } from '../src/labs/load-lab.ts';
-import { createWorkspace, safeRelativePath } from '../src/labs/workspace.ts';
+import { LabError, loadLab, readTree, type LoadedLab } from '../engine/load-lab.ts';
+import { createWorkspace, safeRelativePath } from '../engine/workspace.ts';
 import { HttpError } from './http-guard.ts';
 
 export interface LabStore {

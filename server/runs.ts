@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { realpath, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep, isAbsolute } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { decodeEvent, type LabCommand } from '../labs/kit/protocol.ts';
+import { decodeEvent, type LabCommand } from '../kit/protocol.ts';
 import type { RuntimeEvent } from '../src/runtime/types.ts';
 import { formatBytes, HttpError } from './http-guard.ts';
 import { killGroup, spawnGroup } from './process-tree.ts';

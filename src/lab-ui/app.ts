@@ -1,8 +1,8 @@
 // The lab workspace, assembled from small panels: editor (left), scenarios + memory chart + tasks /
 // output / snapshots (right). It owns the runtime and turns its events into panel updates.
-import type { LabManifest } from '../labs/manifest.ts';
-import type { LabEvent } from '../../labs/kit/protocol.ts';
-import type { Capabilities, TaskResult } from '../../labs/kit/types.ts';
+import type { LabManifest } from '../../engine/manifest.ts';
+import type { LabEvent } from '../../kit/protocol.ts';
+import type { Capabilities, TaskResult } from '../../kit/types.ts';
 import type { LabRuntime, RuntimeEvent, RuntimeKind } from '../runtime/types.ts';
 import { createRuntime, listRuntimes, pickRuntime, saveRuntimePreference, savedRuntimePreference } from '../runtime/choose.ts';
 import { loadSolution } from './bundle.ts';

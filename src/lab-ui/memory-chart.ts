@@ -4,7 +4,7 @@ import uPlot from 'uplot';
 import uPlotCss from 'uplot/dist/uPlot.min.css?inline';
 import { formatBytes, h, injectStyle } from './dom.ts';
 import { cssVar } from './theme.ts';
-import type { MemorySample } from '../../labs/kit/types.ts';
+import type { MemorySample } from '../../kit/types.ts';
 
 const MAX_POINTS = 900;
 /** seconds without a sample after which the lines break */

@@ -1,7 +1,7 @@
 // LabRuntime over the local runner's HTTP API (server/start.ts). The runner injects a per-start
 // token into every page it serves; every call carries it. Events arrive as one NDJSON stream per run.
-import type { LabCommand } from '../../labs/kit/protocol.ts';
-import type { Capabilities } from '../../labs/kit/types.ts';
+import type { LabCommand } from '../../kit/protocol.ts';
+import type { Capabilities } from '../../kit/types.ts';
 import { readNdjson } from './ndjson.ts';
 import type { LabFiles, LabRuntime, RuntimeEvent } from './types.ts';
 

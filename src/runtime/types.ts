@@ -1,7 +1,7 @@
 // The one interface between the Lab UI and wherever a lab runs. Components never know which
 // implementation they hold; both adapters speak the kit protocol underneath.
-import type { LabCommand, LabEvent } from '../../labs/kit/protocol.ts';
-import type { Capabilities } from '../../labs/kit/types.ts';
+import type { LabCommand, LabEvent } from '../../kit/protocol.ts';
+import type { Capabilities } from '../../kit/types.ts';
 
 export type RuntimeKind = 'local' | 'webcontainer';
 

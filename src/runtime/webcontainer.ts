@@ -2,9 +2,9 @@
 // per page (the API allows only one at a time), shared by every lab on the page and torn down when the
 // last one is disposed; each lab gets its own workspace folder (lab-1, lab-2, …), mounted fresh on every
 // start, where the kit's supervisor runs exactly as the local runner runs it on a real machine.
-import type { LabCommand } from '../../labs/kit/protocol.ts';
-import { decodeEvent } from '../../labs/kit/protocol.ts';
-import type { Capabilities } from '../../labs/kit/types.ts';
+import type { LabCommand } from '../../kit/protocol.ts';
+import { decodeEvent } from '../../kit/protocol.ts';
+import type { Capabilities } from '../../kit/types.ts';
 import { LineSplitter } from './ndjson.ts';
 import type { LabFiles, LabRuntime, RuntimeEvent } from './types.ts';
 import type { WcApi, WcContainer, WcProcess } from './webcontainer-api.ts';

@@ -1,8 +1,8 @@
 // Check results carry what was observed, never code: not the check's source, not stack traces, one line.
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runLabCheck } from '../../src/labs/supervise.ts';
-import { makeLabsRoot, manifestFor, SERVER } from './fixture-labs.ts';
+import { runLabCheck } from '../../engine/supervise.ts';
+import { makeLabsRoot, manifestFor, SERVER } from '../engine/fixture-labs.ts';
 
 const tasks = ['throws', 'bad-count', 'no-verdict', 'observes'].map((id) => ({
   id,

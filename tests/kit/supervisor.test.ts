@@ -1,10 +1,10 @@
 // The supervisor as the runtimes use it: spawn it in a workspace, send commands on stdin, read events.
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LabEvent } from '../../labs/kit/protocol.ts';
-import { spawnSupervisor } from '../../src/labs/supervise.ts';
-import { createWorkspace } from '../../src/labs/workspace.ts';
-import { makeLabsRoot, manifestFor, SERVER } from './fixture-labs.ts';
+import type { LabEvent } from '../../kit/protocol.ts';
+import { spawnSupervisor } from '../../engine/supervise.ts';
+import { createWorkspace } from '../../engine/workspace.ts';
+import { makeLabsRoot, manifestFor, SERVER } from '../engine/fixture-labs.ts';
 
 const root = makeLabsRoot({
   svc: { starter: { 'server.ts': SERVER } },

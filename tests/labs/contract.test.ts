@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { labsRoot, loadLab } from '../../src/labs/load-lab.ts';
-import { runLabCheck, type CheckReport } from '../../src/labs/supervise.ts';
+import { labsRoot, loadLab } from '../../engine/load-lab.ts';
+import { runLabCheck, type CheckReport } from '../../engine/supervise.ts';
 
 const root = labsRoot();
 const labDirs = fs

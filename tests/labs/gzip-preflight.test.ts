@@ -7,8 +7,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceContext } from '../../labs/kit/types.ts';
-import { runLabCheck } from '../../src/labs/supervise.ts';
+import type { ServiceContext } from '../../kit/types.ts';
+import { runLabCheck } from '../../engine/supervise.ts';
 
 const labDir = path.resolve('labs/gzip-preflight');
 const manifest = JSON.parse(fs.readFileSync(path.join(labDir, 'lab.json'), 'utf8')) as {

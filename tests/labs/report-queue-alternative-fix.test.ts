@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { runLabCheck } from '../../src/labs/supervise.ts';
+import { runLabCheck } from '../../engine/supervise.ts';
 
 const dir = path.resolve(import.meta.dirname, '../../labs/report-queue/alternative-fixes');
 

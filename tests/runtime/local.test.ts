@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalRuntime, RunnerError } from '../../src/runtime/local.ts';
 import type { LabRuntime, RuntimeEvent } from '../../src/runtime/types.ts';
-import { alive, childPids, groupPids, startRunner, waitUntil, type Runner } from '../runner/harness.ts';
+import { alive, childPids, groupPids, startRunner, waitUntil, type Runner } from '../server/harness.ts';
 
 let r: Runner;
 beforeAll(async () => {

@@ -2,11 +2,11 @@
 // the adapter boots, probes, mounts the lab bundle, runs the kit's supervisor and speaks the protocol
 // through a terminal-like stream, exactly as it would in the browser.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checksBundle, runtimeBundle } from '../../src/labs/bundle.ts';
+import { checksBundle, runtimeBundle } from '../../engine/bundle.ts';
 import type { LabRuntime, RuntimeEvent } from '../../src/runtime/types.ts';
 import { createWebContainerRuntime, messages } from '../../src/runtime/webcontainer.ts';
 import { createFakeWebContainer, type FakeOptions } from './fake-webcontainer.ts';
@@ -39,8 +39,7 @@ async function buildBundles(): Promise<Map<string, unknown>> {
 
 beforeAll(async () => {
   labsDir = mkdtempSync(join(tmpdir(), 'wc-test-labs-'));
-  symlinkSync(join(repo, 'labs', 'kit'), join(labsDir, 'kit'), 'dir');
-  cpSync(join(repo, 'tests', 'runner', 'fixtures', LAB), join(labsDir, LAB), { recursive: true });
+  cpSync(join(repo, 'tests', 'server', 'fixtures', LAB), join(labsDir, LAB), { recursive: true });
   site = await buildBundles();
 }, 30_000);
 

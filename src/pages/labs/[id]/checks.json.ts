@@ -1,6 +1,6 @@
-// /labs/<id>/checks.json: hidden checks, fetched only on Check. Shape: src/labs/bundle.ts.
+// /labs/<id>/checks.json: hidden checks, fetched only on Check. Shape: engine/bundle.ts.
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { bundleLabIds, checksBundle } from '../../../labs/bundle.ts';
+import { bundleLabIds, checksBundle } from '../../../../engine/bundle.ts';
 
 export const getStaticPaths: GetStaticPaths = () => bundleLabIds().map((id) => ({ params: { id } }));
 

@@ -1,6 +1,6 @@
-// /labs/<id>/lab.json: manifest + starter files (no solution, no checks). Shape: src/labs/bundle.ts.
+// /labs/<id>/lab.json: manifest + starter files (no solution, no checks). Shape: engine/bundle.ts.
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { bundleLabIds, pageBundle } from '../../../labs/bundle.ts';
+import { bundleLabIds, pageBundle } from '../../../../engine/bundle.ts';
 
 export const getStaticPaths: GetStaticPaths = () => bundleLabIds().map((id) => ({ params: { id } }));
 

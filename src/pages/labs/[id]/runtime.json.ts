@@ -1,6 +1,6 @@
-// /labs/<id>/runtime.json: the workspace the WebContainer adapter mounts. Shape: src/labs/bundle.ts.
+// /labs/<id>/runtime.json: the workspace the WebContainer adapter mounts. Shape: engine/bundle.ts.
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { bundleLabIds, runtimeBundle } from '../../../labs/bundle.ts';
+import { bundleLabIds, runtimeBundle } from '../../../../engine/bundle.ts';
 
 export const getStaticPaths: GetStaticPaths = () => bundleLabIds().map((id) => ({ params: { id } }));
 

@@ -1,6 +1,6 @@
-// /labs/<id>/solution.json: solution files, fetched only on "Show solution". Shape: src/labs/bundle.ts.
+// /labs/<id>/solution.json: solution files, fetched only on "Show solution". Shape: engine/bundle.ts.
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { bundleLabIds, solutionBundle } from '../../../labs/bundle.ts';
+import { bundleLabIds, solutionBundle } from '../../../../engine/bundle.ts';
 
 export const getStaticPaths: GetStaticPaths = () => bundleLabIds().map((id) => ({ params: { id } }));
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LabError, loadLab, parseManifest } from '../../src/labs/load-lab.ts';
+import { LabError, loadLab, parseManifest } from '../../engine/load-lab.ts';
 import { makeLabsRoot, manifestFor, SERVER } from './fixture-labs.ts';
 
 const root = makeLabsRoot({ good: { starter: { 'server.ts': SERVER } } });

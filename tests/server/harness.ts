@@ -2,7 +2,7 @@
 // site and a labs folder holding the kit and the probe lab, and talks to it over raw HTTP so tests
 // can send any Host, Origin or body they like.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -41,8 +41,7 @@ function makeSite(dir: string): void {
 
 function makeLabs(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  symlinkSync(join(repo, 'labs', 'kit'), join(dir, 'kit'), 'dir');
-  cpSync(join(repo, 'tests', 'runner', 'fixtures', 'probe-lab'), join(dir, 'probe-lab'), { recursive: true });
+  cpSync(join(repo, 'tests', 'server', 'fixtures', 'probe-lab'), join(dir, 'probe-lab'), { recursive: true });
 }
 
 export async function startRunner(opts: { limits?: Record<string, number>; args?: string[] } = {}): Promise<Runner> {

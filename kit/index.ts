@@ -1,5 +1,5 @@
 // What lab code imports as '#kit'. The define* helpers only give lab modules their types; the
-// supervisor and the service host (labs/kit/supervisor.ts, labs/kit/host.ts) do the running.
+// supervisor and the service host (kit/supervisor.ts, kit/host.ts) do the running.
 import type { Check, Scenario, ServiceFactory } from './types.ts';
 
 export type * from './types.ts';

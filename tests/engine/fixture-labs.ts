@@ -74,10 +74,9 @@ export default defineChecks({
 });
 `;
 
-/** A temp labs root with the real kit and the given labs. */
+/** A temp labs root with the given labs (the kit always comes from the repository's kit/). */
 export function makeLabsRoot(labs: Record<string, FixtureLab>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'leakbook-labs-'));
-  fs.cpSync(path.resolve('labs/kit'), path.join(root, 'kit'), { recursive: true });
   for (const [id, lab] of Object.entries(labs)) {
     const dir = path.join(root, id);
     fs.mkdirSync(dir, { recursive: true });

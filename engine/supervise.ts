@@ -1,8 +1,8 @@
 // Spawning a lab's supervisor in a workspace and reading its protocol (Node side: CLI, tests, runner).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { decodeEvent, type LabEvent } from '../../labs/kit/protocol.ts';
-import type { TaskResult } from '../../labs/kit/types.ts';
+import { decodeEvent, type LabEvent } from '../kit/protocol.ts';
+import type { TaskResult } from '../kit/types.ts';
 import { createWorkspace, type WorkspaceOptions } from './workspace.ts';
 import { LabError } from './load-lab.ts';
 

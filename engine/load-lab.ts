@@ -9,22 +9,30 @@ export class LabError extends Error {
   override name = 'LabError';
 }
 
-/** The repository's labs/ folder, wherever this module was bundled to (Astro moves it at build). */
-export function labsRoot(): string {
-  const candidates = [
-    process.env.LEAKBOOK_LABS_DIR,
-    fileURLToPath(new URL('../../labs/', import.meta.url)),
-    path.resolve(process.cwd(), 'labs'),
-  ].filter((p): p is string => !!p);
-  for (const dir of candidates) if (fs.existsSync(path.join(dir, 'kit', 'supervisor.ts'))) return path.resolve(dir);
-  throw new LabError(`cannot find the labs folder (looked in ${candidates.join(', ')})`);
+/** A top-level folder of the repository, wherever this module was bundled to (Astro moves it at build). */
+function repoFolder(name: string, envOverride: string | undefined, holds: (dir: string) => boolean): string {
+  const candidates = [envOverride, fileURLToPath(new URL(`../${name}/`, import.meta.url)), path.resolve(process.cwd(), name)].filter(
+    (p): p is string => !!p,
+  );
+  for (const dir of candidates) if (holds(dir)) return path.resolve(dir);
+  throw new LabError(`cannot find the ${name} folder (looked in ${candidates.join(', ')})`);
 }
 
-/** Lab ids: every folder under labs/ with a lab.json, except the kit. */
+/** The labs/ folder: lab data only (LEAKBOOK_LABS_DIR points tests at a folder of fixture labs). */
+export function labsRoot(): string {
+  return repoFolder('labs', process.env.LEAKBOOK_LABS_DIR, (dir) => fs.existsSync(dir) && listLabIds(dir).length > 0);
+}
+
+/** The kit/ folder: what runs inside a lab workspace. */
+export function kitRoot(): string {
+  return repoFolder('kit', undefined, (dir) => fs.existsSync(path.join(dir, 'supervisor.ts')));
+}
+
+/** Lab ids: every folder under labs/ with a lab.json. */
 export function listLabIds(root = labsRoot()): string[] {
   return fs
     .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && d.name !== 'kit' && fs.existsSync(path.join(root, d.name, 'lab.json')))
+    .filter((d) => d.isDirectory() && fs.existsSync(path.join(root, d.name, 'lab.json')))
     .map((d) => d.name)
     .sort();
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeLabsRoot, manifestFor, SERVER } from './fixture-labs.ts';
+import { makeLabsRoot, manifestFor, SERVER } from '../engine/fixture-labs.ts';
 
 const FAILING_CHECKS = `
 import { defineChecks } from '#kit';

@@ -1,4 +1,4 @@
-// One lab service, as Kubernetes would run it: a child process (labs/kit/host.ts) with the lab's heap
+// One lab service, as Kubernetes would run it: a child process (kit/host.ts) with the lab's heap
 // limit, restarted with backoff when it crashes, each exit classified (oom / crash / stopped).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';

@@ -1,8 +1,8 @@
 // The build-time lab bundles: the page bundle carries no solution and no checks; the runtime bundle is a
 // complete workspace without them; checks and solution only in their own bundles.
 import { describe, expect, it } from 'vitest';
-import { checksBundle, pageBundle, runtimeBundle, solutionBundle } from '../../src/labs/bundle.ts';
-import { loadLab, readLabFiles } from '../../src/labs/load-lab.ts';
+import { checksBundle, pageBundle, runtimeBundle, solutionBundle } from '../../engine/bundle.ts';
+import { loadLab, readLabFiles } from '../../engine/load-lab.ts';
 
 const id = 'cache-warmup';
 const lab = loadLab(id);

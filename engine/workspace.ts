@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LabError, labsRoot, loadLab, readLabFiles, readTree, type LabVariant, type LoadedLab } from './load-lab.ts';
+import { kitRoot, LabError, labsRoot, loadLab, readLabFiles, readTree, type LabVariant, type LoadedLab } from './load-lab.ts';
 import { vendorFiles } from './vendor.ts';
 import { ensureFixtures } from './fixtures.ts';
 
@@ -73,8 +73,8 @@ function writeTree(dir: string, sub: string, tree: Record<string, Buffer | strin
 }
 
 /** The kit's own files (no tests or docs), as the workspace gets them. */
-export function kitFiles(labsDir = labsRoot()): Record<string, Buffer> {
-  const tree = readTree(path.join(labsDir, 'kit'));
+export function kitFiles(): Record<string, Buffer> {
+  const tree = readTree(kitRoot());
   return Object.fromEntries(Object.entries(tree).filter(([p]) => p.endsWith('.ts') && !p.includes('/') && !p.endsWith('.test.ts')));
 }
 
@@ -90,7 +90,7 @@ export async function createWorkspace(opts: WorkspaceOptions): Promise<Workspace
   const dispose = () => fs.rmSync(dir, { recursive: true, force: true });
   try {
     writeFile(dir, 'package.json', WORKSPACE_PACKAGE_JSON);
-    writeTree(dir, 'kit', kitFiles(labsDir));
+    writeTree(dir, 'kit', kitFiles());
     for (const f of lab.manifest.files) {
       // read-only files always come from the starter: a reader cannot change them
       const text = f.editable ? (reader[f.path] ?? base[f.path]) : opts.base === 'solution' ? base[f.path] : starter[f.path];

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createWorkspace, safeRelativePath } from '../../src/labs/workspace.ts';
+import { createWorkspace, safeRelativePath } from '../../engine/workspace.ts';
 import { makeLabsRoot, manifestFor, SERVER } from './fixture-labs.ts';
 
 const root = makeLabsRoot({
