@@ -63,7 +63,10 @@ export interface LoadedLab {
   manifest: LabManifest;
 }
 
-/** Load and validate labs/<id>/lab.json, and check that starter/ and solution/ hold every listed file. */
+/**
+ * Load and validate labs/<id>/lab.json: starter/ holds every listed file; solution/ is an overlay that holds
+ * only the editable files the reference fix changes.
+ */
 export function loadLab(id: string, root = labsRoot()): LoadedLab {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) throw new LabError(`"${id}" is not a lab id (lowercase letters, digits and dashes)`);
   const dir = path.join(root, id);
@@ -75,21 +78,41 @@ export function loadLab(id: string, root = labsRoot()): LoadedLab {
   const manifest = parseManifest(fs.readFileSync(path.join(dir, 'lab.json'), 'utf8'), file);
   if (manifest.id !== id) throw new LabError(`${file}: id: "${manifest.id}" does not match the folder name "${id}"`);
   const missing: string[] = [];
-  for (const variant of ['starter', 'solution'] as const)
-    manifest.files.forEach((f, i) => {
-      if (!fs.existsSync(path.join(dir, variant, f.path))) missing.push(`${file}: files[${i}].path: ${variant}/${f.path} does not exist`);
-    });
+  manifest.files.forEach((f, i) => {
+    if (!fs.existsSync(path.join(dir, 'starter', f.path))) missing.push(`${file}: files[${i}].path: starter/${f.path} does not exist`);
+  });
+  missing.push(...overlayProblems(manifest, path.join(dir, 'solution'), `labs/${id}/solution`));
   if (!fs.existsSync(path.join(dir, 'scenarios.ts'))) missing.push(`labs/${id}/scenarios.ts does not exist`);
   if (missing.length) throw new LabError(missing.join('\n'));
   return { id, dir, manifest };
 }
 
+/**
+ * An overlay (solution/ or a variant) may hold only editable files of the manifest: a reader cannot change
+ * the read-only ones, so neither may the reference fix. `ignore` names files that are not lab files.
+ */
+export function overlayProblems(manifest: LabManifest, dir: string, shown: string, ignore: string[] = []): string[] {
+  const editable = new Set(manifest.files.filter((f) => f.editable).map((f) => f.path));
+  const listed = new Set(manifest.files.map((f) => f.path));
+  return Object.keys(readTree(dir))
+    .filter((p) => !ignore.includes(p) && !editable.has(p))
+    .map((p) =>
+      listed.has(p)
+        ? `${shown}/${p}: read-only files cannot be changed; only the editable files may be in an overlay`
+        : `${shown}/${p}: not a file of the lab (lab.json lists ${[...listed].join(', ')})`,
+    );
+}
+
 export type LabVariant = 'starter' | 'solution';
 
-/** The lab's files (starter or solution) as path -> text, in manifest order. */
+/** The lab's files as path -> text, in manifest order: the starter, with the solution overlay on top. */
 export function readLabFiles(lab: LoadedLab, variant: LabVariant): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const f of lab.manifest.files) files[f.path] = fs.readFileSync(path.join(lab.dir, variant, f.path), 'utf8');
+  for (const f of lab.manifest.files) {
+    const over = path.join(lab.dir, 'solution', f.path);
+    const from = variant === 'solution' && fs.existsSync(over) ? over : path.join(lab.dir, 'starter', f.path);
+    files[f.path] = fs.readFileSync(from, 'utf8');
+  }
   return files;
 }
 

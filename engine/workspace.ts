@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { kitRoot, LabError, labsRoot, loadLab, readLabFiles, readTree, type LabVariant, type LoadedLab } from './load-lab.ts';
+import { readVariant, variantFiles } from './variants.ts';
 import { vendorFiles } from './vendor.ts';
 import { ensureFixtures } from './fixtures.ts';
 
@@ -33,6 +34,8 @@ export interface WorkspaceOptions {
   files?: Record<string, string>;
   /** where the files not supplied come from: starter (default) or solution (authors, CLI --solution) */
   base?: LabVariant;
+  /** a variant under labs/<id>/variants/ (tests, CLI --variant): its base with its overlay; `files` still win */
+  variant?: string;
   /** copy the hidden checks in (Check); otherwise the workspace has none */
   withChecks?: boolean;
   /** parent folder for the temporary workspace (default: the OS temp dir) */
@@ -81,9 +84,10 @@ export function kitFiles(): Record<string, Buffer> {
 export async function createWorkspace(opts: WorkspaceOptions): Promise<Workspace> {
   const labsDir = opts.labsDir ?? labsRoot();
   const lab = loadLab(opts.labId, labsDir);
-  const reader = opts.files ? validateReaderFiles(lab, opts.files) : {};
-  const base = readLabFiles(lab, opts.base ?? 'starter');
-  const starter = opts.base === 'solution' ? base : readLabFiles(lab, 'starter');
+  const variant = opts.variant ? variantFiles(lab, readVariant(lab, opts.variant)) : null;
+  const reader = { ...variant?.files, ...(opts.files ? validateReaderFiles(lab, opts.files) : {}) };
+  // read-only files are the starter's in every variant (overlays hold editable files only)
+  const base = readLabFiles(lab, variant?.base ?? opts.base ?? 'starter');
   const parent = opts.root ?? os.tmpdir();
   fs.mkdirSync(parent, { recursive: true });
   const dir = fs.mkdtempSync(path.join(parent, `leakbook-${lab.id}-`));
@@ -91,11 +95,7 @@ export async function createWorkspace(opts: WorkspaceOptions): Promise<Workspace
   try {
     writeFile(dir, 'package.json', WORKSPACE_PACKAGE_JSON);
     writeTree(dir, 'kit', kitFiles());
-    for (const f of lab.manifest.files) {
-      // read-only files always come from the starter: a reader cannot change them
-      const text = f.editable ? (reader[f.path] ?? base[f.path]) : opts.base === 'solution' ? base[f.path] : starter[f.path];
-      writeFile(dir, `app/${f.path}`, text);
-    }
+    for (const f of lab.manifest.files) writeFile(dir, `app/${f.path}`, f.editable && f.path in reader ? reader[f.path]! : base[f.path]!);
     writeFile(dir, 'scenarios.ts', fs.readFileSync(path.join(lab.dir, 'scenarios.ts')));
     writeFile(dir, 'lab.json', JSON.stringify(lab.manifest, null, 2) + '\n');
     await ensureFixtures(lab);

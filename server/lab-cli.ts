@@ -1,6 +1,6 @@
 // The lab CLI for authors, CI and offline readers.
 //   lab list
-//   lab check <lab> [--solution | --dir <path>] [--json]      exit 0 iff every task passes
+//   lab check <lab> [--solution | --variant <name> | --dir <path>] [--json]   exit 0 iff every task passes
 //   lab run <lab> [--solution] [--scenario <id>]               run the service; Ctrl-C stops
 //   lab record <lab> <scenario>[,<scenario>…] [--solution|--starter] --out <file>   write a recording for chapter figures
 import fs from 'node:fs';
@@ -12,7 +12,7 @@ import type { LabEvent } from '../kit/protocol.ts';
 
 const USAGE = `usage:
   npm run --silent lab -- list
-  npm run --silent lab -- check <lab> [--solution | --dir <path>] [--json]
+  npm run --silent lab -- check <lab> [--solution | --variant <name> | --dir <path>] [--json]
   npm run lab -- run <lab> [--solution] [--scenario <id>]
   npm run lab -- record <lab> <scenario>[,<scenario>…] [--solution | --starter] --out src/data/recordings/<lab>.json`;
 
@@ -21,7 +21,7 @@ class UsageError extends Error {}
 function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, string | true> } {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
-  const valued = new Set(['--dir', '--scenario', '--out']);
+  const valued = new Set(['--dir', '--scenario', '--out', '--variant']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a.startsWith('--')) {
@@ -54,11 +54,14 @@ async function cmdCheck(args: ReturnType<typeof parseArgs>): Promise<number> {
   if (!id) throw new UsageError('check needs a lab id');
   const json = args.flags.has('--json');
   const lab = loadLab(id);
-  if (args.flags.has('--solution') && args.flags.has('--dir')) throw new UsageError('use either --solution or --dir');
+  if (['--solution', '--dir', '--variant'].filter((f) => args.flags.has(f)).length > 1)
+    throw new UsageError('use one of --solution, --variant or --dir');
   const dir = args.flags.get('--dir');
+  const variant = args.flags.get('--variant');
   const report = await runLabCheck({
     labId: id,
     base: args.flags.has('--solution') ? 'solution' : 'starter',
+    variant: typeof variant === 'string' ? variant : undefined,
     files: typeof dir === 'string' ? filesFromDir(lab, dir) : undefined,
     // service output goes to stderr so stdout stays machine-readable with --json
     onOutput: json ? undefined : (line) => process.stderr.write(`  | ${line}\n`),

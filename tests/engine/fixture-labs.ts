@@ -1,4 +1,4 @@
-// Tiny throwaway labs for kit tests: a temp labs/ folder with a copy of the real kit.
+// Tiny throwaway labs for engine, kit and server tests: a temp labs/ folder (the kit is the repository's).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,7 +81,9 @@ export function makeLabsRoot(labs: Record<string, FixtureLab>): string {
     const dir = path.join(root, id);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'lab.json'), JSON.stringify(lab.manifest ?? manifestFor(id), null, 2));
-    for (const [variant, files] of [['starter', lab.starter], ['solution', lab.solution ?? lab.starter]] as const)
+    // solution/ is an overlay: only the files that differ from the starter
+    const overlay = Object.fromEntries(Object.entries(lab.solution ?? {}).filter(([p, text]) => lab.starter[p] !== text));
+    for (const [variant, files] of [['starter', lab.starter], ['solution', overlay]] as const)
       for (const [p, text] of Object.entries(files)) {
         fs.mkdirSync(path.dirname(path.join(dir, variant, p)), { recursive: true });
         fs.writeFileSync(path.join(dir, variant, p), text);

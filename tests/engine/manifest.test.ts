@@ -54,12 +54,17 @@ describe('manifest validation', () => {
     expect(errorOf(() => parseManifest('{ "id": ', 'labs/x/lab.json'))).toMatch(/^labs\/x\/lab\.json: not valid JSON/);
   });
 
-  it('names a listed file missing from solution/', () => {
-    fs.rmSync(path.join(root, 'good', 'solution', 'server.ts'));
+  it('names a listed file missing from starter/, and a solution overlay file that is not editable', () => {
+    fs.renameSync(path.join(root, 'good', 'starter', 'server.ts'), path.join(root, 'good', 'server.ts'));
+    fs.mkdirSync(path.join(root, 'good', 'solution'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'good', 'solution', 'other.ts'), SERVER);
     try {
-      expect(errorOf(() => loadLab('good', root))).toContain('labs/good/lab.json: files[0].path: solution/server.ts does not exist');
+      const message = errorOf(() => loadLab('good', root));
+      expect(message).toContain('labs/good/lab.json: files[0].path: starter/server.ts does not exist');
+      expect(message).toContain('labs/good/solution/other.ts: not a file of the lab');
     } finally {
-      fs.writeFileSync(path.join(root, 'good', 'solution', 'server.ts'), SERVER);
+      fs.renameSync(path.join(root, 'good', 'server.ts'), path.join(root, 'good', 'starter', 'server.ts'));
+      fs.rmSync(path.join(root, 'good', 'solution', 'other.ts'));
     }
   });
 

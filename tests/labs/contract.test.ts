@@ -1,51 +1,30 @@
 // The lab contract, for every lab under labs/ on real Node: the starter fails at least one task, the
-// solution passes every task, each twice with identical verdicts, and every wrong fix in
-// labs/<id>/wrong-fixes/<name>/ fails at least one task. Same library as `npm run lab -- check`.
-import fs from 'node:fs';
-import path from 'node:path';
+// solution passes every task, each twice with identical verdicts, every wrong variant in
+// labs/<id>/variants/ fails at least one task and every right one passes them all. Same library as
+// `npm run lab -- check`.
 import { describe, expect, it } from 'vitest';
-import { labsRoot, loadLab } from '../../engine/load-lab.ts';
+import { labsRoot, listLabIds, loadLab } from '../../engine/load-lab.ts';
 import { runLabCheck, type CheckReport } from '../../engine/supervise.ts';
+import { listVariants } from '../../engine/variants.ts';
 
 const root = labsRoot();
-const labDirs = fs
-  .readdirSync(root, { withFileTypes: true })
-  .filter((d) => d.isDirectory() && d.name !== 'kit')
-  .map((d) => d.name)
-  .sort();
+const labDirs = listLabIds(root);
 
 const verdicts = (r: CheckReport) => r.tasks.map((t) => `${t.id}:${t.passed}`);
 const timings: string[] = [];
 // two full checks per test on a shared 2-core machine: generous, the checks themselves are bounded
 const TWO_CHECKS_MS = 300_000;
 
-function wrongFixes(id: string): Array<{ name: string; files: Record<string, string> }> {
-  const dir = path.join(root, id, 'wrong-fixes');
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => {
-      const files: Record<string, string> = {};
-      for (const f of fs.readdirSync(path.join(dir, d.name))) files[f] = fs.readFileSync(path.join(dir, d.name, f), 'utf8');
-      return { name: d.name, files };
-    });
-}
-
 it('finds the labs', () => {
   expect(labDirs.length).toBeGreaterThan(0);
 });
 
 describe.each(labDirs)('lab %s', (id) => {
-  it('has a valid manifest and every listed file in starter/ and solution/', () => {
+  it('has a valid manifest, checks, and valid variants', () => {
+    // loadLab refuses a solution/ overlay that holds read-only or unlisted files; listVariants the same for variants
     const lab = loadLab(id, root);
     expect(lab.manifest.id).toBe(id);
-    expect(fs.existsSync(path.join(root, id, 'checks', 'index.ts'))).toBe(true);
-    // solution/ is a complete, type-checkable tree; its read-only files must be the starter's own
-    for (const f of lab.manifest.files.filter((x) => !x.editable)) {
-      const read = (variant: string) => fs.readFileSync(path.join(root, id, variant, f.path), 'utf8');
-      expect(read('solution'), `${id}: read-only ${f.path} differs between starter/ and solution/`).toBe(read('starter'));
-    }
+    expect(listVariants(lab).every((v) => Object.keys(v.changed).length > 0)).toBe(true);
   });
 
   it('starter fails at least one task, the same way twice', async () => {
@@ -66,14 +45,13 @@ describe.each(labDirs)('lab %s', (id) => {
     expect(verdicts(b)).toEqual(verdicts(a));
   }, TWO_CHECKS_MS);
 
-  for (const fix of wrongFixes(id)) {
-    it(`wrong fix ${fix.name} fails at least one task`, async () => {
-      const lab = loadLab(id, root);
-      const editable = new Set(lab.manifest.files.filter((f) => f.editable).map((f) => f.path));
-      for (const file of Object.keys(fix.files)) expect(editable.has(file), `${file} is not an editable file`).toBe(true);
-      const r = await runLabCheck({ labId: id, base: 'starter', files: fix.files });
-      timings.push(`${id} wrong-fix ${fix.name} ${r.ms} ms`);
-      expect(r.tasks.some((t) => !t.passed), JSON.stringify(r.tasks)).toBe(true);
+  for (const fix of listVariants(loadLab(id, root))) {
+    const verdict = fix.kind === 'wrong' ? 'fails at least one task' : 'passes every task';
+    it(`${fix.kind} variant ${fix.name} ${verdict} (${fix.why})`, async () => {
+      const r = await runLabCheck({ labId: id, variant: fix.name });
+      timings.push(`${id} ${fix.kind} variant ${fix.name} ${r.ms} ms`);
+      if (fix.kind === 'wrong') expect(r.tasks.some((t) => !t.passed), JSON.stringify(r.tasks)).toBe(true);
+      else expect(r.tasks.filter((t) => !t.passed), 'failed tasks').toEqual([]);
     }, TWO_CHECKS_MS);
   }
 });

@@ -3,18 +3,22 @@
 // (Starter fails / solution passes / wrong fixes fail under the real kit is tests/labs/contract.test.ts.)
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createWorkspace } from '../../engine/workspace.ts';
 import { Ticker } from '../../labs/report-queue/starter/ticker.ts';
 import { Report } from '../../labs/report-queue/starter/report.ts';
 import type { BatchSink } from '../../labs/report-queue/starter/sink.ts';
 import * as starter from '../../labs/report-queue/starter/queue.ts';
-import * as solution from '../../labs/report-queue/solution/queue.ts';
 import { PRODUCTION, STAGING } from '../../labs/report-queue/scenarios.ts';
 
+// solution/ is an overlay of the files the fix changes: import it from a built workspace
+const solutionWs = await createWorkspace({ labId: 'report-queue', base: 'solution' });
+afterAll(() => solutionWs.dispose());
+const solution = (await import(path.join(solutionWs.dir, 'app', 'queue.ts'))) as typeof starter;
 const LAB = path.resolve(import.meta.dirname, '../../labs/report-queue');
 const INTERVAL = 10_000;
 
-type QueueModule = typeof starter | typeof solution;
+type QueueModule = typeof starter;
 
 function fakeSink() {
   const batches: number[][] = [];
@@ -130,13 +134,6 @@ describe('solution queue', () => {
     await vi.advanceTimersByTimeAsync(5 * INTERVAL);
     expect(q.batches.length).toBe(2); // no second delivery of the same reports
   });
-});
-
-it('starter and solution share every read-only file byte for byte', () => {
-  const manifest = JSON.parse(fs.readFileSync(path.join(LAB, 'lab.json'), 'utf8')) as { files: Array<{ path: string; editable: boolean }> };
-  for (const f of manifest.files.filter((f) => !f.editable)) {
-    expect(fs.readFileSync(path.join(LAB, 'solution', f.path), 'utf8'), f.path).toBe(fs.readFileSync(path.join(LAB, 'starter', f.path), 'utf8'));
-  }
 });
 
 it('lab.json describes the scenarios the drivers actually run', () => {
