@@ -40,7 +40,7 @@ export function createControl(service: ServiceProcess, signal: AbortSignal): Ser
       }
       return httpRequest(service.port, p, init, signal);
     },
-    measure(opts?: { gc?: boolean; count?: string[] }): Promise<Measurement> {
+    measure(opts?: { gc?: boolean; count?: string[]; resources?: boolean }): Promise<Measurement> {
       return service.measure(opts);
     },
     async snapshot(): Promise<string | null> {

@@ -112,7 +112,17 @@ function pickCtor(mod: Record<string, unknown>, name: string): Ctor | null {
   return typeof direct === 'function' && direct.prototype ? (direct as Ctor) : null;
 }
 
-async function measure(req: { gc?: boolean; count?: string[] }): Promise<Measurement> {
+// Taken before any lab code loads, so a lab that replaces process.getActiveResourcesInfo cannot hide its timers.
+const activeResources = process.getActiveResourcesInfo.bind(process);
+
+/** Live handles and requests by kind (Timeout, TCPSocketWrap, FSReqCallback, …), the kit's own included. */
+function resourceCounts(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const kind of activeResources()) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+}
+
+async function measure(req: { gc?: boolean; count?: string[]; resources?: boolean }): Promise<Measurement> {
   const gc = (globalThis as { gc?: () => void }).gc;
   let afterGc = false;
   if (req.gc && typeof gc === 'function') {
@@ -123,6 +133,7 @@ async function measure(req: { gc?: boolean; count?: string[] }): Promise<Measure
     afterGc = true;
   }
   const m: Measurement = { ...sample(), afterGc };
+  if (req.resources) m.resources = resourceCounts();
   if (req.count?.length) {
     const query = (v8 as { queryObjects?: (c: Ctor, o: { format: 'count' }) => number } | null)?.queryObjects;
     if (typeof query !== 'function') throw new Error('this runtime cannot count live objects (no v8.queryObjects)');

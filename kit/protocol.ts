@@ -34,7 +34,7 @@ export type LabCommand =
 export const HOST_REPLY_PREFIX = '\u001eLBH ';
 
 export type HostRequest =
-  | { id: number; op: 'measure'; gc?: boolean; count?: string[] }
+  | { id: number; op: 'measure'; gc?: boolean; count?: string[]; resources?: boolean }
   | { id: number; op: 'snapshot'; file: string }
   | { id: number; op: 'stop' };
 

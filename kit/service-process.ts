@@ -274,8 +274,8 @@ export class ServiceProcess {
     });
   }
 
-  measure(opts: { gc?: boolean; count?: string[] } = {}): Promise<Measurement> {
-    return this.request<Measurement>({ op: 'measure', gc: opts.gc, count: opts.count });
+  measure(opts: { gc?: boolean; count?: string[]; resources?: boolean } = {}): Promise<Measurement> {
+    return this.request<Measurement>({ op: 'measure', gc: opts.gc, count: opts.count, resources: opts.resources });
   }
 
   snapshot(file: string): Promise<{ path: string; bytes: number }> {

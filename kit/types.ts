@@ -62,6 +62,12 @@ export interface Measurement extends MemorySample {
   afterGc: boolean;
   /** live instance counts by constructor name, when asked for and queryObjects exists */
   counts?: Record<string, number>;
+  /**
+   * With `resources: true`: the service's active handles and requests by kind, from
+   * process.getActiveResourcesInfo() (e.g. { Timeout: 3, TCPServerWrap: 1 }). Counts include the kit's own
+   * (one metrics interval, its stdin pipe), so compare rounds with each other, not with zero.
+   */
+  resources?: Record<string, number>;
 }
 
 /** The service as seen from scenarios and checks, which run in the supervisor, not in the service. */
@@ -70,8 +76,11 @@ export interface ServiceControl {
   readonly caps: Capabilities;
   /** HTTP to the service on 127.0.0.1 with a timeout; never throws on status codes. */
   request(path: string, init?: RequestOptions): Promise<HttpResult>;
-  /** Memory + gauges, optionally after gc() and with queryObjects counts for the named constructors. */
-  measure(opts?: { gc?: boolean; count?: string[] }): Promise<Measurement>;
+  /**
+   * Memory + gauges, optionally after gc(), with queryObjects counts for the named constructors and the
+   * active resources by kind. Gauges are computed by lab code: show them, never judge by them.
+   */
+  measure(opts?: { gc?: boolean; count?: string[]; resources?: boolean }): Promise<Measurement>;
   /** Write a heap snapshot inside the workspace; resolves with its path (null when unsupported). */
   snapshot(): Promise<string | null>;
   /** Process warnings seen so far (e.g. MaxListenersExceededWarning). */
