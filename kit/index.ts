@@ -3,6 +3,7 @@
 import type { Check, Scenario, ServiceFactory } from './types.ts';
 
 export type * from './types.ts';
+export { seeded, type Rng } from './random.ts';
 
 /** The entry module's default export: builds the service; the kit listens it on 127.0.0.1. */
 export function defineService(factory: ServiceFactory): ServiceFactory {

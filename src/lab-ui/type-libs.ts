@@ -9,7 +9,7 @@ const undiciTypes = import.meta.glob('/node_modules/undici-types/*.d.ts', { quer
   string,
   string
 >;
-const kitSources = import.meta.glob(['/kit/index.ts', '/kit/types.ts'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+const kitSources = import.meta.glob(['/kit/index.ts', '/kit/types.ts', '/kit/random.ts'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 
 /** Extra libraries for Monaco's TypeScript service, at URIs that mirror a lab workspace on disk. */
 export function typeLibraries(root: string): { filePath: string; content: string }[] {
