@@ -1,9 +1,10 @@
 // The lab workspace, assembled from small panels: editor (left), scenarios + memory chart + tasks /
 // output / snapshots (right). It owns the runtime and turns its events into panel updates.
-import type { LabManifest } from '../../engine/manifest.ts';
-import type { LabEvent } from '../../kit/protocol.ts';
-import type { Capabilities, TaskResult } from '../../kit/types.ts';
-import type { LabRuntime, RuntimeEvent, RuntimeKind } from '../runtime/types.ts';
+import type { LabManifest } from '../../contracts/manifest.ts';
+import type { TaskResult } from '../../contracts/check-result.ts';
+import type { Capabilities, LabEvent } from '../../contracts/lab-protocol.ts';
+import type { RuntimeEvent } from '../../contracts/runtime-events.ts';
+import type { LabRuntime, RuntimeKind } from '../runtime/types.ts';
 import { createRuntime, listRuntimes, pickRuntime, saveRuntimePreference, savedRuntimePreference } from '../runtime/choose.ts';
 import { loadSolution } from './bundle.ts';
 import type { LabFile } from './files.ts';
