@@ -1,9 +1,9 @@
 // Reading labs from disk (Node side: CLI, local runner, build-time bundles, tests). Manifests are validated
-// with the one schema in manifest.ts; every error names the file and the field path.
+// with the one schema in contracts/manifest.ts; every error names the file and the field path.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { manifestSchema, type LabManifest } from './manifest.ts';
+import { manifestSchema, type LabManifest } from '../contracts/manifest.ts';
 
 export class LabError extends Error {
   override name = 'LabError';
@@ -26,6 +26,11 @@ export function labsRoot(): string {
 /** The kit/ folder: what runs inside a lab workspace. */
 export function kitRoot(): string {
   return repoFolder('kit', undefined, (dir) => fs.existsSync(path.join(dir, 'supervisor.ts')));
+}
+
+/** The contracts/ folder: every format that crosses a boundary (the kit imports some of them). */
+export function contractsRoot(): string {
+  return repoFolder('contracts', undefined, (dir) => fs.existsSync(path.join(dir, 'lab-protocol.ts')));
 }
 
 /** Lab ids: every folder under labs/ with a lab.json. */

@@ -1,8 +1,9 @@
 // Spawning a lab's supervisor in a workspace and reading its protocol (Node side: CLI, tests, runner).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { decodeEvent, type LabEvent } from '../kit/protocol.ts';
-import type { TaskResult } from '../kit/types.ts';
+import type { TaskResult } from '../contracts/check-result.ts';
+import { decodeEvent, type LabEvent } from '../contracts/lab-protocol.ts';
+import { LineSplitter } from '../contracts/lines.ts';
 import { createWorkspace, type WorkspaceOptions } from './workspace.ts';
 import { LabError } from './load-lab.ts';
 
@@ -23,21 +24,18 @@ export function spawnSupervisor(
     env: { ...process.env, ...opts.env },
   });
   const lines = (stream: 'stdout' | 'stderr') => {
-    let pending = '';
-    return (chunk: Buffer) => {
-      pending += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) !== -1) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        const ev = stream === 'stdout' ? decodeEvent(line) : null;
-        if (ev) opts.onEvent(ev);
-        else opts.onOutput(line, stream);
-      }
+    const splitter = new LineSplitter(Infinity);
+    const onLine = (line: string) => {
+      const ev = stream === 'stdout' ? decodeEvent(line) : null;
+      if (ev) opts.onEvent(ev);
+      else opts.onOutput(line, stream);
     };
+    child[stream]!.setEncoding('utf8');
+    child[stream]!.on('data', (chunk: string) => splitter.push(chunk).forEach(onLine));
+    child[stream]!.on('end', () => splitter.flush().forEach(onLine));
   };
-  child.stdout!.on('data', lines('stdout'));
-  child.stderr!.on('data', lines('stderr'));
+  lines('stdout');
+  lines('stderr');
   child.stdin!.on('error', () => {});
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { child, exited };

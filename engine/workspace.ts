@@ -1,14 +1,15 @@
 // Builds the workspace a lab's supervisor runs in (the same layout in the local runner, the CLI and
 // WebContainer):
 //   <ws>/package.json   {"type":"module","imports":{"#kit":"./kit/index.ts"}}
-//   <ws>/kit/           copy of labs/kit
+//   <ws>/kit/           copy of kit/
+//   <ws>/contracts/     the contract files the kit imports (dependency-free, so the kit can use them)
 //   <ws>/app/           the lab's files: the reader's editable files + read-only files from starter/
 //   <ws>/scenarios.ts   <ws>/lab.json   <ws>/fixtures/   <ws>/vendor/   <ws>/snapshots/
 //   <ws>/checks/        only when checking
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { kitRoot, LabError, labsRoot, loadLab, readLabFiles, readTree, type LabVariant, type LoadedLab } from './load-lab.ts';
+import { contractsRoot, kitRoot, LabError, labsRoot, loadLab, readLabFiles, readTree, type LabVariant, type LoadedLab } from './load-lab.ts';
 import { readVariant, variantFiles } from './variants.ts';
 import { vendorFiles } from './vendor.ts';
 import { ensureFixtures } from './fixtures.ts';
@@ -81,6 +82,42 @@ export function kitFiles(): Record<string, Buffer> {
   return Object.fromEntries(Object.entries(tree).filter(([p]) => p.endsWith('.ts') && !p.includes('/') && !p.endsWith('.test.ts')));
 }
 
+// `import …from '…'` and `export …from '…'`; group 1 is "type " for a type-only import, group 2 the specifier
+const IMPORT = /^\s*(?:import|export)\s+(type\s+)?[^'";]*?\bfrom\s+'([^']+)'/gm;
+
+/**
+ * The contract files the kit imports, directly or through each other, as the workspace's contracts/ gets
+ * them. Node erases type-only imports, so a type-only import of a file that needs a package (the zod
+ * manifest schema) is left out; a runtime import of one is an error, since the kit has Node built-ins only.
+ */
+export function kitContractFiles(): Record<string, Buffer> {
+  const dir = contractsRoot();
+  const out: Record<string, Buffer> = {};
+  const visit = (name: string, typeOnly: boolean, from: string) => {
+    if (out[name]) return;
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file)) throw new LabError(`${from} imports contracts/${name}, which does not exist`);
+    const data = fs.readFileSync(file);
+    const imports = [...data.toString('utf8').matchAll(IMPORT)].map((m) => ({ typeOnly: !!m[1], spec: m[2] }));
+    const packages = imports.filter((i) => !i.spec.startsWith('./') && !i.spec.startsWith('node:'));
+    if (packages.length > 0) {
+      if (typeOnly) return;
+      const needs = packages[0].spec;
+      throw new LabError(`${from} imports contracts/${name}, which needs ${needs}; the kit may use Node built-ins only`);
+    }
+    out[name] = data;
+    for (const i of imports) {
+      if (i.spec.startsWith('./')) visit(i.spec.slice(2), typeOnly || i.typeOnly, `contracts/${name}`);
+    }
+  };
+  for (const [name, data] of Object.entries(kitFiles())) {
+    for (const m of data.toString('utf8').matchAll(IMPORT)) {
+      if (m[2].startsWith('../contracts/')) visit(m[2].slice('../contracts/'.length), !!m[1], `kit/${name}`);
+    }
+  }
+  return out;
+}
+
 export async function createWorkspace(opts: WorkspaceOptions): Promise<Workspace> {
   const labsDir = opts.labsDir ?? labsRoot();
   const lab = loadLab(opts.labId, labsDir);
@@ -95,6 +132,7 @@ export async function createWorkspace(opts: WorkspaceOptions): Promise<Workspace
   try {
     writeFile(dir, 'package.json', WORKSPACE_PACKAGE_JSON);
     writeTree(dir, 'kit', kitFiles());
+    writeTree(dir, 'contracts', kitContractFiles());
     for (const f of lab.manifest.files) writeFile(dir, `app/${f.path}`, f.editable && f.path in reader ? reader[f.path]! : base[f.path]!);
     writeFile(dir, 'scenarios.ts', fs.readFileSync(path.join(lab.dir, 'scenarios.ts')));
     writeFile(dir, 'lab.json', JSON.stringify(lab.manifest, null, 2) + '\n');

@@ -5,17 +5,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ServiceProcess } from './service-process.ts';
 import { createControl, createScenarioContext } from './control.ts';
-import type { LabEvent } from './protocol.ts';
+import type { LabEvent } from '../contracts/lab-protocol.ts';
+import type { LabManifest } from '../contracts/manifest.ts';
 import type { Check, CheckContext, Scenario, TaskResult } from './types.ts';
-
-export interface LabJson {
-  id: string;
-  entry: string;
-  heapLimitMb: number;
-  timeScale: number;
-  tasks: Array<{ id: string; title: string }>;
-  scenarios: Array<{ id: string; label: string }>;
-}
 
 const OUTPUT_LINES_PER_TASK = 200;
 
@@ -32,7 +24,7 @@ export async function loadModuleDefault<T>(ws: string, rel: string, what: string
 
 export async function runChecks(opts: {
   ws: string;
-  lab: LabJson;
+  lab: LabManifest;
   scenarios: Record<string, Scenario>;
   emit(ev: LabEvent): void;
   output(line: string, stream: 'stdout' | 'stderr'): void;

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { encodeEvent, HOST_REPLY_PREFIX, type HostReply, type HostRequest, type LabEvent } from './protocol.ts';
+import { encodeEvent, PROTOCOL_VERSION, type LabEvent } from '../contracts/lab-protocol.ts';
+import { HOST_REPLY_PREFIX, type HostReply, type HostRequest } from '../contracts/host-protocol.ts';
 import { probeCapabilities } from './probe.ts';
 import { describeError, onLines } from './lines.ts';
 import type { Measurement, MemorySample, ServiceContext, ServiceHandle } from './types.ts';
@@ -257,7 +258,8 @@ async function main(): Promise<void> {
     server.listen(0, '127.0.0.1', done);
   }).catch((err) => die('The service could not listen', err));
 
-  emit({ type: 'ready', port, caps, restarts: Number(process.env.LEAKBOOK_RESTARTS) || 0, pid: process.pid });
+  const restarts = Number(process.env.LEAKBOOK_RESTARTS) || 0;
+  emit({ type: 'ready', protocol: PROTOCOL_VERSION, port, caps, restarts, pid: process.pid });
   setInterval(() => emit({ type: 'metrics', ...sample() }), metricsEveryMs).unref();
 
 }

@@ -27,12 +27,7 @@ export function formatCount(n: number): string {
 }
 
 /** Bytes for people: formatBytes(3_400_000) -> "3.2 MB". */
-export function formatBytes(n: number): string {
-  const abs = Math.abs(n);
-  if (abs >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
-  if (abs >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${Math.round(n)} B`;
-}
+export { formatBytes } from '../contracts/format.ts';
 
 /**
  * Run fn(0..count-1) with at most `concurrency` in flight; stops early (without throwing) when the signal

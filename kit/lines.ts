@@ -1,21 +1,14 @@
-// Split a byte stream into lines (the kit's framing everywhere: pipes, PTYs, WebContainer streams).
+// Lines of a child's output (the kit's framing over pipes and PTYs) and one-line error descriptions.
 import type { Readable } from 'node:stream';
+import { LineSplitter } from '../contracts/lines.ts';
 
 export function onLines(stream: Readable, onLine: (line: string) => void, onEnd?: () => void): void {
-  let pending = '';
+  // no length cap: a protocol line is never handed over in pieces
+  const lines = new LineSplitter(Infinity);
   stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    pending += chunk;
-    let nl: number;
-    while ((nl = pending.indexOf('\n')) !== -1) {
-      const line = pending.slice(0, nl).replace(/\r$/, '');
-      pending = pending.slice(nl + 1);
-      onLine(line);
-    }
-  });
+  stream.on('data', (chunk: string) => lines.push(chunk).forEach(onLine));
   stream.on('end', () => {
-    if (pending) onLine(pending);
-    pending = '';
+    lines.flush().forEach(onLine);
     onEnd?.();
   });
 }

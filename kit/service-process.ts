@@ -2,7 +2,8 @@
 // limit, restarted with backoff when it crashes, each exit classified (oom / crash / stopped).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { decodeEvent, HOST_REPLY_PREFIX, type HostReply, type HostRequest, type LabEvent } from './protocol.ts';
+import { decodeEvent, type LabEvent } from '../contracts/lab-protocol.ts';
+import { HOST_REPLY_PREFIX, type HostReply, type HostRequest } from '../contracts/host-protocol.ts';
 import { onLines } from './lines.ts';
 import type { Capabilities, Measurement, ServiceExit } from './types.ts';
 

@@ -1,21 +1,22 @@
 // The lab supervisor: `node kit/supervisor.ts [--check]` with cwd = the workspace. Spawns the service host
 // (kit/host.ts) under the lab's heap limit and restarts it on crash; runs scenarios and checks; speaks the
-// line protocol (protocol.ts) on stdout and reads LabCommand JSON lines on stdin. Only Node built-ins and
+// line protocol (contracts/lab-protocol.ts) on stdout and reads LabCommand JSON lines on stdin. Only Node built-ins and
 // stdin/stdout, so the local runner and WebContainer run it the same way.
 // --check: run the hidden checks once (each task in a fresh service) and exit 0 iff all pass.
 import fs from 'node:fs';
 import path from 'node:path';
-import { encodeEvent, type LabCommand, type LabEvent } from './protocol.ts';
+import { encodeEvent, type LabCommand, type LabEvent } from '../contracts/lab-protocol.ts';
+import type { LabManifest } from '../contracts/manifest.ts';
 import { onLines, describeError } from './lines.ts';
 import { liveHosts, ServiceProcess } from './service-process.ts';
 import { createControl, createScenarioContext, nextSnapshotFile } from './control.ts';
-import { cleanMessage, loadModuleDefault, runChecks, type LabJson } from './check-runner.ts';
+import { cleanMessage, loadModuleDefault, runChecks } from './check-runner.ts';
 import { closeHttpClient } from './http-client.ts';
 import type { Scenario } from './types.ts';
 
 const ws = process.cwd();
 const checkOnly = process.argv.includes('--check');
-const lab = JSON.parse(fs.readFileSync(path.join(ws, 'lab.json'), 'utf8')) as LabJson;
+const lab = JSON.parse(fs.readFileSync(path.join(ws, 'lab.json'), 'utf8')) as LabManifest;
 
 function emit(ev: LabEvent): void {
   process.stdout.write(encodeEvent(ev));

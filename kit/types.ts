@@ -1,26 +1,12 @@
 // The lab kit's public contract. Lab code (starter, solution, scenarios, checks) imports it as '#kit'.
 // Everything here runs inside a lab's processes, in real Node >= 22.18 and in WebContainer, so only
-// Node built-ins may be used by the kit.
+// Node built-ins (and the dependency-free contracts/ files, copied beside it) may be used by the kit.
 import type { Server } from 'node:http';
+import type { TaskResult } from '../contracts/check-result.ts';
+import type { Capabilities, MemorySample, ServiceExit } from '../contracts/lab-protocol.ts';
 
-/** What the runtime the lab runs in can measure. Probed at start, never assumed. */
-export interface Capabilities {
-  runtime: 'node' | 'webcontainer' | 'unknown';
-  nodeVersion: string;
-  /** process.memoryUsage() returns numbers that move with allocation. */
-  memoryUsage: boolean;
-  /** v8.getHeapSnapshot() / writeHeapSnapshot() produce a parseable file. */
-  heapSnapshot: boolean;
-  /** v8.queryObjects() exists. */
-  queryObjects: boolean;
-  /** globalThis.gc is callable (--expose-gc honoured). */
-  gc: boolean;
-  /** The V8 heap limit in MB actually in force (v8.getHeapStatistics().heap_size_limit), or null. */
-  heapLimitMb: number | null;
-  asyncHooks: boolean;
-  /** AsyncLocalStorage keeps its store across await. */
-  asyncLocalStorage: boolean;
-}
+// What the kit reports to the page (lab-protocol.ts) and how checks' verdicts look (check-result.ts).
+export type { Capabilities, MemorySample, ServiceExit, TaskResult };
 
 /** Given to a lab's service factory (the entry module's default export). */
 export interface ServiceContext {
@@ -45,17 +31,6 @@ export interface ServiceHandle {
 }
 
 export type ServiceFactory = (ctx: ServiceContext) => ServiceHandle | Promise<ServiceHandle>;
-
-export interface MemorySample {
-  /** ms since the service started */
-  t: number;
-  rss: number;
-  heapUsed: number;
-  heapTotal: number;
-  external: number;
-  arrayBuffers: number;
-  gauges: Record<string, number>;
-}
 
 export interface Measurement extends MemorySample {
   /** true when a full GC ran right before the measurement */
@@ -111,14 +86,6 @@ export interface HttpResult {
   error?: string;
 }
 
-export interface ServiceExit {
-  code: number | null;
-  signal: string | null;
-  /** 'oom' when V8 reported the heap limit, 'crash' for any other unexpected exit */
-  reason: 'oom' | 'crash' | 'stopped';
-  message: string;
-}
-
 export interface ScenarioContext {
   service: ServiceControl;
   /** Read a fixture file of this lab. */
@@ -132,14 +99,6 @@ export interface ScenarioContext {
 }
 
 export type Scenario = (s: ScenarioContext) => Promise<void | string>;
-
-export interface TaskResult {
-  id: string;
-  title: string;
-  passed: boolean;
-  /** What was observed, in the reader's terms. Never test code. */
-  message: string;
-}
 
 export interface CheckContext extends ScenarioContext {
   /** Run one of the lab's scenarios to completion against the service. */

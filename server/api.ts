@@ -1,18 +1,14 @@
-// The runner's HTTP API. Every route sits behind the Host/Origin/token gates in handler.ts.
-//   GET    /api/health                      -> {ok, runs, maxRuns}
-//   POST   /api/runs {labId, files}         -> 201 {runId}
-//   GET    /api/runs/:id/events             -> NDJSON stream of RuntimeEvents (replayed from the start)
-//   POST   /api/runs/:id/commands LabCommand -> 202 {}
-//   GET    /api/runs/:id/files              -> {files} the reader's files as they are in the workspace
-//   GET    /api/runs/:id/snapshots?path=... -> heap snapshot bytes (only from the run's snapshots/)
-//   DELETE /api/runs/:id                    -> {stopped: true}
+// The runner's HTTP API (routes, requests and replies in contracts/runner-api.ts). Every route sits
+// behind the Host/Origin/token gates in handler.ts.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CommandReply, FilesReply, HealthReply, StartRunReply, StopReply } from '../contracts/runner-api.ts';
 import { baseHeaders, HttpError, readJsonBody, sendJson } from './http-guard.ts';
 import { parseRunRequest } from './run-files.ts';
 import { parseCommand } from './runs.ts';
 import type { RunManager } from './run-manager.ts';
+import type { Run } from './runs.ts';
 
 export interface ApiConfig {
   maxBodyBytes: number;
@@ -26,7 +22,7 @@ export function createApi(runs: RunManager, cfg: ApiConfig) {
 
     if (parts.length === 2 && parts[1] === 'health') {
       if (method !== 'GET') throw new HttpError(405, 'Use GET.');
-      return sendJson(res, 200, { ok: true, runs: runs.liveCount(), maxRuns: runs.limits.maxRuns });
+      return sendJson(res, 200, { ok: true, runs: runs.liveCount(), maxRuns: runs.limits.maxRuns } satisfies HealthReply);
     }
 
     if (parts[1] !== 'runs') throw new HttpError(404, `No API route ${url.pathname}.`);
@@ -36,7 +32,7 @@ export function createApi(runs: RunManager, cfg: ApiConfig) {
       const body = await readJsonBody(req, cfg.maxBodyBytes);
       const request = await parseRunRequest(body, (id) => runs.editableFiles(id), cfg.maxBodyBytes);
       const run = await runs.create(request);
-      return sendJson(res, 201, { runId: run.id });
+      return sendJson(res, 201, { runId: run.id } satisfies StartRunReply);
     }
 
     const run = runs.get(parts[2]);
@@ -45,7 +41,7 @@ export function createApi(runs: RunManager, cfg: ApiConfig) {
     if (parts.length === 3) {
       if (method !== 'DELETE') throw new HttpError(405, 'Use DELETE to stop a run.');
       await runs.remove(run.id);
-      return sendJson(res, 200, { stopped: true });
+      return sendJson(res, 200, { stopped: true } satisfies StopReply);
     }
 
     const sub = parts[3];
@@ -53,9 +49,9 @@ export function createApi(runs: RunManager, cfg: ApiConfig) {
     if (parts.length === 4 && sub === 'commands' && method === 'POST') {
       const cmd = parseCommand(await readJsonBody(req, 16 * 1024));
       await run.command(cmd);
-      return sendJson(res, 202, {});
+      return sendJson(res, 202, {} satisfies CommandReply);
     }
-    if (parts.length === 4 && sub === 'files' && method === 'GET') return sendJson(res, 200, { files: await runs.readFiles(run) });
+    if (parts.length === 4 && sub === 'files' && method === 'GET') return sendJson(res, 200, { files: await runs.readFiles(run) } satisfies FilesReply);
     if (parts.length === 4 && sub === 'snapshots' && method === 'GET') {
       const file = await run.snapshotFile(url.searchParams.get('path') ?? '');
       const info = await stat(file);
@@ -72,7 +68,7 @@ export function createApi(runs: RunManager, cfg: ApiConfig) {
   };
 }
 
-function streamEvents(_req: IncomingMessage, res: ServerResponse, run: import('./runs.ts').Run, keepaliveMs: number): void {
+function streamEvents(_req: IncomingMessage, res: ServerResponse, run: Run, keepaliveMs: number): void {
   res.writeHead(200, {
     ...baseHeaders(),
     'Content-Type': 'application/x-ndjson; charset=utf-8',

@@ -3,6 +3,8 @@
 // requests), the per-start token on /api, and a hard cap on request bodies.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { formatBytes } from '../contracts/format.ts';
+import type { ErrorReply } from '../contracts/runner-api.ts';
 
 export class HttpError extends Error {
   readonly status: number;
@@ -100,11 +102,5 @@ export function sendError(res: ServerResponse, err: unknown): void {
   }
   // After refusing a body we do not want to read the rest of it: close the connection.
   if (status === 413) res.setHeader('Connection', 'close');
-  sendJson(res, status, { error: message });
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) ? 1 : 0)} MB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
-  return `${n} bytes`;
+  sendJson(res, status, { error: message } satisfies ErrorReply);
 }

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { LabError, listLabIds, loadLab, type LoadedLab } from '../engine/load-lab.ts';
 import { runLabCheck, spawnSupervisor } from '../engine/supervise.ts';
 import { createWorkspace } from '../engine/workspace.ts';
-import type { LabEvent } from '../kit/protocol.ts';
+import { formatBytes } from '../contracts/format.ts';
+import type { LabEvent } from '../contracts/lab-protocol.ts';
 
 const USAGE = `usage:
   npm run --silent lab -- list
@@ -76,10 +77,6 @@ async function cmdCheck(args: ReturnType<typeof parseArgs>): Promise<number> {
   return report.passed ? 0 : 1;
 }
 
-function fmtMb(n: number): string {
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
 async function cmdRun(args: ReturnType<typeof parseArgs>): Promise<number> {
   const id = args.positional[1];
   if (!id) throw new UsageError('run needs a lab id');
@@ -96,7 +93,7 @@ async function cmdRun(args: ReturnType<typeof parseArgs>): Promise<number> {
         if (ev.t - lastPrint < 1000 && lastPrint !== 0) return;
         lastPrint = ev.t;
         const gauges = Object.entries(ev.gauges).map(([k, v]) => `${k}=${v}`).join(' ');
-        process.stderr.write(`[metrics] rss ${fmtMb(ev.rss)}  heapUsed ${fmtMb(ev.heapUsed)}  external ${fmtMb(ev.external)}  ${gauges}\n`);
+        process.stderr.write(`[metrics] rss ${formatBytes(ev.rss)}  heapUsed ${formatBytes(ev.heapUsed)}  external ${formatBytes(ev.external)}  ${gauges}\n`);
       } else if (ev.type === 'ready') {
         process.stderr.write(`[ready] http://127.0.0.1:${ev.port}/  restarts=${ev.restarts}  caps=${JSON.stringify(ev.caps)}\n`);
         if (typeof scenario === 'string' && ev.restarts === 0) sup.child.stdin!.write(JSON.stringify({ cmd: 'scenario', id: scenario }) + '\n');

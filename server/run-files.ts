@@ -1,11 +1,8 @@
 // Validates the files a page sends for a run before anything touches the disk: only the lab's
 // editable files, by their exact manifest paths, as text, within the size cap.
-import { HttpError, formatBytes } from './http-guard.ts';
-
-export interface RunRequest {
-  labId: string;
-  files: Record<string, string>;
-}
+import { formatBytes } from '../contracts/format.ts';
+import type { StartRunRequest } from '../contracts/runner-api.ts';
+import { HttpError } from './http-guard.ts';
 
 const LAB_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -24,7 +21,7 @@ export async function parseRunRequest(
   body: unknown,
   editable: (labId: string) => Promise<Set<string> | null>,
   maxFileBytes: number,
-): Promise<RunRequest> {
+): Promise<StartRunRequest> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new HttpError(400, 'Expected a JSON object {labId, files}.');
   const { labId, files } = body as { labId?: unknown; files?: unknown };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { HttpError } from './http-guard.ts';
 import type { LabStore } from './lab-store.ts';
 import { killAllGroupsNow } from './process-tree.ts';
-import type { RunRequest } from './run-files.ts';
+import type { StartRunRequest } from '../contracts/runner-api.ts';
 import { Run, type RunLimits } from './runs.ts';
 
 export interface RunManagerOptions {
@@ -46,7 +46,7 @@ export class RunManager {
     return this.store.editableFiles(labId);
   }
 
-  async create(request: RunRequest): Promise<Run> {
+  async create(request: StartRunRequest): Promise<Run> {
     // Counted before the first await so two simultaneous requests cannot both squeeze in.
     if (this.liveCount() + this.starting >= this.limits.maxRuns)
       throw new HttpError(

@@ -5,9 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { realpath, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep, isAbsolute } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { decodeEvent, type LabCommand } from '../kit/protocol.ts';
-import type { RuntimeEvent } from '../src/runtime/types.ts';
-import { formatBytes, HttpError } from './http-guard.ts';
+import { formatBytes } from '../contracts/format.ts';
+import { decodeEvent, type LabCommand } from '../contracts/lab-protocol.ts';
+import { LineSplitter } from '../contracts/lines.ts';
+import type { RuntimeEvent } from '../contracts/runtime-events.ts';
+import { HttpError } from './http-guard.ts';
 import { killGroup, spawnGroup } from './process-tree.ts';
 import type { LabStore } from './lab-store.ts';
 
@@ -130,22 +132,14 @@ export class Run {
   }
 
   private readLines(stream: NodeJS.ReadableStream, isStdout: boolean): void {
-    let pending = '';
+    // a lab printing without newlines is shown in 256 KB pieces rather than buffered without end
+    const lines = new LineSplitter(256 * 1024);
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => {
-      pending += chunk;
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) !== -1) {
-        this.line(pending.slice(0, nl).replace(/\r$/, ''), isStdout);
-        pending = pending.slice(nl + 1);
-      }
-      if (pending.length > 256 * 1024) {
-        this.line(pending, isStdout);
-        pending = '';
-      }
+      for (const line of lines.push(chunk)) this.line(line, isStdout);
     });
     stream.on('end', () => {
-      if (pending) this.line(pending, isStdout);
+      for (const line of lines.flush()) this.line(line, isStdout);
     });
   }
 

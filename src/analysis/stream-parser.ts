@@ -2,6 +2,7 @@
 // snapshot's top-level layout ({"snapshot":{meta},"nodes":[...],"edges":[...],...,"strings":[...]})
 // and reads the big number arrays straight from bytes into typed arrays, so the JSON text is never
 // held in memory — only the chunk being read. Runs unchanged in Node and in a Web Worker.
+import { formatBytes } from '../../contracts/format.ts';
 import { BufferPool } from './buffer-pool.ts';
 import {
   edgeTypeCodes, nodeTypeCodes, type HeapGraph, type SnapshotMeta,
@@ -14,12 +15,6 @@ export class SnapshotParseError extends Error {
     super(message);
     this.bytes = bytes;
   }
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 // Parser states.

@@ -1,9 +1,11 @@
-// The lab workspace, assembled from small panels: editor (left), scenarios + memory chart + tasks /
-// output / snapshots (right). It owns the runtime and turns its events into panel updates.
-import type { LabManifest } from '../../engine/manifest.ts';
-import type { LabEvent } from '../../kit/protocol.ts';
-import type { Capabilities, TaskResult } from '../../kit/types.ts';
-import type { LabRuntime, RuntimeEvent, RuntimeKind } from '../runtime/types.ts';
+// The lab workspace's view, assembled from small panels: editor (left), scenarios + memory chart + tasks /
+// output / snapshots (right). It picks the runtime, hands the reader's commands to the lab session
+// (lab-session.ts, which owns the lab's state) and turns the session's updates into panel updates.
+import type { TaskResult } from '../../contracts/check-result.ts';
+import type { LabEvent } from '../../contracts/lab-protocol.ts';
+import type { LabManifest } from '../../contracts/manifest.ts';
+import type { RuntimeEvent } from '../../contracts/runtime-events.ts';
+import type { RuntimeKind } from '../runtime/types.ts';
 import { createRuntime, listRuntimes, pickRuntime, saveRuntimePreference, savedRuntimePreference } from '../runtime/choose.ts';
 import { loadSolution } from './bundle.ts';
 import type { LabFile } from './files.ts';
@@ -12,7 +14,7 @@ import type { EditorPanel } from './editor-panel.ts';
 import { FilesState } from './files.ts';
 import { MemoryChart, type ChartMarker } from './memory-chart.ts';
 import { OutputPane } from './output-pane.ts';
-import { recordTaskResults } from './progress-store.ts';
+import { LabSession, type LabStatus, type SessionState, type SessionUpdate } from './lab-session.ts';
 import { RuntimeSwitch, RUNTIME_NAMES } from './runtime-switch.ts';
 import { ScenariosPanel } from './scenarios-panel.ts';
 import { SnapshotsList, type SnapshotEntry } from './snapshots-list.ts';
@@ -24,8 +26,7 @@ import { watchTheme } from './theme.ts';
 import { breakOut } from './breakout.ts';
 import labCss from './lab-ui.css?inline';
 
-type Status = 'idle' | 'starting' | 'running' | 'restarting' | 'checking' | 'stopped' | 'crashed';
-const STATUS_TEXT: Record<Status, string> = {
+const STATUS_TEXT: Record<LabStatus, string> = {
   idle: 'Not running',
   checking: 'Checking…',
   starting: 'Starting…',
@@ -34,8 +35,6 @@ const STATUS_TEXT: Record<Status, string> = {
   stopped: 'Stopped',
   crashed: 'Crashed',
 };
-// The runner reports start failures itself within seconds; this only guards against silence.
-const READY_TIMEOUT_MS = 60_000;
 /** how long the editor waits for the service's first 'ready' before loading anyway */
 const EDITOR_WAIT_MS = 2_000;
 
@@ -53,20 +52,10 @@ export class LabApp {
   private snapshots!: SnapshotsList;
   private runtimeSwitch!: RuntimeSwitch;
   private tabs!: SideTabs;
-  private runtime: LabRuntime | null = null;
-  private unsubscribe: (() => void) | null = null;
-  private status: Status = 'idle';
-  private caps: Capabilities | null = null;
-  private runningFiles = '';
-  /** the reader pressed Check and it has not finished (includes restarting with new edits first) */
-  private checking = false;
-  /** the supervisor is running the checks: its services are the checks' own, not the reader's */
-  private checkRunning = false;
-  private snapshotPending = false;
+  private readonly session: LabSession;
   private scenarioMarks = new Map<string, ChartMarker>();
   private checkMark: ChartMarker | null = null;
   private lastScenarioLabel: string | null = null;
-  private readyWaiters: Array<(ok: boolean) => void> = [];
   private solution: Record<string, string> | null = null;
   private stopWatchingTheme: () => void = () => {};
   private breakout = { refresh() {}, stop() {} };
@@ -85,6 +74,8 @@ export class LabApp {
   constructor(section: HTMLElement, manifest: LabManifest) {
     this.section = section;
     this.manifest = manifest;
+    this.session = new LabSession({ labId: manifest.id, storage: localStorage });
+    this.session.subscribe((u) => this.onUpdate(u));
   }
 
   /**
@@ -145,7 +136,7 @@ export class LabApp {
     this.runButton = h('button', { type: 'button', class: 'lab-btn', 'aria-keyshortcuts': 'Control+Enter', title: 'Run your code (Ctrl+Enter)', onclick: () => void this.run() }, icon(ICONS.play), h('span', {}, 'Run'));
     this.stopButton = h('button', { type: 'button', class: 'lab-btn', disabled: true, onclick: () => void this.stop() }, icon(ICONS.stop), 'Stop');
     this.snapButton = h('button', { type: 'button', class: 'lab-btn', disabled: true, onclick: () => void this.snapshot() }, icon(ICONS.camera), 'Snapshot');
-    this.checkButton = h('button', { type: 'button', class: 'lab-btn lab-btn-primary', 'aria-keyshortcuts': 'Control+Shift+Enter', title: 'Check your fix against the tasks (Ctrl+Shift+Enter)', onclick: () => void this.check() }, icon(ICONS.check), 'Check');
+    this.checkButton = h('button', { type: 'button', class: 'lab-btn lab-btn-primary', 'aria-keyshortcuts': 'Control+Shift+Enter', title: 'Check your fix against the tasks (Ctrl+Shift+Enter)', onclick: () => this.check() }, icon(ICONS.check), 'Check');
     const expand = h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-icon', 'aria-pressed': 'false', 'aria-label': 'Focus mode (fill the window)', title: 'Focus mode', onclick: () => this.toggleFull() }, icon(ICONS.expand));
     this.staleNote = h('p', { class: 'lab-stale', hidden: true }, 'Your latest edits are not running yet. Press Restart to apply them.');
     this.notices = h('div', { class: 'lab-notices' });
@@ -192,7 +183,7 @@ export class LabApp {
     // side column
     this.scenarios = new ScenariosPanel(m);
     this.scenarios.onRun = (id) => void this.runScenario(id);
-    this.scenarios.onCancel = () => void this.runtime?.send({ cmd: 'cancel-scenario' }).catch((e) => this.fail(e));
+    this.scenarios.onCancel = () => void this.session.cancelScenario();
     this.tasks = new TasksPanel(m.id, m.tasks, localStorage);
     this.tasks.onShowSolution = () => void this.showSolution();
     this.snapshots = new SnapshotsList(m.id);
@@ -237,84 +228,58 @@ export class LabApp {
   }
 
   private async useRuntime(kind: RuntimeKind): Promise<void> {
-    await this.disposeRuntime();
+    await this.session.dispose();
     try {
-      this.runtime = await createRuntime(kind);
+      await this.session.attach(await createRuntime(kind));
     } catch (err) {
       this.fail(err, `Could not load the ${RUNTIME_NAMES[kind]}`);
       return;
     }
-    this.unsubscribe = this.runtime.subscribe((ev) => this.onEvent(ev));
     this.root.dataset.runtime = kind;
   }
 
   private async switchRuntime(kind: RuntimeKind): Promise<void> {
-    if (kind === this.runtime?.kind) return;
+    if (kind === this.session.state.runtime) return;
     saveRuntimePreference(kind);
     this.output.note(`Switching to the ${RUNTIME_NAMES[kind]}. Your edits are kept.`);
     await this.useRuntime(kind);
     await this.run();
   }
 
-  private async disposeRuntime(): Promise<void> {
-    this.unsubscribe?.();
-    this.unsubscribe = null;
-    const rt = this.runtime;
-    this.runtime = null;
-    this.caps = null;
-    if (rt) await rt.dispose().catch(() => undefined);
-    this.setStatus('idle');
+  run(): Promise<boolean> {
+    return this.session.run(this.files.editableSnapshot());
   }
 
-  async run(): Promise<boolean> {
-    if (!this.runtime) return false;
-    this.setStatus(this.status === 'running' ? 'restarting' : 'starting');
-    this.scenarios.reset();
-    const files = this.files.editableSnapshot();
-    this.runningFiles = JSON.stringify(files);
-    this.refreshStale();
-    this.output.note(`Starting the lab on the ${RUNTIME_NAMES[this.runtime.kind]}…`);
-    try {
-      await this.runtime.start(this.manifest.id, files);
-    } catch (err) {
-      this.setStatus('stopped');
-      this.fail(err, 'The lab could not start');
-      return false;
-    } finally {
-      this.afterStartRequested();
-    }
-    return this.waitReady();
+  stop(): Promise<void> {
+    return this.session.stop();
   }
 
-  private waitReady(): Promise<boolean> {
-    if (this.status === 'running') return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.readyWaiters = this.readyWaiters.filter((w) => w !== done);
-        this.notice('error', `The lab's service did not answer within ${READY_TIMEOUT_MS / 1000} s. Look at the Output tab for its messages; your edits are saved.`);
+  private onUpdate(u: SessionUpdate): void {
+    switch (u.type) {
+      case 'state':
+        this.showState(u.state);
+        return;
+      case 'starting':
+        this.scenarios.reset();
+        this.output.note(`Starting the lab on the ${RUNTIME_NAMES[u.runtime]}…`);
+        return;
+      case 'start-sent':
+        this.afterStartRequested();
+        return;
+      case 'event':
+        this.onEvent(u.event);
+        return;
+      case 'check-ended':
+        this.checkEnded(u.results, u.problem);
+        return;
+      case 'ready-timeout':
+        this.notice('error', `The lab's service did not answer within ${u.seconds} s. Look at the Output tab for its messages; your edits are saved.`);
         this.tabs.select('output');
-        resolve(false);
-      }, READY_TIMEOUT_MS);
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        resolve(ok);
-      };
-      this.readyWaiters.push(done);
-    });
-  }
-
-  private settleReady(ok: boolean): void {
-    const waiters = this.readyWaiters;
-    this.readyWaiters = [];
-    for (const w of waiters) w(ok);
-  }
-
-  async stop(): Promise<void> {
-    if (!this.runtime) return;
-    try {
-      await this.runtime.send({ cmd: 'stop' });
-    } catch (err) {
-      this.fail(err);
+        return;
+      case 'failed':
+        this.output.note(u.message, 'error');
+        this.notice('error', u.message);
+        return;
     }
   }
 
@@ -324,10 +289,7 @@ export class LabApp {
         this.output.write(ev.text);
         return;
       case 'stopped':
-        this.setStatus('stopped');
         this.output.note(`Lab stopped: ${ev.reason}`, 'info');
-        this.settleReady(false);
-        if (this.checking) this.endCheck(null, `The check did not finish: ${ev.reason}`);
         return;
       default:
         this.onLabEvent(ev);
@@ -337,18 +299,13 @@ export class LabApp {
   private onLabEvent(ev: LabEvent): void {
     switch (ev.type) {
       case 'ready':
-        this.caps = ev.caps;
-        // During a Check every task runs in a fresh service of its own; those are not the reader's.
-        if (this.checkRunning) return;
-        this.setStatus('running');
         if (ev.restarts > 0) this.chart.mark({ kind: 'restart', start: this.chart.now(), label: `restart ${ev.restarts}` });
         this.output.note(`Service ready on port ${ev.port} (Node ${ev.caps.nodeVersion}${ev.restarts ? `, restart ${ev.restarts}` : ''}).`, 'ok');
         this.renderCapabilityNotices();
-        this.settleReady(true);
         this.afterReady();
         return;
       case 'metrics':
-        if (!this.checkRunning) this.chart.add(ev);
+        this.chart.add(ev);
         return;
       case 'snapshot':
         void this.receiveSnapshot(ev);
@@ -357,14 +314,12 @@ export class LabApp {
         this.output.note(`${ev.name}: ${ev.message}`, 'warn');
         return;
       case 'exit': {
-        if (this.checkRunning) return;
         const restarting = ev.restartInMs !== null;
         this.output.note(`The service exited (${ev.reason}${ev.code !== null ? `, code ${ev.code}` : ''}${ev.signal ? `, ${ev.signal}` : ''}): ${ev.message}${restarting ? ' Restarting it, as an orchestrator would.' : ''}`, ev.reason === 'stopped' ? 'info' : 'error');
         if (ev.reason !== 'stopped') {
           this.chart.mark({ kind: 'restart', start: this.chart.now(), label: ev.reason === 'oom' ? 'OOM kill' : 'crash' });
           this.live.textContent = `The lab's service ${ev.reason === 'oom' ? 'ran out of memory' : 'crashed'}${restarting ? ' and is restarting' : ''}.`;
         }
-        this.setStatus(restarting ? 'restarting' : ev.reason === 'stopped' ? 'stopped' : 'crashed');
         return;
       }
       case 'scenario':
@@ -374,18 +329,12 @@ export class LabApp {
         if (ev.phase === 'start') {
           this.tasks.checking();
           this.checkMark = this.chart.mark({ kind: 'check', start: this.chart.now(), label: 'Check' });
-        }
-        else if (ev.phase === 'task') this.tasks.result(ev.task);
-        else this.endCheck(ev.tasks);
+        } else if (ev.phase === 'task') this.tasks.result(ev.task);
+        else this.endCheckMark();
         return;
       case 'error':
-        if (this.snapshotPending && /snapshot/i.test(ev.message)) {
-          this.snapshotPending = false;
-          this.refreshControls();
-        }
         this.output.note(ev.message, 'error');
         this.notice('error', ev.message);
-        if (this.checking) this.endCheck(null, ev.message);
         return;
     }
   }
@@ -410,44 +359,26 @@ export class LabApp {
   }
 
   private async runScenario(id: string): Promise<void> {
-    if (!this.runtime) return;
-    try {
-      await this.runtime.send({ cmd: 'scenario', id });
-    } catch (err) {
-      this.scenarios.reset();
-      this.fail(err);
-    }
+    if (!(await this.session.runScenario(id))) this.scenarios.reset();
   }
 
   // ---- snapshots -------------------------------------------------------------------------------
 
   private async snapshot(): Promise<void> {
-    if (!this.runtime) return;
+    if (!this.session.controls().snapshot) return;
     const n = this.snapshots.entries.length;
     const label = n === 0 ? 'baseline' : this.lastScenarioLabel ? `after ${this.lastScenarioLabel}` : `snapshot ${n + 1}`;
-    this.snapshotPending = true;
-    this.refreshControls();
     this.live.textContent = 'Taking a heap snapshot…';
-    try {
-      await this.runtime.send({ cmd: 'snapshot', label });
-    } catch (err) {
-      this.snapshotPending = false;
-      this.fail(err);
-      this.refreshControls();
-    }
+    await this.session.snapshot(label);
   }
 
   private async receiveSnapshot(ev: Extract<LabEvent, { type: 'snapshot' }>): Promise<void> {
-    this.snapshotPending = false;
     const entry: SnapshotEntry = { id: ev.id, label: ev.label, bytes: ev.bytes, at: this.chart.now(), data: null };
     this.snapshots.add(entry);
-    this.refreshControls();
     this.tabs.select('snapshots');
     this.live.textContent = `Snapshot "${ev.label}" taken.`;
-    const rt = this.runtime;
-    if (!rt) return;
     try {
-      const data = await rt.readSnapshot(ev.path);
+      const data = await this.session.readSnapshot(ev.path);
       this.snapshots.update(ev.id, { data, bytes: data.byteLength });
       if (this.snapshots.entries.filter((e) => e.data).length >= 2) this.snapshots.compareLatest();
     } catch (err) {
@@ -461,45 +392,27 @@ export class LabApp {
 
   // ---- checks ----------------------------------------------------------------------------------
 
-  async check(): Promise<void> {
-    if (!this.runtime || this.checking || this.snapshotPending) return;
-    this.checking = true;
-    this.refreshControls();
+  check(): void {
+    if (!this.session.check(this.files.editableSnapshot())) return;
     this.tabs.select('tasks');
     this.tasks.checking();
     this.live.textContent = 'Checking your code…';
-    const stale = JSON.stringify(this.files.editableSnapshot()) !== this.runningFiles;
-    const ready = stale || this.status !== 'running' ? await this.run() : true;
-    if (!ready) {
-      this.endCheck(null, 'The check could not start because the lab is not running. See the Output tab.');
-      return;
-    }
-    try {
-      this.setStatus('checking');
-      this.checkRunning = true;
-      await this.runtime.send({ cmd: 'check' });
-    } catch (err) {
-      this.endCheck(null, `The check could not start: ${(err as Error).message}`);
-    }
   }
 
-  private endCheck(results: TaskResult[] | null, problem?: string): void {
+  private endCheckMark(): void {
     if (this.checkMark) this.chart.endMark(this.checkMark);
     this.checkMark = null;
-    this.checkRunning = false;
-    if (!this.checking) return;
-    this.checking = false;
-    // The supervisor brings the reader's service back after a check; 'ready' will say so.
-    if (this.status === 'checking') this.setStatus('restarting');
+  }
+
+  private checkEnded(results: TaskResult[] | null, problem?: string): void {
+    this.endCheckMark();
     if (results) {
-      recordTaskResults(localStorage, this.manifest.id, results, Date.now());
       this.live.textContent = this.tasks.finished(results);
       this.markCardTasks();
     } else {
       this.tasks.aborted(problem ?? 'The check did not finish.');
       this.live.textContent = problem ?? 'The check did not finish.';
     }
-    this.refreshControls();
   }
 
   private markCardTasks(): void {
@@ -584,41 +497,38 @@ export class LabApp {
   }
 
   private refreshStale(): void {
-    const stale = this.status === 'running' && JSON.stringify(this.files.editableSnapshot()) !== this.runningFiles;
+    const stale = this.session.state.status === 'running' && this.session.isStale(this.files.editableSnapshot());
     this.staleNote.hidden = !stale;
   }
 
   // ---- status, notices, keys -------------------------------------------------------------------
 
-  private setStatus(s: Status): void {
-    this.status = s;
-    this.statusPill.dataset.status = s;
-    this.statusPill.textContent = STATUS_TEXT[s];
-    if (s !== 'running') this.scenarios.setEnabled(false);
-    else this.scenarios.setEnabled(true);
+  private showState(s: SessionState): void {
+    this.statusPill.dataset.status = s.status;
+    this.statusPill.textContent = STATUS_TEXT[s.status];
     this.refreshControls();
     this.refreshStale();
   }
 
   private refreshControls(): void {
-    const running = this.status === 'running';
-    const busy = this.status === 'starting' || this.status === 'restarting';
-    const label = this.runButton.querySelector('span')!;
-    label.textContent = running ? 'Restart' : 'Run';
-    this.runButton.disabled = !this.runtime || busy || this.checking;
-    this.stopButton.disabled = !this.runtime || this.status === 'idle' || this.status === 'stopped' || this.checking;
-    const canSnap = running && !this.checking && !this.snapshotPending && this.caps?.heapSnapshot !== false;
-    this.snapButton.disabled = !canSnap;
-    this.snapButton.setAttribute('aria-busy', String(this.snapshotPending));
-    this.snapButton.title = this.caps && !this.caps.heapSnapshot ? 'This runtime cannot take heap snapshots' : 'Take a heap snapshot';
-    this.checkButton.disabled = !this.runtime || this.checking || this.snapshotPending;
-    this.checkButton.setAttribute('aria-busy', String(this.checking));
+    const s = this.session.state;
+    const c = this.session.controls();
+    this.scenarios.setEnabled(c.scenarios);
+    this.runButton.querySelector('span')!.textContent = c.runLabel;
+    this.runButton.disabled = !c.run;
+    this.stopButton.disabled = !c.stop;
+    this.snapButton.disabled = !c.snapshot;
+    this.snapButton.setAttribute('aria-busy', String(s.snapshotPending));
+    this.snapButton.title = s.caps && !s.caps.heapSnapshot ? 'This runtime cannot take heap snapshots' : 'Take a heap snapshot';
+    this.checkButton.disabled = !c.check;
+    this.checkButton.setAttribute('aria-busy', String(s.check !== 'none'));
   }
 
   private renderCapabilityNotices(): void {
     this.notices.querySelectorAll('[data-caps]').forEach((n) => n.remove());
-    if (!this.caps || !this.runtime) return;
-    for (const text of capabilityNotices(this.caps, this.runtime.kind)) this.notice('warn', text, true);
+    const { caps, runtime } = this.session.state;
+    if (!caps || !runtime) return;
+    for (const text of capabilityNotices(caps, runtime)) this.notice('warn', text, true);
   }
 
   private notice(kind: 'warn' | 'error', text: string, caps = false): void {
@@ -642,7 +552,7 @@ export class LabApp {
     }
     if (!(e.ctrlKey || e.metaKey) || e.key !== 'Enter') return;
     e.preventDefault();
-    if (e.shiftKey) void this.check();
+    if (e.shiftKey) this.check();
     else if (!this.runButton.disabled) void this.run();
   }
 
@@ -659,7 +569,7 @@ export class LabApp {
   // ---- teardown --------------------------------------------------------------------------------
 
   private readonly onPageHide = () => {
-    void this.disposeRuntime();
+    void this.session.dispose();
   };
 
   private readonly onPageShow = (e: PageTransitionEvent) => {
@@ -672,7 +582,7 @@ export class LabApp {
     removeEventListener('pageshow', this.onPageShow);
     this.stopWatchingTheme();
     this.breakout.stop();
-    await this.disposeRuntime();
+    await this.session.dispose();
     this.chart.dispose();
     this.snapshots.dispose();
     this.editor?.dispose();

@@ -1,8 +1,8 @@
 // Fetches a lab's page bundle (starter texts) and its solution: static files built from labs/<id>/ by
-// src/pages/labs/[id]/*.json.ts (shapes in engine/bundle.ts), so they work the same under the local
+// src/pages/labs/[id]/*.json.ts (shapes in contracts/bundle.ts), so they work the same under the local
 // runner and on a static host.
-import type { LabPageBundle, LabSolutionBundle } from '../../engine/bundle.ts';
-import type { LabManifest } from '../../engine/manifest.ts';
+import type { LabPageBundle, LabSolutionBundle } from '../../contracts/bundle.ts';
+import type { LabManifest } from '../../contracts/manifest.ts';
 import type { LabFile } from './files.ts';
 
 async function getJson(url: string, what: string): Promise<unknown> {

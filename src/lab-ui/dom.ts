@@ -52,19 +52,6 @@ export const ICONS = {
   trash: 'M6 1.5h4V3h3.5v1.5h-11V3H6zM3.8 5.5h8.4l-.7 9H4.5z',
 } as const;
 
-/** Human-readable bytes: 12.3 MB. */
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n)) return '–';
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let i = 0;
-  let v = Math.abs(n);
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${n < 0 ? '-' : ''}${v >= 100 || i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}
-
 /** Adds a stylesheet once (CSS of the lab island is injected at Start, never linked by chapter pages). */
 export function injectStyle(key: string, css: string): void {
   if (document.head.querySelector(`style[data-lab-style="${key}"]`)) return;

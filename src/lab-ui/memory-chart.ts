@@ -2,9 +2,10 @@
 // axis), with scenario bands and restart lines. The last few minutes are kept; older samples roll off.
 import uPlot from 'uplot';
 import uPlotCss from 'uplot/dist/uPlot.min.css?inline';
-import { formatBytes, h, injectStyle } from './dom.ts';
+import { formatBytes } from '../../contracts/format.ts';
+import { h, injectStyle } from './dom.ts';
 import { cssVar } from './theme.ts';
-import type { MemorySample } from '../../kit/types.ts';
+import type { MemorySample } from '../../contracts/lab-protocol.ts';
 
 const MAX_POINTS = 900;
 /** seconds without a sample after which the lines break */

@@ -1,7 +1,7 @@
 // Entry of the lab island, loaded by <Lab> only when the reader presses "Start lab". The lab bundle and
 // the workspace shell download in parallel; the lab starts as soon as both are there, and the editor
 // (the largest part) follows once the service answers.
-import type { LabManifest } from '../../engine/manifest.ts';
+import type { LabManifest } from '../../contracts/manifest.ts';
 import { loadStarterFiles } from './bundle.ts';
 
 export async function mountLab(section: HTMLElement, manifest: LabManifest): Promise<void> {

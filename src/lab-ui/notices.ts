@@ -1,5 +1,5 @@
 // What the reader should know about the runtime's limits, in plain words, next to an alternative.
-import type { Capabilities } from '../../kit/types.ts';
+import type { Capabilities } from '../../contracts/lab-protocol.ts';
 import type { RuntimeKind } from '../runtime/types.ts';
 
 export function capabilityNotices(caps: Capabilities, kind: RuntimeKind): string[] {

@@ -1,6 +1,7 @@
 // The lab's console: its own output with ANSI colours (HTML escaped by ansi_up), plus the lab's
 // events as short system lines. Bounded so a chatty lab cannot grow the page without limit.
 import { AnsiUp } from 'ansi_up';
+import { LineSplitter } from '../../contracts/lines.ts';
 import { h } from './dom.ts';
 
 const MAX_LINES = 1500;
@@ -11,7 +12,7 @@ export class OutputPane {
   readonly el: HTMLElement;
   private readonly log: HTMLElement;
   private readonly ansi = new AnsiUp();
-  private partial = '';
+  private readonly partial = new LineSplitter();
   private lines = 0;
 
   constructor() {
@@ -24,10 +25,7 @@ export class OutputPane {
 
   /** Raw output from the lab (may contain partial lines and ANSI escapes). */
   write(text: string): void {
-    const all = this.partial + text;
-    const parts = all.split('\n');
-    this.partial = parts.pop() ?? '';
-    for (const line of parts) this.addLine(this.ansi.ansi_to_html(line.replace(/\r$/, '')), 'out');
+    for (const line of this.partial.push(text)) this.addLine(this.ansi.ansi_to_html(line), 'out');
   }
 
   /** A line from the lab UI itself (scenario started, service restarted…). */
@@ -48,10 +46,7 @@ export class OutputPane {
   }
 
   private flushPartial(): void {
-    if (!this.partial) return;
-    const rest = this.partial;
-    this.partial = '';
-    this.addLine(this.ansi.ansi_to_html(rest), 'out');
+    for (const rest of this.partial.flush()) this.addLine(this.ansi.ansi_to_html(rest), 'out');
   }
 
   private addLine(html: string, kind: LineKind): void {

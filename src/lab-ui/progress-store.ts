@@ -1,13 +1,6 @@
 // Everything a reader does in a lab is kept in localStorage, so nothing is lost on reload, runtime
-// switch, solution reveal or reset. No account, no server.
-//
-// Key scheme (stable; the progress page and the Lab card read it — change only with a new version prefix):
-//   leakbook:v1:lab:<labId>:file:<path>  -> the reader's text of one file (only files that were edited)
-//   leakbook:v1:lab:<labId>:undo         -> { reason, at, files: { [path]: text } } copy taken before reset/apply-solution
-//   leakbook:v1:lab:<labId>:tasks        -> { [taskId]: { passed: boolean, at: number, message?: string } } last Check per task
-//   leakbook:v1:lab:<labId>:hints        -> { [taskId]: number } hints revealed per task
-// Timestamps are ms since the epoch. (The chosen runtime is kept by src/runtime/choose.ts.)
-export const PREFIX = 'leakbook:v1:';
+// switch, solution reveal or reset. No account, no server. The keys are in contracts/storage-keys.ts.
+import { fileKey, hintsKey, LAB_KEY_PATTERN, labKey, tasksKey, undoKey } from '../../contracts/storage-keys.ts';
 
 export type StorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
 
@@ -23,12 +16,6 @@ export interface UndoCopy {
   at: number;
   files: Record<string, string>;
 }
-
-export const labKey = (labId: string, part: string): string => `${PREFIX}lab:${labId}:${part}`;
-export const fileKey = (labId: string, path: string): string => labKey(labId, `file:${path}`);
-export const tasksKey = (labId: string): string => labKey(labId, 'tasks');
-export const hintsKey = (labId: string): string => labKey(labId, 'hints');
-export const undoKey = (labId: string): string => labKey(labId, 'undo');
 
 function readJson(storage: Pick<Storage, 'getItem'>, key: string): unknown {
   try {
@@ -165,9 +152,8 @@ export function saveHintsRevealed(storage: Pick<Storage, 'getItem' | 'setItem'>,
 /** Lab ids that have any saved state, for the progress page. */
 export function labsWithState(storage: Pick<Storage, 'key' | 'length'>): string[] {
   const ids = new Set<string>();
-  const re = /^leakbook:v1:lab:([a-z0-9][a-z0-9-]*):/;
   for (let i = 0; i < storage.length; i++) {
-    const m = re.exec(storage.key(i) ?? '');
+    const m = LAB_KEY_PATTERN.exec(storage.key(i) ?? '');
     if (m) ids.add(m[1]!);
   }
   return [...ids].sort();
@@ -175,7 +161,7 @@ export function labsWithState(storage: Pick<Storage, 'key' | 'length'>): string[
 
 /** Forgets everything kept for one lab (edits, undo copy, progress, hints). */
 export function forgetLab(storage: StorageLike, labId: string): void {
-  const prefix = `${PREFIX}lab:${labId}:`;
+  const prefix = labKey(labId, '');
   const doomed: string[] = [];
   for (let i = 0; i < storage.length; i++) {
     const k = storage.key(i);

@@ -1,6 +1,6 @@
 // One button per scenario of the manifest, with its description; shows progress while one runs and
 // lets the reader stop it.
-import type { LabManifest } from '../../engine/manifest.ts';
+import type { LabManifest } from '../../contracts/manifest.ts';
 import { h, icon, ICONS } from './dom.ts';
 
 export class ScenariosPanel {

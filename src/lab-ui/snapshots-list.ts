@@ -1,7 +1,8 @@
 // Heap snapshots taken in this session: a list with download links, and a choice of two to compare.
 // The bytes are fetched as soon as a snapshot is written (a stopped lab's workspace does not stay
 // around forever) and kept in memory, bounded, until the reader leaves the lab.
-import { formatBytes, h, icon, ICONS } from './dom.ts';
+import { formatBytes } from '../../contracts/format.ts';
+import { h, icon, ICONS } from './dom.ts';
 
 export interface SnapshotEntry {
   id: string;

@@ -1,7 +1,7 @@
 // The lab's tasks: what to do, the last Check verdict per task (with what was observed), progressive
 // hints revealed one at a time, and the offer to see the solution once a Check has failed.
-import type { LabTask } from '../../engine/manifest.ts';
-import type { TaskResult } from '../../kit/types.ts';
+import type { LabTask } from '../../contracts/manifest.ts';
+import type { TaskResult } from '../../contracts/check-result.ts';
 import { h, icon, ICONS } from './dom.ts';
 import { readHints, readTasks, saveHintsRevealed, type StorageLike } from './progress-store.ts';
 

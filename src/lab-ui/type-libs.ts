@@ -9,7 +9,13 @@ const undiciTypes = import.meta.glob('/node_modules/undici-types/*.d.ts', { quer
   string,
   string
 >;
+// The kit's public types and the contract files they import (the workspace has them at contracts/).
 const kitSources = import.meta.glob(['/kit/index.ts', '/kit/types.ts', '/kit/random.ts'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+const contractSources = import.meta.glob(['/contracts/check-result.ts', '/contracts/format.ts', '/contracts/lab-protocol.ts'], {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>;
 
 /** Extra libraries for Monaco's TypeScript service, at URIs that mirror a lab workspace on disk. */
 export function typeLibraries(root: string): { filePath: string; content: string }[] {
@@ -19,6 +25,9 @@ export function typeLibraries(root: string): { filePath: string; content: string
   }
   for (const [path, content] of Object.entries(kitSources)) {
     libs.push({ filePath: `${root}kit/${path.split('/').pop()}`, content });
+  }
+  for (const [path, content] of Object.entries(contractSources)) {
+    libs.push({ filePath: `${root}contracts/${path.split('/').pop()}`, content });
   }
   libs.push({
     filePath: `${root}package.json`,

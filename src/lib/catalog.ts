@@ -2,7 +2,7 @@
 // labs' tasks. Built at build time from the content collection and the lab manifests.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { manifestSchema, type LabManifest } from '../../engine/manifest.ts';
+import { manifestSchema, type LabManifest } from '../../contracts/manifest.ts';
 import { chaptersInOrder } from './chapters.ts';
 import type { Catalog } from './progress.ts';
 

@@ -1,8 +1,8 @@
 // Browser side of /progress/: renders the learner's progress, exports it, and builds the cohort table.
 // The cohort is kept in localStorage so a facilitator can reload the page without losing it.
+import { COHORT_KEY } from '../../contracts/storage-keys.ts';
 import {
   buildProgressFile,
-  COHORT_KEY,
   collectProgress,
   parseProgressFile,
   progressFileSchema,

@@ -3,12 +3,10 @@
 // downloads the file. The file holds a display name the learner picks and progress, nothing else.
 import { z } from 'zod';
 import { readQuiz } from './quiz-store.ts';
-import { CHAPTER_VISIT_PREFIX } from './visits.ts';
+import { chapterVisitKey, tasksKey } from '../../contracts/storage-keys.ts';
 
 export { markChapterVisited } from './visits.ts';
 
-export const COHORT_KEY = 'leakbook:v1:cohort';
-const TASKS_KEY = (labId: string) => `leakbook:v1:lab:${labId}:tasks`;
 /** Import refuses anything larger: a real progress file is a few kilobytes. */
 export const MAX_FILE_BYTES = 256 * 1024;
 
@@ -62,7 +60,7 @@ function readJson(storage: ReadStorage, key: string): unknown {
 export function collectProgress(storage: ReadStorage, catalog: Catalog): Omit<ProgressFile, 'format' | 'version' | 'name' | 'exportedAt'> {
   const out: Omit<ProgressFile, 'format' | 'version' | 'name' | 'exportedAt'> = { chapters: {}, labs: {}, quizzes: {} };
   for (const chapter of catalog.chapters) {
-    const visited = Number(storage.getItem(CHAPTER_VISIT_PREFIX + chapter.slug));
+    const visited = Number(storage.getItem(chapterVisitKey(chapter.slug)));
     if (Number.isInteger(visited) && visited > 0) out.chapters[chapter.slug] = { visitedAt: visited };
     if (chapter.quizId) {
       const quiz = readQuiz(storage, chapter.quizId);
@@ -72,7 +70,7 @@ export function collectProgress(storage: ReadStorage, catalog: Catalog): Omit<Pr
       }
     }
     for (const lab of chapter.labs) {
-      const saved = readJson(storage, TASKS_KEY(lab.id));
+      const saved = readJson(storage, tasksKey(lab.id));
       if (!saved || typeof saved !== 'object') continue;
       const tasks: ProgressFile['labs'][string] = {};
       for (const task of lab.tasks) {

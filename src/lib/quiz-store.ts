@@ -1,6 +1,8 @@
 // Quiz answers live in localStorage so a reader's progress survives reloads without an account.
-// Key scheme (stable; the progress page reads it):
-//   leakbook:v1:quiz:<quizId> -> { answers: { [questionIndex]: choiceIndex }, correct: { [questionIndex]: boolean }, total }
+// Key: quizKey (contracts/storage-keys.ts) -> { answers: { [questionIndex]: choiceIndex },
+// correct: { [questionIndex]: boolean }, total }. The progress page reads it.
+import { QUIZ_PREFIX, quizKey } from '../../contracts/storage-keys.ts';
+
 /** One check-your-understanding question: an explanation for every choice, right or wrong. */
 export interface QuizQuestion {
   q: string;
@@ -9,16 +11,10 @@ export interface QuizQuestion {
   explain: string[];
 }
 
-export const QUIZ_PREFIX = 'leakbook:v1:quiz:';
-
 export interface QuizRecord {
   answers: Record<string, number>;
   correct: Record<string, boolean>;
   total: number;
-}
-
-export function quizKey(quizId: string): string {
-  return QUIZ_PREFIX + quizId;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);

@@ -1,6 +1,6 @@
 // Light/dark toggle. Without a stored choice the OS preference rules (CSS media query); a click stores
 // the opposite of what is showing now, so the toggle always does what its state says.
-const KEY = 'leakbook-theme';
+import { THEME_KEY } from '../../contracts/storage-keys.ts';
 
 function effectiveTheme(root: HTMLElement): 'light' | 'dark' {
   const set = root.dataset.theme;
@@ -20,7 +20,7 @@ export function initThemeToggle(): void {
       const next = effectiveTheme(root) === 'dark' ? 'light' : 'dark';
       root.dataset.theme = next;
       try {
-        localStorage.setItem(KEY, next);
+        localStorage.setItem(THEME_KEY, next);
       } catch {
         // storage blocked: the choice lasts for this page only
       }

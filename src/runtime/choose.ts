@@ -2,6 +2,7 @@
 // answers, otherwise WebContainer when the page is cross-origin isolated. The Lab UI shows the list
 // as a switch; adapters load only when chosen, so chapter pages stay light.
 import { runnerHealth, runnerToken } from './local.ts';
+import { RUNTIME_KEY } from '../../contracts/storage-keys.ts';
 import type { LabRuntime, RuntimeAvailability, RuntimeKind } from './types.ts';
 import { webContainerSupport } from './webcontainer-support.ts';
 
@@ -29,11 +30,10 @@ export async function createRuntime(kind: RuntimeKind): Promise<LabRuntime> {
   return createWebContainerRuntime();
 }
 
-const PREF_KEY = 'leakbook:runtime';
 
 export function savedRuntimePreference(): RuntimeKind | null {
   try {
-    const v = globalThis.localStorage?.getItem(PREF_KEY);
+    const v = globalThis.localStorage?.getItem(RUNTIME_KEY);
     return v === 'local' || v === 'webcontainer' ? v : null;
   } catch {
     return null;
@@ -42,7 +42,7 @@ export function savedRuntimePreference(): RuntimeKind | null {
 
 export function saveRuntimePreference(kind: RuntimeKind): void {
   try {
-    globalThis.localStorage?.setItem(PREF_KEY, kind);
+    globalThis.localStorage?.setItem(RUNTIME_KEY, kind);
   } catch {
     // storage blocked: the automatic choice still works
   }

@@ -1,9 +1,10 @@
 // LabRuntime over the local runner's HTTP API (server/start.ts). The runner injects a per-start
 // token into every page it serves; every call carries it. Events arrive as one NDJSON stream per run.
-import type { LabCommand } from '../../kit/protocol.ts';
-import type { Capabilities } from '../../kit/types.ts';
+import type { Capabilities, LabCommand } from '../../contracts/lab-protocol.ts';
+import { runnerRoutes, type ErrorReply, type StartRunReply, type StartRunRequest } from '../../contracts/runner-api.ts';
+import type { RuntimeEvent } from '../../contracts/runtime-events.ts';
 import { readNdjson } from './ndjson.ts';
-import type { LabFiles, LabRuntime, RuntimeEvent } from './types.ts';
+import type { LabFiles, LabRuntime } from './types.ts';
 
 export const RUNNER_META = 'leakbook-runner';
 
@@ -32,8 +33,8 @@ export class RunnerError extends Error {
 async function failure(res: Response): Promise<RunnerError> {
   let message = `The local runner answered ${res.status} ${res.statusText}.`;
   try {
-    const body = (await res.json()) as { error?: string };
-    if (body?.error) message = body.error;
+    const body: Partial<ErrorReply> | null = await res.json();
+    if (typeof body?.error === 'string') message = body.error;
   } catch {
     // keep the generic message
   }
@@ -45,7 +46,7 @@ export async function runnerHealth(opts: LocalRuntimeOptions = {}): Promise<{ ok
   if (!token) return { ok: false, reason: 'This page was not served by the local runner (start it with `npm start`).' };
   const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
   try {
-    const res = await doFetch(`${opts.baseUrl ?? ''}/api/health`, { headers: { Authorization: `Bearer ${token}` } });
+    const res = await doFetch(`${opts.baseUrl ?? ''}${runnerRoutes.health}`, { headers: { Authorization: `Bearer ${token}` } });
     if (!res.ok) return { ok: false, reason: (await failure(res)).message };
     return { ok: true };
   } catch {
@@ -94,14 +95,13 @@ export function createLocalRuntime(opts: LocalRuntimeOptions = {}): LabRuntime {
     runId = null;
     stream?.abort();
     stream = null;
-    if (id) await api('DELETE', `/api/runs/${id}`).catch(() => undefined);
+    if (id) await api('DELETE', runnerRoutes.run(id)).catch(() => undefined);
   }
 
   function follow(id: string, res: Response, controller: AbortController): void {
     if (!res.body) return;
     let ended = false;
-    readNdjson(res.body, (value) => {
-      const event = value as RuntimeEvent;
+    readNdjson<RuntimeEvent>(res.body, (event) => {
       if (event.type === 'stopped') ended = true;
       emit(event);
     })
@@ -116,7 +116,7 @@ export function createLocalRuntime(opts: LocalRuntimeOptions = {}): LabRuntime {
 
   const onPageHide = () => {
     // keepalive lets the DELETE outlive the page; the runner also stops runs whose stream closed.
-    if (runId) void doFetch(`${base}/api/runs/${runId}`, { method: 'DELETE', headers: headers(), keepalive: true }).catch(() => undefined);
+    if (runId) void doFetch(`${base}${runnerRoutes.run(runId)}`, { method: 'DELETE', headers: headers(), keepalive: true }).catch(() => undefined);
   };
 
   return {
@@ -125,17 +125,18 @@ export function createLocalRuntime(opts: LocalRuntimeOptions = {}): LabRuntime {
       if (disposed) throw new Error('This lab runtime was closed; create a new one.');
       await stopCurrent();
       caps = null;
-      const created = (await (await api('POST', '/api/runs', { labId, files })).json()) as { runId: string };
+      const request: StartRunRequest = { labId, files };
+      const created: StartRunReply = await (await api('POST', runnerRoutes.runs, request)).json();
       runId = created.runId;
       const controller = new AbortController();
       stream = controller;
-      const res = await api('GET', `/api/runs/${created.runId}/events`, undefined, { signal: controller.signal });
+      const res = await api('GET', runnerRoutes.events(created.runId), undefined, { signal: controller.signal });
       follow(created.runId, res, controller);
       globalThis.addEventListener?.('pagehide', onPageHide);
     },
     async send(command: LabCommand) {
       if (!runId) throw new RunnerError(409, 'The lab is not running; press Run first.');
-      await api('POST', `/api/runs/${runId}/commands`, command);
+      await api('POST', runnerRoutes.commands(runId), command);
     },
     subscribe(listener) {
       listeners.add(listener);
@@ -143,7 +144,7 @@ export function createLocalRuntime(opts: LocalRuntimeOptions = {}): LabRuntime {
     },
     async readSnapshot(path: string) {
       if (!runId) throw new RunnerError(409, 'There is no lab run to read snapshots from; press Run first.');
-      const res = await api('GET', `/api/runs/${runId}/snapshots?path=${encodeURIComponent(path)}`);
+      const res = await api('GET', runnerRoutes.snapshot(runId, path));
       return res.arrayBuffer();
     },
     capabilities: () => caps,

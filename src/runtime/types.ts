@@ -1,7 +1,7 @@
 // The one interface between the Lab UI and wherever a lab runs. Components never know which
 // implementation they hold; both adapters speak the kit protocol underneath.
-import type { LabCommand, LabEvent } from '../../kit/protocol.ts';
-import type { Capabilities } from '../../kit/types.ts';
+import type { Capabilities, LabCommand } from '../../contracts/lab-protocol.ts';
+import type { RuntimeEvent } from '../../contracts/runtime-events.ts';
 
 export type RuntimeKind = 'local' | 'webcontainer';
 
@@ -30,5 +30,3 @@ export interface LabRuntime {
   /** Stop the lab and free everything (processes, workspace, container). Safe to call twice. */
   dispose(): Promise<void>;
 }
-
-export type RuntimeEvent = LabEvent | { type: 'output'; text: string } | { type: 'stopped'; reason: string };

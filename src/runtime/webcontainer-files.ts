@@ -1,14 +1,7 @@
 // Turns the lab bundles the site ships (/labs/<id>/runtime.json, /labs/<id>/checks.json) into
 // WebContainer FileSystemTrees, and lays the reader's files over the workspace's app/ folder.
+import type { BundledFile, LabChecksBundle, LabRuntimeBundle } from '../../contracts/bundle.ts';
 import type { WcFileSystemTree } from './webcontainer-api.ts';
-
-/** A bundled file: text as is, binary as base64. */
-export type BundledFile = string | { text: string } | { base64: string };
-
-export interface LabBundle {
-  /** workspace-relative path -> contents */
-  files: Record<string, BundledFile>;
-}
 
 function decodeBase64(b64: string): Uint8Array {
   const bin = atob(b64);
@@ -18,9 +11,7 @@ function decodeBase64(b64: string): Uint8Array {
 }
 
 function contents(file: BundledFile): string | Uint8Array {
-  if (typeof file === 'string') return file;
-  if ('base64' in file) return decodeBase64(file.base64);
-  return file.text;
+  return typeof file === 'string' ? file : decodeBase64(file.base64);
 }
 
 function checkPath(path: string): string[] {
@@ -46,7 +37,7 @@ export function treeFromFiles(files: Record<string, BundledFile>): WcFileSystemT
   return root;
 }
 
-async function fetchJson(doFetch: typeof fetch, url: string, what: string): Promise<unknown> {
+async function fetchJson<T>(doFetch: typeof fetch, url: string, what: string): Promise<T | null> {
   let res: Response;
   try {
     res = await doFetch(url);
@@ -57,22 +48,22 @@ async function fetchJson(doFetch: typeof fetch, url: string, what: string): Prom
   return res.json();
 }
 
-function bundleFiles(data: unknown, what: string): Record<string, BundledFile> {
-  const files = (data as { files?: unknown } | null)?.files;
+function bundleFiles(data: Partial<LabRuntimeBundle | LabChecksBundle> | null, what: string): Record<string, BundledFile> {
+  const files = data?.files;
   if (!files || typeof files !== 'object') throw new Error(`${what} is not a lab bundle (no "files").`);
-  return files as Record<string, BundledFile>;
+  return files;
 }
 
 /** The workspace (kit, app starter files, scenarios, lab.json, fixtures, vendor) as a tree. */
 export async function loadWorkspaceTree(doFetch: typeof fetch, base: string, labId: string): Promise<Record<string, BundledFile>> {
   const url = `${base}/labs/${encodeURIComponent(labId)}/runtime.json`;
-  return bundleFiles(await fetchJson(doFetch, url, `the lab "${labId}"`), url);
+  return bundleFiles(await fetchJson<LabRuntimeBundle>(doFetch, url, `the lab "${labId}"`), url);
 }
 
 /** The hidden checks, relative to the workspace's checks/ folder. */
 export async function loadChecksTree(doFetch: typeof fetch, base: string, labId: string): Promise<WcFileSystemTree> {
   const url = `${base}/labs/${encodeURIComponent(labId)}/checks.json`;
-  const files = bundleFiles(await fetchJson(doFetch, url, `the checks of "${labId}"`), url);
+  const files = bundleFiles(await fetchJson<LabChecksBundle>(doFetch, url, `the checks of "${labId}"`), url);
   // Accept both "index.ts" and "checks/index.ts" keys.
   const relative = Object.fromEntries(Object.entries(files).map(([p, f]) => [p.replace(/^checks\//, ''), f]));
   return treeFromFiles(relative);
@@ -95,7 +86,7 @@ function editablePaths(files: Record<string, BundledFile>): Set<string> | null {
   const manifest = files['lab.json'];
   if (manifest === undefined) return null;
   try {
-    const text = typeof manifest === 'string' ? manifest : 'text' in manifest ? manifest.text : new TextDecoder().decode(decodeBase64(manifest.base64));
+    const text = typeof manifest === 'string' ? manifest : new TextDecoder().decode(decodeBase64(manifest.base64));
     const parsed = JSON.parse(text) as { files?: Array<{ path: string; editable: boolean }> };
     return new Set((parsed.files ?? []).filter((f) => f.editable).map((f) => f.path));
   } catch {

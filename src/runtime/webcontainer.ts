@@ -2,11 +2,10 @@
 // per page (the API allows only one at a time), shared by every lab on the page and torn down when the
 // last one is disposed; each lab gets its own workspace folder (lab-1, lab-2, …), mounted fresh on every
 // start, where the kit's supervisor runs exactly as the local runner runs it on a real machine.
-import type { LabCommand } from '../../kit/protocol.ts';
-import { decodeEvent } from '../../kit/protocol.ts';
-import type { Capabilities } from '../../kit/types.ts';
-import { LineSplitter } from './ndjson.ts';
-import type { LabFiles, LabRuntime, RuntimeEvent } from './types.ts';
+import { decodeEvent, type Capabilities, type LabCommand } from '../../contracts/lab-protocol.ts';
+import { LineSplitter } from '../../contracts/lines.ts';
+import type { RuntimeEvent } from '../../contracts/runtime-events.ts';
+import type { LabFiles, LabRuntime } from './types.ts';
 import type { WcApi, WcContainer, WcProcess } from './webcontainer-api.ts';
 import { loadChecksTree, loadWorkspaceTree, withReaderFiles } from './webcontainer-files.ts';
 import { probeHasHeapSnapshots, probeNode, type NodeProbe } from './webcontainer-probe.ts';

@@ -25,7 +25,7 @@ describe('lab bundles', () => {
 
   it('the runtime bundle is a whole workspace (kit, app, scenarios, lab.json) without checks or the fix', async () => {
     const b = await runtimeBundle(id);
-    for (const p of ['package.json', 'kit/index.ts', 'kit/supervisor.ts', 'kit/host.ts', 'kit/protocol.ts', 'app/cache.ts', 'app/server.ts', 'scenarios.ts', 'lab.json'])
+    for (const p of ['package.json', 'kit/index.ts', 'kit/supervisor.ts', 'kit/host.ts', 'contracts/lab-protocol.ts', 'app/cache.ts', 'app/server.ts', 'scenarios.ts', 'lab.json'])
       expect(b.files[p], p).toBeDefined();
     expect(Object.keys(b.files).filter((p) => p.startsWith('checks/'))).toEqual([]);
     expect(b.files['app/cache.ts']).toBe(starter['cache.ts']);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createWorkspace, safeRelativePath } from '../../engine/workspace.ts';
+import { createWorkspace, kitContractFiles, safeRelativePath } from '../../engine/workspace.ts';
 import { makeLabsRoot, manifestFor, SERVER } from './fixture-labs.ts';
 
 const root = makeLabsRoot({
@@ -28,13 +28,31 @@ describe('safeRelativePath', () => {
   });
 });
 
+describe('kitContractFiles', () => {
+  it('copies every contract file the kit imports, and none that needs a package', () => {
+    const copied = Object.keys(kitContractFiles()).sort();
+    const kitDir = path.resolve(import.meta.dirname, '../../kit');
+    const imported = new Set<string>();
+    for (const f of fs.readdirSync(kitDir).filter((n) => n.endsWith('.ts'))) {
+      const text = fs.readFileSync(path.join(kitDir, f), 'utf8');
+      for (const m of text.matchAll(/^import (?!type )[^;]*?from '\.\.\/contracts\/([^']+)'/gm)) imported.add(m[1]);
+    }
+    expect(imported.size).toBeGreaterThan(0);
+    for (const name of imported) expect(copied, name).toContain(name);
+    // the zod manifest schema: the kit uses its type only, which Node erases
+    expect(copied).not.toContain('manifest.ts');
+    for (const [name, data] of Object.entries(kitContractFiles()))
+      for (const m of data.toString('utf8').matchAll(/from '([^']+)'/g)) expect(m[1], `contracts/${name}`).toMatch(/^(\.\/|node:)/);
+  });
+});
+
 describe('createWorkspace', () => {
   it('builds the documented layout with the reader file over the starter, checks only when asked', async () => {
     const ws = await createWorkspace({ labId: 'lab', labsDir: root, root: parent, files: { 'server.ts': '// mine\n' + SERVER } });
     try {
       const pkg = JSON.parse(fs.readFileSync(path.join(ws.dir, 'package.json'), 'utf8'));
       expect(pkg).toMatchObject({ type: 'module', imports: { '#kit': './kit/index.ts' } });
-      for (const p of ['kit/index.ts', 'kit/supervisor.ts', 'kit/host.ts', 'app/data.ts', 'scenarios.ts', 'lab.json', 'snapshots'])
+      for (const p of ['kit/index.ts', 'kit/supervisor.ts', 'kit/host.ts', 'contracts/lab-protocol.ts', 'app/data.ts', 'scenarios.ts', 'lab.json', 'snapshots'])
         expect(fs.existsSync(path.join(ws.dir, p)), p).toBe(true);
       expect(fs.readFileSync(path.join(ws.dir, 'app/server.ts'), 'utf8')).toMatch(/^\/\/ mine/);
       expect(fs.existsSync(path.join(ws.dir, 'checks'))).toBe(false);

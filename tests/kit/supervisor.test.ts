@@ -1,7 +1,7 @@
 // The supervisor as the runtimes use it: spawn it in a workspace, send commands on stdin, read events.
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LabEvent } from '../../kit/protocol.ts';
+import { PROTOCOL_VERSION, type LabEvent } from '../../contracts/lab-protocol.ts';
 import { spawnSupervisor } from '../../engine/supervise.ts';
 import { createWorkspace } from '../../engine/workspace.ts';
 import { makeLabsRoot, manifestFor, SERVER } from '../engine/fixture-labs.ts';
@@ -53,7 +53,7 @@ describe('supervisor', () => {
       return metrics >= 2;
     });
     const ready = events.find((e) => e.type === 'ready');
-    expect(ready).toMatchObject({ type: 'ready', restarts: 0, caps: { runtime: 'node', memoryUsage: true, gc: true, queryObjects: true, heapSnapshot: true, asyncLocalStorage: true, asyncHooks: true } });
+    expect(ready).toMatchObject({ type: 'ready', protocol: PROTOCOL_VERSION, restarts: 0, caps: { runtime: 'node', memoryUsage: true, gc: true, queryObjects: true, heapSnapshot: true, asyncLocalStorage: true, asyncHooks: true } });
     // --max-old-space-size=32 is in force (V8 adds the young generation on top)
     expect((ready as { caps: { heapLimitMb: number } }).caps.heapLimitMb).toBeGreaterThanOrEqual(32);
     expect((ready as { caps: { heapLimitMb: number } }).caps.heapLimitMb).toBeLessThan(128);

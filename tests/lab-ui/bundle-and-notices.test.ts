@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pageBundle, solutionBundle } from '../../engine/bundle.ts';
 import { solutionFiles, starterFiles } from '../../src/lab-ui/bundle.ts';
 import { capabilityNotices } from '../../src/lab-ui/notices.ts';
-import type { Capabilities } from '../../kit/types.ts';
+import type { Capabilities } from '../../contracts/lab-protocol.ts';
 
 describe('lab bundles as the page reads them', () => {
   it('reads the built page bundle of the warm-up lab: every manifest file, read-only ones marked', () => {

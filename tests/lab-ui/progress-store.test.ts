@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { fileKey, tasksKey } from '../../contracts/storage-keys.ts';
 import {
-  fileKey,
   forgetLab,
   labsWithState,
   passedTaskIds,
@@ -12,7 +12,6 @@ import {
   saveFile,
   saveHintsRevealed,
   saveUndoCopy,
-  tasksKey,
 } from '../../src/lab-ui/progress-store.ts';
 import { MemoryStorage } from './memory-storage.ts';
 

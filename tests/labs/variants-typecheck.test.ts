@@ -38,6 +38,9 @@ it('starter, solution and every variant of every lab typecheck in their workspac
     for (const v of listVariants(lab))
       built.push({ name: `${id} ${v.name}`, ws: await createWorkspace({ labId: id, root: parent, variant: v.name, withChecks: true }) });
   }
+  // The kit imports contracts/manifest.ts for its types only, so workspaces leave that zod-based file out;
+  // the typechecker needs it (with zod resolved from the repository).
+  for (const b of built) fs.copyFileSync(path.join(repo, 'contracts', 'manifest.ts'), path.join(b.ws.dir, 'contracts', 'manifest.ts'));
   const tsconfig = {
     compilerOptions: {
       target: 'ES2023',
@@ -52,7 +55,7 @@ it('starter, solution and every variant of every lab typecheck in their workspac
       types: ['node'],
       typeRoots: [path.join(repo, 'node_modules', '@types')],
       // vendored packages' type declarations (labs/<id>/vendor/*.d.ts) import the npm package itself
-      paths: Object.fromEntries(vendored().map((name) => [name, [typesOf(name)]])),
+      paths: Object.fromEntries([...vendored(), 'zod'].map((name) => [name, [typesOf(name)]])),
     },
     include: built.map((b) => `${path.basename(b.ws.dir)}/**/*.ts`),
   };

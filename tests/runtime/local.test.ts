@@ -1,7 +1,8 @@
 // The local runtime (what the Lab UI holds) against the real runner: one lab from start to check.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalRuntime, RunnerError } from '../../src/runtime/local.ts';
-import type { LabRuntime, RuntimeEvent } from '../../src/runtime/types.ts';
+import type { RuntimeEvent } from '../../contracts/runtime-events.ts';
+import type { LabRuntime } from '../../src/runtime/types.ts';
 import { alive, childPids, groupPids, startRunner, waitUntil, type Runner } from '../server/harness.ts';
 
 let r: Runner;

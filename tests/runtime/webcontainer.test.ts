@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checksBundle, runtimeBundle } from '../../engine/bundle.ts';
-import type { LabRuntime, RuntimeEvent } from '../../src/runtime/types.ts';
+import type { RuntimeEvent } from '../../contracts/runtime-events.ts';
+import type { LabRuntime } from '../../src/runtime/types.ts';
 import { createWebContainerRuntime, messages } from '../../src/runtime/webcontainer.ts';
 import { createFakeWebContainer, type FakeOptions } from './fake-webcontainer.ts';
 

@@ -1,7 +1,7 @@
 // Lab code written by a reader can do anything. Whatever it does, the page hears about it with a clear
 // message, no process outlives the run, and the reader's files are still there, untouched.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RuntimeEvent } from '../../src/runtime/types.ts';
+import type { RuntimeEvent } from '../../contracts/runtime-events.ts';
 import { alive, api, childPids, followEvents, groupPids, startRunner, waitUntil, workspaces, type Runner } from './harness.ts';
 
 let r: Runner;

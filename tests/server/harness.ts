@@ -7,7 +7,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RuntimeEvent } from '../../src/runtime/types.ts';
+import type { RuntimeEvent } from '../../contracts/runtime-events.ts';
 
 export const repo = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const node = process.execPath;

@@ -1,5 +1,6 @@
-// Lab manifests (labs/<id>/lab.json) are data; this schema is the single definition of their shape.
-// Used at build (content schema, lab bundles), by the local runner and by the lab CLI.
+// Lab manifests (labs/<id>/lab.json) are data; this zod schema is the single definition of their shape and
+// LabManifest is derived from it. Used at build (content schema, lab bundles), by the runner, the CLI and,
+// as a type only, by the kit (which must not load zod).
 import { z } from 'zod';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes');
