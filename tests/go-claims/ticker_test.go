@@ -108,7 +108,8 @@ func countWaiting(t *testing.T, reason, function string) int {
 // goroutines start bigger. Run in a fresh process, with the setting on and off.
 func TestInitialStackAdapts(t *testing.T) {
 	for _, setting := range []string{"adaptivestackstart=1", "adaptivestackstart=0"} {
-		out, ok := runChild(t, "TestHelperInitialStack", "GODEBUG="+setting)
+		// One P: the descriptors that exit go to the one free list the new goroutines take theirs from.
+		out, ok := runChild(t, "TestHelperInitialStack", "GODEBUG="+setting, "GOMAXPROCS=1")
 		if !ok {
 			t.Fatalf("%s: helper failed:\n%s", setting, out)
 		}
