@@ -70,7 +70,7 @@ export const facilitation: Record<string, Facilitation> = {
       { activity: 'The incident: only in production; the post’s JavaScript and Go versions side by side', minutes: 8 },
       { activity: 'What is actually true: Ticker.Stop, Go 1.23 timers, goroutines as GC roots', minutes: 10 },
       { activity: 'Lab: staging vs production traffic, find the parked waiters, fix with AbortSignal', minutes: 25 },
-      { activity: 'Debrief: how would you have caught this in a test?', minutes: 7 },
+      { activity: 'Debrief: how would you have caught this in a test? (goleak, testing/synctest, a goroutine gauge)', minutes: 7 },
     ],
     prompts: [
       'Why did the heap diff show nothing, and which number would have shown the leak on day one?',

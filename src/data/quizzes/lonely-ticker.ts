@@ -6,14 +6,14 @@ export const questions: QuizQuestion[] = [
     q: 'In the Go service, tens of thousands of goroutines were parked, yet the heap diff pointed at nothing in the author\'s code. Why?',
     choices: [
       'The heap profile samples too rarely to notice small objects.',
-      'Each parked goroutine\'s stack, at least 2 KB, is not a heap allocation, so a heap profile does not record it; the heap part shows up under runtime and standard-library functions such as runtime.malg.',
+      'Each parked goroutine\'s stack, at least 2 KiB, is not a heap allocation, so a heap profile does not record it; the heap part shows up under runtime and standard-library functions such as runtime.malg.',
       'The goroutines had no local variables, so they used no memory at all.',
     ],
     answer: 1,
     explain: [
       'Sampling is statistical but unbiased: thousands of identical allocations do show up. They did, just not under the author\'s functions.',
       'Stacks are accounted separately (StackInuse in runtime.MemStats). What does reach the heap, goroutine descriptors and stopped tickers, is allocated in runtime.malg and time.NewTicker, easy to take for runtime noise. The goroutine profile shows the whole picture at once.',
-      'Every goroutine has a stack of at least 2 KB whatever its variables, plus a descriptor on the heap.',
+      'Every goroutine has a stack of at least 2 KiB whatever its variables (more when the runtime\'s adaptive starting size has grown), plus a descriptor on the heap.',
     ],
   },
   {
@@ -21,13 +21,13 @@ export const questions: QuizQuestion[] = [
     choices: [
       'It receives a zero value, because Stop closes the channel.',
       'The garbage collector frees it once nothing else references the ticker.',
-      'It stays blocked for good. The stopped ticker may be collected, but the goroutine and everything it references stay live.',
+      'It stays blocked for good, and the goroutine, everything it references and the stopped ticker itself all stay live.',
     ],
     answer: 2,
     explain: [
       'Stop never closes the channel, precisely so that a reader cannot mistake the close for a tick.',
       'Goroutines are never garbage collected. A goroutine only goes away by returning.',
-      'Go 1.23 made unreferenced timers collectable and removed stale ticks after Stop, but a blocked goroutine is a GC root and nothing will ever wake it.',
+      'Go 1.23 made unreferenced timers collectable and removed stale ticks after Stop, but a blocked goroutine is a GC root and nothing will ever wake it. Its wait record references the channel, and since Go 1.23 the runtime timer lives with its channel, so the stopped ticker is not collected either.',
     ],
   },
   {
