@@ -75,7 +75,9 @@ export function loadLab(id: string, root = labsRoot()): LoadedLab {
   const manifest = parseManifest(fs.readFileSync(path.join(dir, 'lab.json'), 'utf8'), file);
   if (manifest.id !== id) throw new LabError(`${file}: id: "${manifest.id}" does not match the folder name "${id}"`);
   const missing: string[] = [];
-  for (const variant of ['starter', 'solution'] as const)
+  // Go labs keep solution/ as an overlay: only the files the fix changes, the rest come from starter/.
+  const variants = manifest.language === 'go' ? (['starter'] as const) : (['starter', 'solution'] as const);
+  for (const variant of variants)
     manifest.files.forEach((f, i) => {
       if (!fs.existsSync(path.join(dir, variant, f.path))) missing.push(`${file}: files[${i}].path: ${variant}/${f.path} does not exist`);
     });
@@ -86,10 +88,15 @@ export function loadLab(id: string, root = labsRoot()): LoadedLab {
 
 export type LabVariant = 'starter' | 'solution';
 
-/** The lab's files (starter or solution) as path -> text, in manifest order. */
+/** The lab's files (starter or solution) as path -> text, in manifest order. A Go lab's solution/ is an
+ * overlay on starter/. */
 export function readLabFiles(lab: LoadedLab, variant: LabVariant): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const f of lab.manifest.files) files[f.path] = fs.readFileSync(path.join(lab.dir, variant, f.path), 'utf8');
+  for (const f of lab.manifest.files) {
+    const own = path.join(lab.dir, variant, f.path);
+    const overlay = lab.manifest.language === 'go' && !fs.existsSync(own);
+    files[f.path] = fs.readFileSync(overlay ? path.join(lab.dir, 'starter', f.path) : own, 'utf8');
+  }
   return files;
 }
 

@@ -5,6 +5,7 @@
 //   <ws>/app/           the lab's files: the reader's editable files + read-only files from starter/
 //   <ws>/scenarios.ts   <ws>/lab.json   <ws>/fixtures/   <ws>/vendor/   <ws>/snapshots/
 //   <ws>/checks/        only when checking
+//   Go labs also: <ws>/go.mod, go.sum (the repository's), kit/go/ (the kit's Go package), profiles/
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,6 +79,18 @@ export function kitFiles(): Record<string, Buffer> {
   return Object.fromEntries(Object.entries(tree).filter(([p]) => p.endsWith('.ts') && !p.includes('/') && !p.endsWith('.test.ts')));
 }
 
+/** A Go lab's workspace is also a Go module: the repository's go.mod/go.sum and the kit's Go package. */
+function writeGoModule(dir: string): void {
+  const root = path.dirname(kitRoot());
+  for (const f of ['go.mod', 'go.sum']) {
+    const file = path.join(root, f);
+    if (!fs.existsSync(file)) throw new LabError(`a Go lab needs the repository's ${f} (not found at ${file})`);
+    writeFile(dir, f, fs.readFileSync(file));
+  }
+  const goKit = readTree(path.join(kitRoot(), 'go'));
+  writeTree(dir, 'kit/go', Object.fromEntries(Object.entries(goKit).filter(([p]) => p.endsWith('.go') && !p.includes('/'))));
+}
+
 export async function createWorkspace(opts: WorkspaceOptions): Promise<Workspace> {
   const labsDir = opts.labsDir ?? labsRoot();
   const lab = loadLab(opts.labId, labsDir);
@@ -91,6 +104,7 @@ export async function createWorkspace(opts: WorkspaceOptions): Promise<Workspace
   try {
     writeFile(dir, 'package.json', WORKSPACE_PACKAGE_JSON);
     writeTree(dir, 'kit', kitFiles());
+    if (lab.manifest.language === 'go') writeGoModule(dir);
     for (const f of lab.manifest.files) {
       // read-only files always come from the starter: a reader cannot change them
       const text = f.editable ? (reader[f.path] ?? base[f.path]) : opts.base === 'solution' ? base[f.path] : starter[f.path];

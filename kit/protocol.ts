@@ -2,13 +2,13 @@
 // Service host -> supervisor and supervisor -> page: lines on stdout starting with EVENT_PREFIX;
 // every other output line is the lab's own output. Page -> supervisor: JSON commands on stdin.
 // The same framing works over a child process pipe (local runner) and WebContainer's PTY stream.
-import type { Capabilities, MemorySample, ServiceExit, TaskResult } from './types.ts';
+import type { Capabilities, MemorySample, ProfileKind, ServiceExit, TaskResult } from './types.ts';
 
 export const EVENT_PREFIX = '\u001eLB ';
 
 export type LabEvent =
-  /** pid: the service process (for runners that verify nothing is left behind) */
-  | { type: 'ready'; port: number; caps: Capabilities; restarts: number; pid?: number }
+  /** pid: the service process (for runners that verify nothing is left behind); pprofPort: Go labs */
+  | { type: 'ready'; port: number; caps: Capabilities; restarts: number; pid?: number; pprofPort?: number }
   | ({ type: 'metrics' } & MemorySample)
   /** path is relative to the workspace root, e.g. "snapshots/s1-after-storm.heapsnapshot" */
   | { type: 'snapshot'; id: string; path: string; bytes: number; label: string }
@@ -36,6 +36,8 @@ export const HOST_REPLY_PREFIX = '\u001eLBH ';
 export type HostRequest =
   | { id: number; op: 'measure'; gc?: boolean; count?: string[] }
   | { id: number; op: 'snapshot'; file: string }
+  /** Go hosts: write a pprof profile to file (under profiles/) */
+  | { id: number; op: 'profile'; kind: ProfileKind; file: string }
   | { id: number; op: 'stop' };
 
 export type HostReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };

@@ -5,8 +5,18 @@ import type { Server } from 'node:http';
 
 /** What the runtime the lab runs in can measure. Probed at start, never assumed. */
 export interface Capabilities {
-  runtime: 'node' | 'webcontainer' | 'unknown';
+  runtime: 'node' | 'webcontainer' | 'go' | 'unknown';
+  /** the language of the lab's service (absent: node) */
+  language?: 'node' | 'go';
   nodeVersion: string;
+  /** Go labs: runtime.Version() of the service */
+  goVersion?: string;
+  /** Go labs: the "goroutines" gauge counts the lab's goroutines (the kit's own and idle connections excluded) */
+  goroutines?: boolean;
+  /** Go labs: pprof profiles can be captured (ServiceControl.profile, loopback /debug/pprof/) */
+  pprof?: boolean;
+  /** Go labs: the container memory limit on RSS, in MB */
+  memoryLimitMb?: number;
   /** process.memoryUsage() returns numbers that move with allocation. */
   memoryUsage: boolean;
   /** v8.getHeapSnapshot() / writeHeapSnapshot() produce a parseable file. */
@@ -74,6 +84,8 @@ export interface ServiceControl {
   measure(opts?: { gc?: boolean; count?: string[] }): Promise<Measurement>;
   /** Write a heap snapshot inside the workspace; resolves with its path (null when unsupported). */
   snapshot(): Promise<string | null>;
+  /** Go labs: write a pprof profile (.pb.gz) inside the workspace; resolves with its path (null when unsupported). */
+  profile?(kind: ProfileKind): Promise<string | null>;
   /** Process warnings seen so far (e.g. MaxListenersExceededWarning). */
   warnings(): ReadonlyArray<{ name: string; message: string }>;
   /** Exits seen so far (crashes, OOM kills) since this control was created. */
@@ -102,10 +114,12 @@ export interface HttpResult {
   error?: string;
 }
 
+export type ProfileKind = 'heap' | 'allocs' | 'goroutine';
+
 export interface ServiceExit {
   code: number | null;
   signal: string | null;
-  /** 'oom' when V8 reported the heap limit, 'crash' for any other unexpected exit */
+  /** 'oom' when V8 reported the heap limit or RSS passed a Go lab's limit (OOMKilled), 'crash' otherwise */
   reason: 'oom' | 'crash' | 'stopped';
   message: string;
 }

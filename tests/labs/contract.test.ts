@@ -12,6 +12,8 @@ const labDirs = fs
   .readdirSync(root, { withFileTypes: true })
   .filter((d) => d.isDirectory() && d.name !== 'kit')
   .map((d) => d.name)
+  // Go labs (solution/ as an overlay, variants/ with variant.json) have their own suite: go-labs.test.ts
+  .filter((id) => loadLab(id, root).manifest.language !== 'go')
   .sort();
 
 const verdicts = (r: CheckReport) => r.tasks.map((t) => `${t.id}:${t.passed}`);
