@@ -3,6 +3,8 @@ module leakbook
 go 1.26.0
 
 require (
+	github.com/gin-contrib/cors v1.7.7
+	github.com/gin-contrib/gzip v1.2.5
 	github.com/gin-gonic/gin v1.12.0
 	go.uber.org/goleak v1.3.0
 )
