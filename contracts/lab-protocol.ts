@@ -11,8 +11,18 @@ export const EVENT_PREFIX = '\u001eLB ';
 
 /** What the runtime the lab runs in can measure. Probed at start, never assumed. */
 export interface Capabilities {
-  runtime: 'node' | 'webcontainer' | 'unknown';
+  runtime: 'node' | 'webcontainer' | 'go' | 'unknown';
+  /** the language of the lab's service (absent: node) */
+  language?: 'node' | 'go';
   nodeVersion: string;
+  /** Go labs: runtime.Version() of the service */
+  goVersion?: string;
+  /** Go labs: the "goroutines" gauge counts the lab's goroutines (the kit's own and idle connections excluded) */
+  goroutines?: boolean;
+  /** Go labs: pprof profiles can be captured (ServiceControl.profile, loopback /debug/pprof/) */
+  pprof?: boolean;
+  /** Go labs: the container memory limit on RSS, in MB */
+  memoryLimitMb?: number;
   /** process.memoryUsage() returns numbers that move with allocation. */
   memoryUsage: boolean;
   /** v8.getHeapSnapshot() / writeHeapSnapshot() produce a parseable file. */
@@ -28,6 +38,9 @@ export interface Capabilities {
   asyncLocalStorage: boolean;
 }
 
+/** The pprof profiles a Go service can write. */
+export type ProfileKind = 'heap' | 'allocs' | 'goroutine';
+
 export interface MemorySample {
   /** ms since the service started */
   t: number;
@@ -42,14 +55,14 @@ export interface MemorySample {
 export interface ServiceExit {
   code: number | null;
   signal: string | null;
-  /** 'oom' when V8 reported the heap limit, 'crash' for any other unexpected exit */
+  /** 'oom' when V8 reported the heap limit or RSS passed a Go lab's limit (OOMKilled), 'crash' otherwise */
   reason: 'oom' | 'crash' | 'stopped';
   message: string;
 }
 
 export type LabEvent =
   /** protocol: the kit's PROTOCOL_VERSION; pid: the service process (runners verify nothing is left behind) */
-  | { type: 'ready'; protocol: number; port: number; caps: Capabilities; restarts: number; pid?: number }
+  | { type: 'ready'; protocol: number; port: number; caps: Capabilities; restarts: number; pid?: number; pprofPort?: number }
   | ({ type: 'metrics' } & MemorySample)
   /** path is relative to the workspace root, e.g. "snapshots/s1-after-storm.heapsnapshot" */
   | { type: 'snapshot'; id: string; path: string; bytes: number; label: string }

@@ -34,12 +34,15 @@ export const manifestSchema = z
     /** slug of the chapter the lab belongs to */
     chapter: id,
     summary: z.string().min(10),
-    /** module (among files) whose default export is the service factory */
+    /** the service's language: node (default) runs entry under kit/host.ts; go builds app/ with kit/go */
+    language: z.enum(['node', 'go']).optional(),
+    /** module (among files) whose default export is the service factory (Go: the file with main) */
     entry: relPath,
     files: z.array(labFileSchema).min(1),
     tasks: z.array(taskSchema).min(1),
     scenarios: z.array(scenarioSchema).min(1),
-    /** the container's heap limit: --max-old-space-size for the service process */
+    /** the container's heap limit: --max-old-space-size for a Node service; for a Go service the memory
+     * limit on its RSS, enforced like Kubernetes (killed and reported OOMKilled when passed) */
     heapLimitMb: z.number().int().min(16).max(4096),
     /** real ms per lab ms: 0.01 makes "10 s" take 100 ms */
     timeScale: z.number().positive().max(1),

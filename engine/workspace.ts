@@ -6,6 +6,7 @@
 //   <ws>/app/           the lab's files: the reader's editable files + read-only files from starter/
 //   <ws>/scenarios.ts   <ws>/lab.json   <ws>/fixtures/   <ws>/vendor/   <ws>/snapshots/
 //   <ws>/checks/        only when checking
+//   Go labs also: <ws>/go.mod, go.sum (the repository's), kit/go/ (the kit's Go package), profiles/
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -118,6 +119,18 @@ export function kitContractFiles(): Record<string, Buffer> {
   return out;
 }
 
+/** A Go lab's workspace is also a Go module: the repository's go.mod/go.sum and the kit's Go package. */
+function writeGoModule(dir: string): void {
+  const root = path.dirname(kitRoot());
+  for (const f of ['go.mod', 'go.sum']) {
+    const file = path.join(root, f);
+    if (!fs.existsSync(file)) throw new LabError(`a Go lab needs the repository's ${f} (not found at ${file})`);
+    writeFile(dir, f, fs.readFileSync(file));
+  }
+  const goKit = readTree(path.join(kitRoot(), 'go'));
+  writeTree(dir, 'kit/go', Object.fromEntries(Object.entries(goKit).filter(([p]) => p.endsWith('.go') && !p.includes('/'))));
+}
+
 export async function createWorkspace(opts: WorkspaceOptions): Promise<Workspace> {
   const labsDir = opts.labsDir ?? labsRoot();
   const lab = loadLab(opts.labId, labsDir);
@@ -133,6 +146,7 @@ export async function createWorkspace(opts: WorkspaceOptions): Promise<Workspace
     writeFile(dir, 'package.json', WORKSPACE_PACKAGE_JSON);
     writeTree(dir, 'kit', kitFiles());
     writeTree(dir, 'contracts', kitContractFiles());
+    if (lab.manifest.language === 'go') writeGoModule(dir);
     for (const f of lab.manifest.files) writeFile(dir, `app/${f.path}`, f.editable && f.path in reader ? reader[f.path]! : base[f.path]!);
     writeFile(dir, 'scenarios.ts', fs.readFileSync(path.join(lab.dir, 'scenarios.ts')));
     writeFile(dir, 'lab.json', JSON.stringify(lab.manifest, null, 2) + '\n');

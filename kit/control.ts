@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { httpRequest } from './http-client.ts';
 import type { ServiceProcess } from './service-process.ts';
-import type { Capabilities, HttpResult, Measurement, RequestOptions, ScenarioContext, ServiceControl } from './types.ts';
+import type { Capabilities, HttpResult, Measurement, ProfileKind, RequestOptions, ScenarioContext, ServiceControl } from './types.ts';
 
 let snapshotSeq = 0;
 
@@ -16,6 +16,15 @@ export function nextSnapshotFile(label: string): { id: string; file: string } {
   snapshotSeq++;
   const id = `s${snapshotSeq}`;
   return { id, file: `snapshots/${id}-${slug(label)}.heapsnapshot` };
+}
+
+let profileSeq = 0;
+
+/** Next profile file, relative to the workspace: profiles/p2-heap-after-storm.pb.gz */
+export function nextProfileFile(kind: ProfileKind, label: string): { id: string; file: string } {
+  profileSeq++;
+  const id = `p${profileSeq}`;
+  return { id, file: `profiles/${id}-${kind}-${slug(label)}.pb.gz` };
 }
 
 export function createControl(service: ServiceProcess, signal: AbortSignal): ServiceControl {
@@ -47,6 +56,12 @@ export function createControl(service: ServiceProcess, signal: AbortSignal): Ser
       if (!service.caps?.heapSnapshot) return null;
       const { file } = nextSnapshotFile('check');
       const r = await service.snapshot(file);
+      return r.path;
+    },
+    async profile(kind: ProfileKind): Promise<string | null> {
+      if (!service.caps?.pprof) return null;
+      const { file } = nextProfileFile(kind, 'check');
+      const r = await service.profile(kind, file);
       return r.path;
     },
     warnings: () => service.warnings.slice(warningsFrom),

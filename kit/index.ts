@@ -51,3 +51,4 @@ export async function forEachLimit(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, count)) }, worker));
   return done;
 }
+export * from './go-checks.ts';

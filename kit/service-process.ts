@@ -5,7 +5,8 @@ import path from 'node:path';
 import { decodeEvent, type LabEvent } from '../contracts/lab-protocol.ts';
 import { HOST_REPLY_PREFIX, type HostReply, type HostRequest } from '../contracts/host-protocol.ts';
 import { onLines } from './lines.ts';
-import type { Capabilities, Measurement, ServiceExit } from './types.ts';
+import { buildGoService, GoBuildError, labLanguage, watchRss } from './go-service.ts';
+import type { Capabilities, Measurement, ProfileKind, ServiceExit } from './types.ts';
 
 export interface ServiceOptions {
   ws: string;
@@ -66,8 +67,54 @@ export class ServiceProcess {
   /** Spawn the host and resolve once it listens; rejects with the reason when it dies first. */
   start(): Promise<void> {
     this.disposed = false;
+    if (labLanguage(this.opts.ws) === 'go') return this.startGo();
     this.spawnHost();
     return this.whenReady();
+  }
+
+  // ---- Go labs: the host is the lab's own binary (app/ built with kit/go), its RSS held to the limit ----
+  private goBinary: string | null = null;
+  private oomKilledAt: number | null = null;
+  private stopRssWatch: () => void = () => {};
+
+  private async startGo(): Promise<void> {
+    try {
+      this.goBinary = await buildGoService(this.opts.ws);
+    } catch (err) {
+      if (err instanceof GoBuildError) for (const line of err.output.split('\n')) this.opts.onOutput(line, 'stderr');
+      this.lastError = (err as Error).message;
+      this.opts.onEvent({ type: 'error', message: this.lastError });
+      throw err;
+    }
+    if (this.disposed) throw new Error('the service was stopped');
+    this.spawnHost();
+    return this.whenReady();
+  }
+
+  /** The command that runs the host: the Go binary, or Node with kit/host.ts under the heap limit. */
+  private hostCommand(node: string): { file: string; args: string[]; env: Record<string, string> } {
+    if (this.goBinary) {
+      const env: Record<string, string> = { GIN_MODE: 'release', LEAKBOOK_MEMORY_LIMIT_MB: String(this.opts.heapLimitMb) };
+      return { file: this.goBinary, args: [], env };
+    }
+    const flags = ['--expose-gc', `--max-old-space-size=${this.opts.heapLimitMb}`, '--disable-warning=ExperimentalWarning'];
+    return { file: node, args: [...flags, path.join('kit', 'host.ts')], env: {} };
+  }
+
+  /** Kubernetes-style memory limit: RSS past the limit is killed at once and reported as OOMKilled. */
+  private watchMemoryLimit(child: ChildProcess): void {
+    this.oomKilledAt = null;
+    if (!this.goBinary || child.pid === undefined) return;
+    this.stopRssWatch = watchRss(child.pid, this.opts.heapLimitMb, (rss) => {
+      if (this.child !== child) return;
+      this.oomKilledAt = rss;
+      child.kill('SIGKILL');
+    });
+  }
+
+  /** Go hosts: write a pprof profile under profiles/; resolves with its path and size. */
+  profile(kind: ProfileKind, file: string): Promise<{ path: string; bytes: number; kind: ProfileKind }> {
+    return this.request({ op: 'profile', kind, file }, 120_000);
   }
 
   /** Resolves when the service is (again) ready; rejects when it gives up or is stopped. */
@@ -88,7 +135,7 @@ export class ServiceProcess {
   }
 
   private spawnHost(): void {
-    const { ws, heapLimitMb, timeScale } = this.opts;
+    const { ws, timeScale } = this.opts;
     // WebContainer's execPath is not guaranteed to be spawnable; its shell always knows `node`.
     const inWebContainer = !!(process.versions as Record<string, string | undefined>).webcontainer;
     const node = !inWebContainer && process.execPath && path.isAbsolute(process.execPath) ? process.execPath : 'node';
@@ -97,17 +144,15 @@ export class ServiceProcess {
     this.stderrTail = [];
     this.lastError = '';
     this.startedAt = Date.now();
-    const child = spawn(
-      node,
-      ['--expose-gc', `--max-old-space-size=${heapLimitMb}`, '--disable-warning=ExperimentalWarning', path.join('kit', 'host.ts')],
-      {
-        cwd: ws,
-        stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, ...this.opts.env, LEAKBOOK_TIME_SCALE: String(timeScale), LEAKBOOK_RESTARTS: String(this.restarts) },
-      },
-    );
+    const cmd = this.hostCommand(node);
+    const child = spawn(cmd.file, cmd.args, {
+      cwd: ws,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...cmd.env, ...this.opts.env, LEAKBOOK_TIME_SCALE: String(timeScale), LEAKBOOK_RESTARTS: String(this.restarts) },
+    });
     this.child = child;
     liveHosts.add(child);
+    this.watchMemoryLimit(child);
     child.stdin!.on('error', () => {}); // writing to a dying child must not crash the supervisor
     // Two start budgets: booting Node and the kit (generous: machines under load are slow at this),
     // then the lab's own code from import to listening (startTimeoutMs: a stuck factory is reported).
@@ -140,6 +185,7 @@ export class ServiceProcess {
     });
     child.on('exit', (code, signal) => {
       liveHosts.delete(child);
+      this.stopRssWatch();
       startTimer.clear();
       // let stderr drain so the OOM banner is seen before classifying
       setTimeout(() => this.onExit(child, code, signal), 20);
@@ -209,6 +255,11 @@ export class ServiceProcess {
   private classify(code: number | null, signal: NodeJS.Signals | null): ServiceExit {
     const stderr = this.stderrTail.join('\n');
     if (this.stopping) return { code, signal, reason: 'stopped', message: 'the service was stopped' };
+    if (this.oomKilledAt !== null) {
+      const mb = Math.round(this.oomKilledAt / 1024 / 1024);
+      const limit = this.opts.heapLimitMb;
+      return { code, signal, reason: 'oom', message: `OOMKilled: the service's memory (RSS ${mb} MB) passed the container's ${limit} MB limit and it was killed` };
+    }
     if (OOM_PATTERNS.some((re) => re.test(stderr)) || code === 134 || signal === 'SIGABRT') {
       const limit = this.opts.heapLimitMb;
       return { code, signal, reason: 'oom', message: `the service ran out of memory: its JavaScript heap reached the container's ${limit} MB limit and V8 ended the process` };

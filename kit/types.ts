@@ -3,10 +3,10 @@
 // Node built-ins (and the dependency-free contracts/ files, copied beside it) may be used by the kit.
 import type { Server } from 'node:http';
 import type { TaskResult } from '../contracts/check-result.ts';
-import type { Capabilities, MemorySample, ServiceExit } from '../contracts/lab-protocol.ts';
+import type { Capabilities, MemorySample, ProfileKind, ServiceExit } from '../contracts/lab-protocol.ts';
 
 // What the kit reports to the page (lab-protocol.ts) and how checks' verdicts look (check-result.ts).
-export type { Capabilities, MemorySample, ServiceExit, TaskResult };
+export type { Capabilities, MemorySample, ProfileKind, ServiceExit, TaskResult };
 
 /** Given to a lab's service factory (the entry module's default export). */
 export interface ServiceContext {
@@ -58,6 +58,8 @@ export interface ServiceControl {
   measure(opts?: { gc?: boolean; count?: string[]; resources?: boolean }): Promise<Measurement>;
   /** Write a heap snapshot inside the workspace; resolves with its path (null when unsupported). */
   snapshot(): Promise<string | null>;
+  /** Go labs: write a pprof profile (.pb.gz) inside the workspace; resolves with its path (null when unsupported). */
+  profile?(kind: ProfileKind): Promise<string | null>;
   /** Process warnings seen so far (e.g. MaxListenersExceededWarning). */
   warnings(): ReadonlyArray<{ name: string; message: string }>;
   /** Exits seen so far (crashes, OOM kills) since this control was created. */

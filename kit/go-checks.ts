@@ -1,0 +1,39 @@
+// Helpers for the checks of Go labs (they run in the supervisor, like every check). Goroutine counts come
+// from the Go kit's "goroutines" gauge: the lab's own goroutines, without the kit's or idle connections'.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CheckContext, Measurement } from './types.ts';
+
+/** The lab's goroutines in a measurement; throws when the service is not a Go kit service. */
+export function goroutines(m: Measurement): number {
+  const n = m.gauges.goroutines;
+  if (typeof n !== 'number') throw new Error('the service does not report its goroutines (is it a Go lab?)');
+  return n;
+}
+
+/**
+ * A quiet spell, goleak-style: poll until the lab's goroutines are back to `baseline` or `labMs` of lab
+ * time have passed; resolves with the last measurement (taken after a GC).
+ */
+export async function settleGoroutines(t: CheckContext, baseline: number, labMs: number): Promise<Measurement> {
+  const deadline = performance.now() + t.ms(labMs);
+  let m = await t.service.measure({ gc: true });
+  while (goroutines(m) > baseline && performance.now() < deadline) {
+    await sleep(Math.max(10, t.ms(250)));
+    m = await t.service.measure({ gc: true });
+  }
+  return m;
+}
+
+/** The live heap after a GC, in bytes ("heap live" gauge of the Go kit). */
+export function liveHeap(m: Measurement): number {
+  return m.gauges['heap live'] ?? m.heapUsed;
+}
+
+/**
+ * Growth across rounds: true when every round ends above the one before by at least minStep bytes
+ * (needs ≥ 3 rounds, so one warm-up allocation that stays is not a leak).
+ */
+export function growsEveryRound(values: number[], minStep: number): boolean {
+  if (values.length < 3) throw new Error('judging growth needs at least 3 rounds');
+  return values.slice(1).every((v, i) => v - values[i] >= minStep);
+}

@@ -1,0 +1,105 @@
+// Go labs in the Node supervisor: build the workspace's Go service once (app/ + kit/go, offline, with the
+// shared build cache) and watch its RSS the way a container runtime enforces a memory limit.
+// Node built-ins only, like the rest of the kit.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export function labLanguage(ws: string): 'node' | 'go' {
+  try {
+    const lab = JSON.parse(fs.readFileSync(path.join(ws, 'lab.json'), 'utf8')) as { language?: string };
+    return lab.language === 'go' ? 'go' : 'node';
+  } catch {
+    return 'node';
+  }
+}
+
+/** The environment every go command of a lab runs with: no network, no toolchain switch, no go.work. */
+export function goEnv(): Record<string, string> {
+  const env: Record<string, string> = { GOFLAGS: '-mod=mod', GOPROXY: 'off', GOTOOLCHAIN: 'local', GOWORK: 'off' };
+  if (process.env.LEAKBOOK_GOCACHE) env.GOCACHE = process.env.LEAKBOOK_GOCACHE;
+  return env;
+}
+
+function sourceHash(ws: string): string {
+  const hash = createHash('sha256');
+  const walk = (rel: string) => {
+    for (const d of fs.readdirSync(path.join(ws, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const r = path.join(rel, d.name);
+      if (d.isDirectory()) walk(r);
+      else if (d.name.endsWith('.go') && !d.name.endsWith('_test.go')) hash.update(r).update(fs.readFileSync(path.join(ws, r)));
+    }
+  };
+  for (const f of ['go.mod', 'go.sum']) if (fs.existsSync(path.join(ws, f))) hash.update(f).update(fs.readFileSync(path.join(ws, f)));
+  walk('app');
+  walk(path.join('kit', 'go'));
+  return hash.digest('hex').slice(0, 16);
+}
+
+export class GoBuildError extends Error {
+  override name = 'GoBuildError';
+  readonly output: string;
+  constructor(message: string, output: string) {
+    super(message);
+    this.output = output;
+  }
+}
+
+const builds = new Map<string, Promise<string>>();
+
+/**
+ * Build <ws>/app into <ws>/.bin/service-<hash of the sources>; every service process of the workspace
+ * (check tasks, restarts) reuses it until the sources change. Rejects with the compiler's messages.
+ */
+export function buildGoService(ws: string): Promise<string> {
+  const binary = path.join(ws, '.bin', `service-${sourceHash(ws)}`);
+  if (fs.existsSync(binary)) return Promise.resolve(binary);
+  let build = builds.get(binary);
+  if (build) return build;
+  build = new Promise<string>((resolve, reject) => {
+    fs.mkdirSync(path.dirname(binary), { recursive: true });
+    execFile(
+      'go',
+      ['build', '-o', binary, './app'],
+      { cwd: ws, env: { ...process.env, ...goEnv() }, maxBuffer: 4 * 1024 * 1024, timeout: 300_000 },
+      (err, _stdout, stderr) => {
+        builds.delete(binary);
+        if (!err) return resolve(binary);
+        const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+        const text = stderr.replaceAll(ws + path.sep, '').trim();
+        const first = text.split('\n').find((l) => l && !l.startsWith('#')) ?? err.message;
+        reject(new GoBuildError(missing ? 'this lab needs Go 1.26 (the go command is not on PATH)' : `the Go service does not compile: ${first}`, text));
+      },
+    );
+  });
+  builds.set(binary, build);
+  return build;
+}
+
+/** Resident set size of a process in bytes (Linux /proc), or null when it cannot be read. */
+export function readRss(pid: number): number | null {
+  try {
+    const pages = Number(fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+    return Number.isFinite(pages) ? pages * 4096 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Poll a process's RSS every few ms; call onOver once when it passes limitMb (the container limit).
+ * Returns a function that stops watching.
+ */
+export function watchRss(pid: number, limitMb: number, onOver: (rssBytes: number) => void, everyMs = 20): () => void {
+  const limit = limitMb * 1024 * 1024;
+  const timer = setInterval(() => {
+    const rss = readRss(pid);
+    if (rss !== null && rss > limit) {
+      clearInterval(timer);
+      onOver(rss);
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
