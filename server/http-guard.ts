@@ -54,7 +54,7 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') throw new HttpError(415, 'Send the request body as application/json.');
   const declared = Number(req.headers['content-length'] ?? NaN);
-  const tooLarge = () => new HttpError(413, `Request body too large: the limit is ${formatBytes(maxBytes)}.`);
+  const tooLarge = () => new HttpError(413, `Request body too large: the limit is ${formatBytes(maxBytes, { limit: true })}.`);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;

@@ -1,6 +1,6 @@
-// Where the runner gets labs from: the repository's labs/ folder, read through the kit's own
-// loader and workspace builder (engine/load-lab.ts, engine/workspace.ts) so the runner, the CLI
-// and the WebContainer bundle all lay out a workspace the same way.
+// Where the runner gets labs from: the repository's labs/ folder, read through the engine's loader
+// and workspace builder (engine/load-lab.ts, engine/workspace.ts), so a run's workspace is laid out
+// as the CLI's and the WebContainer bundle's are.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LabError, loadLab, readTree, type LoadedLab } from '../engine/load-lab.ts';

@@ -40,7 +40,7 @@ export async function parseRunRequest(
       throw new HttpError(403, `Refused file "${path}": it is not one of this lab's editable files (${[...allowed].join(', ')}).`);
     if (typeof text !== 'string') throw new HttpError(400, `File "${path}" must be sent as text.`);
     total += Buffer.byteLength(text);
-    if (total > maxFileBytes) throw new HttpError(413, `The lab's files exceed ${formatBytes(maxFileBytes)} in total.`);
+    if (total > maxFileBytes) throw new HttpError(413, `The lab's files exceed ${formatBytes(maxFileBytes, { limit: true })} in total.`);
     out[path] = text;
   }
   return { labId, files: out };

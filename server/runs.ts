@@ -163,7 +163,7 @@ export class Run {
       this.outputTruncated = true;
       this.emit({
         type: 'output',
-        text: `[runner] The lab printed more than ${formatBytes(this.limits.maxOutputBytes)}; further output is not shown (the lab keeps running).\n`,
+        text: `[runner] The lab printed more than ${formatBytes(this.limits.maxOutputBytes, { limit: true })}; further output is not shown (the lab keeps running).\n`,
       });
       return;
     }

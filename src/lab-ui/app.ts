@@ -20,9 +20,8 @@ import { ScenariosPanel } from './scenarios-panel.ts';
 import { SnapshotsList, type SnapshotEntry } from './snapshots-list.ts';
 import { TasksPanel } from './tasks-panel.ts';
 import { capabilityNotices } from './notices.ts';
-import { showDiff } from './snapshot-diff.ts';
 import { SideTabs } from './side-tabs.ts';
-import { watchTheme } from './theme.ts';
+import { watchTheme } from '../lib/theme.ts';
 import { breakOut } from './breakout.ts';
 import labCss from './lab-ui.css?inline';
 
@@ -387,7 +386,12 @@ export class LabApp {
   }
 
   private async compare(a: SnapshotEntry, b: SnapshotEntry): Promise<void> {
-    await showDiff(this.snapshots.diffHost, a, b);
+    if (!a.data || !b.data) return;
+    // The analysis and its panel are their own chunk, fetched on the first comparison.
+    const { mountSnapshotDiff } = await import('./snapshots/index.ts');
+    const host = this.snapshots.diffHost;
+    host.replaceChildren();
+    await mountSnapshotDiff(host, { label: a.label, data: a.data }, { label: b.label, data: b.data });
   }
 
   // ---- checks ----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import { APP_ROOT, applyTheme, languageOf, loadTypeLibraries, monaco } from './monaco-setup.ts';
 import { h, icon, ICONS } from './dom.ts';
 import type { FilesState } from './files.ts';
-import { currentTheme } from './theme.ts';
+import { currentTheme } from '../lib/theme.ts';
 
 export class EditorPanel {
   readonly el: HTMLElement;

@@ -9,7 +9,7 @@ import {
   saveUndoCopy,
   type StorageLike,
   type UndoCopy,
-} from './progress-store.ts';
+} from '../lib/progress-store.ts';
 
 export interface LabFile {
   path: string;

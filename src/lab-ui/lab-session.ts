@@ -7,7 +7,7 @@ import type { Capabilities } from '../../contracts/lab-protocol.ts';
 import { PROTOCOL_VERSION } from '../../contracts/lab-protocol.ts';
 import type { RuntimeEvent } from '../../contracts/runtime-events.ts';
 import type { LabFiles, LabRuntime, RuntimeKind } from '../runtime/types.ts';
-import { recordTaskResults } from './progress-store.ts';
+import { recordTaskResults } from '../lib/progress-store.ts';
 
 export type LabStatus = 'idle' | 'starting' | 'running' | 'restarting' | 'checking' | 'stopped' | 'crashed';
 

@@ -4,7 +4,7 @@ import uPlot from 'uplot';
 import uPlotCss from 'uplot/dist/uPlot.min.css?inline';
 import { formatBytes } from '../../contracts/format.ts';
 import { h, injectStyle } from './dom.ts';
-import { cssVar } from './theme.ts';
+import { cssVar } from '../lib/theme.ts';
 import type { MemorySample } from '../../contracts/lab-protocol.ts';
 
 const MAX_POINTS = 900;

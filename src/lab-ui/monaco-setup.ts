@@ -7,7 +7,7 @@ import 'monaco-editor/languages/definitions/javascript/register';
 import { typescriptDefaults, ModuleKind, ScriptTarget } from 'monaco-editor/languages/features/typescript/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TsWorker from 'monaco-editor/languages/features/typescript/ts.worker?worker';
-import type { Theme } from './theme.ts';
+import type { Theme } from '../lib/theme.ts';
 
 // Monaco looks its workers up here; Vite's ?worker imports give module workers with hashed URLs.
 globalThis.MonacoEnvironment = {

@@ -3,7 +3,7 @@
 import type { LabTask } from '../../contracts/manifest.ts';
 import type { TaskResult } from '../../contracts/check-result.ts';
 import { h, icon, ICONS } from './dom.ts';
-import { readHints, readTasks, saveHintsRevealed, type StorageLike } from './progress-store.ts';
+import { readHints, readTasks, saveHintsRevealed, type StorageLike } from '../lib/progress-store.ts';
 
 type TaskState = 'todo' | 'running' | 'pass' | 'fail';
 

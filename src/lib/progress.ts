@@ -1,9 +1,10 @@
-// A learner's progress, read from what the workbook keeps in localStorage, and the file a learner
-// exports for a facilitator. Everything runs in the browser; nothing leaves it unless the learner
+// A learner's progress, read from what the workbook keeps in localStorage (progress-store.ts for labs,
+// quiz-store.ts, visits.ts), and the file a learner exports for a facilitator. Everything runs in the browser; nothing leaves it unless the learner
 // downloads the file. The file holds a display name the learner picks and progress, nothing else.
 import { z } from 'zod';
+import { chapterVisitKey } from '../../contracts/storage-keys.ts';
+import { readTasks } from './progress-store.ts';
 import { readQuiz } from './quiz-store.ts';
-import { chapterVisitKey, tasksKey } from '../../contracts/storage-keys.ts';
 
 export { markChapterVisited } from './visits.ts';
 
@@ -48,14 +49,6 @@ export type ProgressFile = z.infer<typeof progressFileSchema>;
 
 type ReadStorage = Pick<Storage, 'getItem'>;
 
-function readJson(storage: ReadStorage, key: string): unknown {
-  try {
-    return JSON.parse(storage.getItem(key) ?? 'null');
-  } catch {
-    return null;
-  }
-}
-
 /** The learner's progress as it would be exported (without name and date). */
 export function collectProgress(storage: ReadStorage, catalog: Catalog): Omit<ProgressFile, 'format' | 'version' | 'name' | 'exportedAt'> {
   const out: Omit<ProgressFile, 'format' | 'version' | 'name' | 'exportedAt'> = { chapters: {}, labs: {}, quizzes: {} };
@@ -70,13 +63,12 @@ export function collectProgress(storage: ReadStorage, catalog: Catalog): Omit<Pr
       }
     }
     for (const lab of chapter.labs) {
-      const saved = readJson(storage, tasksKey(lab.id));
-      if (!saved || typeof saved !== 'object') continue;
+      const saved = readTasks(storage, lab.id);
       const tasks: ProgressFile['labs'][string] = {};
       for (const task of lab.tasks) {
-        const t = (saved as Record<string, unknown>)[task.id] as { passed?: unknown; at?: unknown; message?: unknown } | undefined;
-        if (!t || typeof t.passed !== 'boolean' || !Number.isInteger(t.at)) continue;
-        tasks[task.id] = { passed: t.passed, at: t.at as number, ...(typeof t.message === 'string' ? { message: t.message.slice(0, 400) } : {}) };
+        const t = saved[task.id];
+        if (!t || !Number.isInteger(t.at)) continue;
+        tasks[task.id] = { passed: t.passed, at: t.at, ...(t.message !== undefined ? { message: t.message.slice(0, 400) } : {}) };
       }
       if (Object.keys(tasks).length > 0) out.labs[lab.id] = tasks;
     }

@@ -63,10 +63,7 @@ export async function loadWorkspaceTree(doFetch: typeof fetch, base: string, lab
 /** The hidden checks, relative to the workspace's checks/ folder. */
 export async function loadChecksTree(doFetch: typeof fetch, base: string, labId: string): Promise<WcFileSystemTree> {
   const url = `${base}/labs/${encodeURIComponent(labId)}/checks.json`;
-  const files = bundleFiles(await fetchJson<LabChecksBundle>(doFetch, url, `the checks of "${labId}"`), url);
-  // Accept both "index.ts" and "checks/index.ts" keys.
-  const relative = Object.fromEntries(Object.entries(files).map(([p, f]) => [p.replace(/^checks\//, ''), f]));
-  return treeFromFiles(relative);
+  return treeFromFiles(bundleFiles(await fetchJson<LabChecksBundle>(doFetch, url, `the checks of "${labId}"`), url));
 }
 
 /** The workspace with the reader's files in app/ (only paths the bundle already has there). */

@@ -1,7 +1,8 @@
 // A sortable class table, DevTools-like: click a column header to sort (again to reverse), filter
 // by name, select a row (its class name is a button) to see retainer paths. Used for the
 // comparison, the leaked-objects and the summary views.
-import { count, el } from './el.ts';
+import { h } from '../dom.ts';
+import { count } from './numbers.ts';
 
 export interface Column<T> {
   key: keyof T & string;
@@ -47,19 +48,19 @@ export class DataTable<T extends { name: string }> {
     this.highlight = options.highlight?.name ?? null;
     this.badge = options.highlight?.badge ?? '';
     this.withPaths = options.withPaths ?? new Set();
-    this.head = el('tr');
-    this.body = el('tbody');
-    this.note = el('p', { class: 'snap-muted snap-table-note' });
-    const search = el('input', {
+    this.head = h('tr');
+    this.body = h('tbody');
+    this.note = h('p', { class: 'snap-muted snap-table-note' });
+    const search = h('input', {
       type: 'search', class: 'snap-filter', placeholder: 'Filter classes', 'aria-label': 'Filter classes by name',
       oninput: (e: Event) => { this.filter = (e.target as HTMLInputElement).value.trim().toLowerCase(); this.render(); },
     });
-    const toggle = this.engine.size === 0 ? null : el('label', { class: 'snap-toggle', title: [...this.engine].join(', ') },
-      el('input', { type: 'checkbox', onchange: (e: Event) => { this.showEngine = (e.target as HTMLInputElement).checked; this.render(); } }),
+    const toggle = this.engine.size === 0 ? null : h('label', { class: 'snap-toggle', title: [...this.engine].join(', ') },
+      h('input', { type: 'checkbox', onchange: (e: Event) => { this.showEngine = (e.target as HTMLInputElement).checked; this.render(); } }),
       ' Show V8 internals');
-    const table = el('table', { class: 'snap-table' },
-      el('caption', { class: 'snap-sr' }, options.caption), el('thead', {}, this.head), this.body);
-    this.el = el('div', { class: 'snap-table-wrap' }, el('div', { class: 'snap-tools' }, search, toggle), el('div', { class: 'snap-scroll' }, table), this.note);
+    const table = h('table', { class: 'snap-table' },
+      h('caption', { class: 'snap-sr' }, options.caption), h('thead', {}, this.head), this.body);
+    this.el = h('div', { class: 'snap-table-wrap' }, h('div', { class: 'snap-tools' }, search, toggle), h('div', { class: 'snap-scroll' }, table), this.note);
     this.render();
   }
 
@@ -91,27 +92,27 @@ export class DataTable<T extends { name: string }> {
   private render(): void {
     this.head.replaceChildren(...this.columns.map((c, i) => {
       const active = this.sortKey === c.key;
-      return el('th', {
+      return h('th', {
         scope: 'col', class: i === 0 ? 'snap-col-name' : 'snap-num',
         'aria-sort': active ? (this.descending ? 'descending' : 'ascending') : 'none',
-      }, el('button', { type: 'button', class: 'snap-sort', title: c.title, onclick: () => this.sortBy(c.key) },
-        c.label, el('span', { class: 'snap-sort-mark', 'aria-hidden': 'true' }, active ? (this.descending ? '▼' : '▲') : '')));
+      }, h('button', { type: 'button', class: 'snap-sort', title: c.title, onclick: () => this.sortBy(c.key) },
+        c.label, h('span', { class: 'snap-sort-mark', 'aria-hidden': 'true' }, active ? (this.descending ? '▼' : '▲') : '')));
     }));
     const rows = this.sorted();
     this.body.replaceChildren(...rows.slice(0, MAX_ROWS).map((r) => {
       const top = r.name === this.highlight;
       const chosen = r.name === this.selected;
-      const tr = el('tr', { class: [top && 'snap-top', chosen && 'snap-selected'].filter(Boolean).join(' ') });
+      const tr = h('tr', { class: [top && 'snap-top', chosen && 'snap-selected'].filter(Boolean).join(' ') });
       this.columns.forEach((c, i) => {
-        if (i > 0) { tr.append(el('td', { class: 'snap-num' }, c.format(r))); return; }
+        if (i > 0) { tr.append(h('td', { class: 'snap-num' }, c.format(r))); return; }
         const paths = this.withPaths.has(r.name);
-        tr.append(el('th', { scope: 'row', class: 'snap-col-name' },
-          el('button', {
+        tr.append(h('th', { scope: 'row', class: 'snap-col-name' },
+          h('button', {
             type: 'button', class: 'snap-class', 'aria-pressed': chosen ? 'true' : 'false',
             title: paths ? 'Show retainer paths' : 'Select', onclick: () => this.select(r.name),
           }, c.format(r)),
-          top ? el('span', { class: 'snap-badge' }, this.badge) : null,
-          paths ? el('span', { class: 'snap-path-mark', title: 'Retainer paths available' }, el('span', { 'aria-hidden': 'true' }, '⤷'), el('span', { class: 'snap-sr' }, ' (retainer paths available)')) : null));
+          top ? h('span', { class: 'snap-badge' }, this.badge) : null,
+          paths ? h('span', { class: 'snap-path-mark', title: 'Retainer paths available' }, h('span', { 'aria-hidden': 'true' }, '⤷'), h('span', { class: 'snap-sr' }, ' (retainer paths available)')) : null));
       });
       return tr;
     }));

@@ -12,7 +12,8 @@
 // The snapshot bytes are copied before being handed to the worker, so the caller's buffers stay
 // usable (for downloads and later comparisons).
 import { analyze, type Progress, type Report } from '../../analysis/client.ts';
-import { bytes, el } from './el.ts';
+import { h } from '../dom.ts';
+import { formatBytes } from '../../../contracts/format.ts';
 import { ReportView } from './report-view.ts';
 import './snapshots.css';
 
@@ -32,14 +33,14 @@ const PHASES: Record<Progress['phase'], string> = {
 
 /** A status line with a progress bar, announced politely to screen readers. */
 function progressBox(): { el: HTMLElement; update(p: Progress, labels: string[]): void; fail(message: string): void } {
-  const bar = el('progress', { class: 'snap-progress', max: 1, value: 0 });
-  const text = el('span', {}, 'Starting the analysis…');
-  const box = el('div', { class: 'snap-status', role: 'status' }, text, bar);
+  const bar = h('progress', { class: 'snap-progress', max: 1, value: 0 });
+  const text = h('span', {}, 'Starting the analysis…');
+  const box = h('div', { class: 'snap-status', role: 'status' }, text, bar);
   return {
     el: box,
     update(p, labels) {
       const name = labels[p.snapshot] ?? `snapshot ${p.snapshot + 1}`;
-      const done = p.totalBytes ? ` ${bytes(p.bytes)} of ${bytes(p.totalBytes)}` : p.phase === 'parse' ? ` ${bytes(p.bytes)}` : '';
+      const done = p.totalBytes ? ` ${formatBytes(p.bytes)} of ${formatBytes(p.totalBytes)}` : p.phase === 'parse' ? ` ${formatBytes(p.bytes)}` : '';
       text.textContent = `${PHASES[p.phase]} "${name}"${done}…`;
       // Parsing dominates; each snapshot's share of the bar grows with its bytes read.
       const within = p.phase === 'parse' && p.totalBytes ? (p.bytes / p.totalBytes) * 0.7 : p.phase === 'parse' ? 0 : 0.85;
@@ -57,8 +58,8 @@ function progressBox(): { el: HTMLElement; update(p: Progress, labels: string[])
 async function run(host: HTMLElement, snapshots: SnapshotBytes[], signal?: AbortSignal): Promise<Report | null> {
   const labels = snapshots.map((s) => s.label);
   const status = progressBox();
-  const title = el('h3', { class: 'snap-title' }, labels.join(' → '));
-  const root = el('section', { class: 'snap-panel', 'aria-label': 'Heap snapshot comparison' }, title, status.el);
+  const title = h('h3', { class: 'snap-title' }, labels.join(' → '));
+  const root = h('section', { class: 'snap-panel', 'aria-label': 'Heap snapshot comparison' }, title, status.el);
   host.replaceChildren(root);
   try {
     const report = await analyze({
@@ -110,11 +111,11 @@ export function mountSnapshotPanel(host: HTMLElement, options: SnapshotPanelOpti
     if (!p) { p = options.readSnapshot(item.path); cache.set(item.id, p); p.catch(() => cache.delete(item.id)); }
     return p;
   };
-  const items = el('ol', { class: 'snap-list', 'aria-label': 'Heap snapshots' });
-  const hint = el('p', { class: 'snap-muted' });
-  const compare = el('button', { type: 'button', class: 'snap-btn', onclick: () => void start() }, 'Compare');
-  const result = el('div', { class: 'snap-result' });
-  host.replaceChildren(el('div', { class: 'snap-panel snap-standalone' }, items, el('div', { class: 'snap-actions' }, compare, hint), result));
+  const items = h('ol', { class: 'snap-list', 'aria-label': 'Heap snapshots' });
+  const hint = h('p', { class: 'snap-muted' });
+  const compare = h('button', { type: 'button', class: 'snap-btn', onclick: () => void start() }, 'Compare');
+  const result = h('div', { class: 'snap-result' });
+  host.replaceChildren(h('div', { class: 'snap-panel snap-standalone' }, items, h('div', { class: 'snap-actions' }, compare, hint), result));
 
   async function download(item: SnapshotListItem, link: HTMLAnchorElement): Promise<void> {
     if (urls.has(item.id)) return;
@@ -132,16 +133,16 @@ export function mountSnapshotPanel(host: HTMLElement, options: SnapshotPanelOpti
     const focused = host.ownerDocument.activeElement?.id;
     for (const id of [...chosen]) if (!list.some((i) => i.id === id)) chosen.delete(id);
     items.replaceChildren(...list.map((item, n) => {
-      const box = el('input', {
+      const box = h('input', {
         type: 'checkbox', id: `snap-pick-${item.id}`, checked: chosen.has(item.id),
         disabled: !chosen.has(item.id) && chosen.size >= 3,
         onchange: (e: Event) => { if ((e.target as HTMLInputElement).checked) chosen.add(item.id); else chosen.delete(item.id); render(); },
       });
       const file = `${n + 1}-${item.label.replace(/[^\w-]+/g, '-')}.heapsnapshot`;
-      const link = el('a', { class: 'snap-btn snap-btn-ghost', href: urls.get(item.id) ?? '#', download: file, 'aria-label': `Download ${item.label} (.heapsnapshot for Chrome DevTools)` }, 'Download');
+      const link = h('a', { class: 'snap-btn snap-btn-ghost', href: urls.get(item.id) ?? '#', download: file, 'aria-label': `Download ${item.label} (.heapsnapshot for Chrome DevTools)` }, 'Download');
       if (!urls.has(item.id)) link.addEventListener('click', (e) => { e.preventDefault(); void download(item, link); });
-      return el('li', { class: 'snap-item' }, box,
-        el('label', { for: box.id }, el('span', { class: 'snap-n' }, n + 1), item.label, el('small', {}, ` · ${bytes(item.bytes)}`)), link);
+      return h('li', { class: 'snap-item' }, box,
+        h('label', { for: box.id }, h('span', { class: 'snap-n' }, n + 1), item.label, h('small', {}, ` · ${formatBytes(item.bytes)}`)), link);
     }));
     if (focused) host.ownerDocument.getElementById(focused)?.focus();
     const k = chosen.size;
@@ -156,12 +157,12 @@ export function mountSnapshotPanel(host: HTMLElement, options: SnapshotPanelOpti
     abort?.abort();
     abort = new AbortController();
     const picked = list.filter((i) => chosen.has(i.id)); // in the order they were taken
-    result.replaceChildren(el('p', { class: 'snap-muted', role: 'status' }, 'Fetching snapshots…'));
+    result.replaceChildren(h('p', { class: 'snap-muted', role: 'status' }, 'Fetching snapshots…'));
     try {
       const data = await Promise.all(picked.map(read));
       await run(result, picked.map((p, i) => ({ label: p.label, data: data[i]! })), abort.signal);
     } catch (error) {
-      result.replaceChildren(el('p', { class: 'snap-status snap-error', role: 'alert' }, `Could not fetch the snapshots: ${(error as Error).message}`));
+      result.replaceChildren(h('p', { class: 'snap-status snap-error', role: 'alert' }, `Could not fetch the snapshots: ${(error as Error).message}`));
     }
   }
 

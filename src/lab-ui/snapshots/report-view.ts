@@ -6,29 +6,31 @@ import type { DiffRow, LeakRow } from '../../analysis/diff.ts';
 import type { RetainerPath } from '../../analysis/retainers.ts';
 import type { ClassRow } from '../../analysis/summary.ts';
 import { DataTable, type Column } from './data-table.ts';
-import { bytes, count, el, signedBytes, signedCount } from './el.ts';
+import { h } from '../dom.ts';
+import { formatBytes } from '../../../contracts/format.ts';
+import { count, signedBytes, signedCount } from './numbers.ts';
 
 const DIFF_COLUMNS: Column<DiffRow>[] = [
   { key: 'name', label: 'Constructor', title: 'Class or constructor name', format: (r) => r.name },
   { key: 'added', label: '# New', title: 'Objects in the later snapshot that the earlier one did not have', format: (r) => count(r.added) },
   { key: 'deleted', label: '# Deleted', title: 'Objects of the earlier snapshot that are gone', format: (r) => count(r.deleted) },
   { key: 'deltaCount', label: '# Delta', title: 'Change in the number of live objects', format: (r) => signedCount(r.deltaCount) },
-  { key: 'addedSize', label: 'Alloc. size', title: 'Shallow size of the new objects', format: (r) => bytes(r.addedSize) },
-  { key: 'freedSize', label: 'Freed size', title: 'Shallow size of the deleted objects', format: (r) => bytes(r.freedSize) },
+  { key: 'addedSize', label: 'Alloc. size', title: 'Shallow size of the new objects', format: (r) => formatBytes(r.addedSize) },
+  { key: 'freedSize', label: 'Freed size', title: 'Shallow size of the deleted objects', format: (r) => formatBytes(r.freedSize) },
   { key: 'deltaSize', label: 'Size delta', title: 'Change in shallow size', format: (r) => signedBytes(r.deltaSize) },
 ];
 
 const LEAK_COLUMNS: Column<LeakRow>[] = [
   { key: 'name', label: 'Constructor', title: 'Class or constructor name', format: (r) => r.name },
   { key: 'count', label: 'Still alive', title: 'Objects allocated between the first and second snapshot that are still alive in the third', format: (r) => count(r.count) },
-  { key: 'shallowSize', label: 'Shallow size', title: 'Their own size', format: (r) => bytes(r.shallowSize) },
+  { key: 'shallowSize', label: 'Shallow size', title: 'Their own size', format: (r) => formatBytes(r.shallowSize) },
 ];
 
 const SUMMARY_COLUMNS: Column<ClassRow>[] = [
   { key: 'name', label: 'Constructor', title: 'Class or constructor name', format: (r) => r.name },
   { key: 'count', label: 'Objects', title: 'Live objects of this class', format: (r) => count(r.count) },
-  { key: 'shallowSize', label: 'Shallow size', title: 'Their own size', format: (r) => bytes(r.shallowSize) },
-  { key: 'retainedSize', label: 'Retained size', title: 'Memory freed if they were all gone', format: (r) => bytes(r.retainedSize) },
+  { key: 'shallowSize', label: 'Shallow size', title: 'Their own size', format: (r) => formatBytes(r.shallowSize) },
+  { key: 'retainedSize', label: 'Retained size', title: 'Memory freed if they were all gone', format: (r) => formatBytes(r.retainedSize) },
 ];
 
 type ViewId = 'diff' | 'leaks' | 'summary';
@@ -44,10 +46,10 @@ export class ReportView {
   constructor(report: Report) {
     this.report = report;
     this.view = report.leaks ? 'leaks' : report.diffs.length ? 'diff' : 'summary';
-    this.body = el('div', { class: 'snap-view' });
-    this.paths = el('section', { class: 'snap-paths', 'aria-live': 'polite', 'aria-label': 'Retainer paths' });
-    this.switcher = el('div', { class: 'snap-switch', role: 'group', 'aria-label': 'View' });
-    this.el = el('div', { class: 'snap-report' }, this.totals(), this.switcher, this.body, this.paths);
+    this.body = h('div', { class: 'snap-view' });
+    this.paths = h('section', { class: 'snap-paths', 'aria-live': 'polite', 'aria-label': 'Retainer paths' });
+    this.switcher = h('div', { class: 'snap-switch', role: 'group', 'aria-label': 'View' });
+    this.el = h('div', { class: 'snap-report' }, this.totals(), this.switcher, this.body, this.paths);
     this.show(this.view);
   }
 
@@ -55,10 +57,10 @@ export class ReportView {
     const snaps = this.report.snapshots;
     const first = snaps[0]!, last = snaps[snaps.length - 1]!;
     const delta = last.totals.totalSize - first.totals.totalSize;
-    return el('dl', { class: 'snap-totals' },
-      ...snaps.flatMap((s) => [el('dt', {}, s.label), el('dd', {}, bytes(s.totals.totalSize), el('small', {}, ` · ${count(s.totals.objectCount)} objects`))]),
-      snaps.length > 1 ? el('dt', {}, 'Change') : null,
-      snaps.length > 1 ? el('dd', { class: delta > 0 ? 'snap-up' : 'snap-down' }, signedBytes(delta)) : null,
+    return h('dl', { class: 'snap-totals' },
+      ...snaps.flatMap((s) => [h('dt', {}, s.label), h('dd', {}, formatBytes(s.totals.totalSize), h('small', {}, ` · ${count(s.totals.objectCount)} objects`))]),
+      snaps.length > 1 ? h('dt', {}, 'Change') : null,
+      snaps.length > 1 ? h('dd', { class: delta > 0 ? 'snap-up' : 'snap-down' }, signedBytes(delta)) : null,
     );
   }
 
@@ -69,7 +71,7 @@ export class ReportView {
     if (this.report.diffs.length) options.push(['diff', 'Comparison']);
     options.push(['summary', 'Summary']);
     this.switcher.replaceChildren(...options.map(([id, label]) =>
-      el('button', { type: 'button', class: 'snap-switch-btn', 'aria-pressed': id === view ? 'true' : 'false', onclick: () => this.show(id) }, label)));
+      h('button', { type: 'button', class: 'snap-switch-btn', 'aria-pressed': id === view ? 'true' : 'false', onclick: () => this.show(id) }, label)));
     this.paths.replaceChildren();
     const snaps = this.report.snapshots;
     if (view === 'diff') {
@@ -85,7 +87,7 @@ export class ReportView {
     } else if (view === 'leaks') {
       const leaks = this.report.leaks!;
       const top = leaks.rows.find((r) => !ENGINE_CLASSES.has(r.name));
-      this.body.replaceChildren(el('p', { class: 'snap-muted' },
+      this.body.replaceChildren(h('p', { class: 'snap-muted' },
         `Objects allocated between "${snaps[0]!.label}" and "${snaps[1]!.label}" that are still alive in "${snaps[2]!.label}". Temporary objects of the action are gone by then; what remains is what the action leaks.`));
       this.mountTable(new DataTable<LeakRow>({
         rows: leaks.rows, columns: LEAK_COLUMNS, sortKey: 'shallowSize', caption: 'Leaked objects by class',
@@ -111,22 +113,22 @@ export class ReportView {
 
   private showPaths(name: string, all: ClassPaths[], context: string): void {
     const found = all.find((p) => p.name === name);
-    const heading = el('h4', { class: 'snap-paths-title' }, 'Retainer paths: ', el('code', {}, name));
+    const heading = h('h4', { class: 'snap-paths-title' }, 'Retainer paths: ', h('code', {}, name));
     if (!found || found.paths.length === 0) {
-      this.paths.replaceChildren(heading, el('p', { class: 'snap-muted' },
+      this.paths.replaceChildren(heading, h('p', { class: 'snap-muted' },
         context ? 'No sample paths for this class: paths are traced for the classes that grew most.' : 'Paths are shown in the Comparison and Leaked objects views.'));
       return;
     }
     this.paths.replaceChildren(heading,
-      el('p', { class: 'snap-muted' }, `${context}. Shortest chain of strong references from the GC roots to sample objects:`),
-      el('ol', { class: 'snap-path-list' }, ...found.paths.map((p) => this.pathItem(p))));
+      h('p', { class: 'snap-muted' }, `${context}. Shortest chain of strong references from the GC roots to sample objects:`),
+      h('ol', { class: 'snap-path-list' }, ...found.paths.map((p) => this.pathItem(p))));
   }
 
   private pathItem(p: RetainerPath): HTMLElement {
-    return el('li', { class: 'snap-path' },
-      el('div', { class: 'snap-path-meta' }, el('code', {}, `${p.className} @${p.nodeId}`),
-        el('small', {}, ` · self ${bytes(p.selfSize)} · retains ${bytes(p.retainedSize)}`)),
-      el('ol', { class: 'snap-steps', 'aria-label': p.text },
-        ...p.steps.map((s, i) => el('li', { class: i === p.steps.length - 1 ? 'snap-step snap-step-target' : 'snap-step' }, s))));
+    return h('li', { class: 'snap-path' },
+      h('div', { class: 'snap-path-meta' }, h('code', {}, `${p.className} @${p.nodeId}`),
+        h('small', {}, ` · self ${formatBytes(p.selfSize)} · retains ${formatBytes(p.retainedSize)}`)),
+      h('ol', { class: 'snap-steps', 'aria-label': p.text },
+        ...p.steps.map((s, i) => h('li', { class: i === p.steps.length - 1 ? 'snap-step snap-step-target' : 'snap-step' }, s))));
   }
 }

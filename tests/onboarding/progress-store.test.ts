@@ -12,8 +12,8 @@ import {
   saveFile,
   saveHintsRevealed,
   saveUndoCopy,
-} from '../../src/lab-ui/progress-store.ts';
-import { MemoryStorage } from './memory-storage.ts';
+} from '../../src/lib/progress-store.ts';
+import { MemoryStorage } from '../lab-ui/memory-storage.ts';
 
 describe('progress store key scheme', () => {
   it('uses the documented, versioned keys', () => {
