@@ -109,6 +109,11 @@ describe.skipIf(!go)(`Go labs (${go ?? 'skipped: go is not on PATH; the Go labs 
     }
   });
 
+  it('excel-upload-go judges the same workbooks as excel-upload (rows.ts is a faithful copy)', () => {
+    const read = (lab: string) => fs.readFileSync(path.join(root, lab, 'checks', 'rows.ts'), 'utf8');
+    expect(read('excel-upload-go').split('\n').slice(2).join('\n')).toBe(read('excel-upload'));
+  });
+
   it('reports check times', () => {
     console.log(summary.join('\n'));
   });

@@ -1,0 +1,84 @@
+// Hidden checks for the Go excel-upload lab, judged from outside: answers to uploads, the store's
+// summary (count and checksum of every order's values, against what the workbooks hold), exits of the
+// service (OOMKilled when its RSS passes the container limit) and the heap in use after GC.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { defineChecks, formatBytes, formatCount, growsEveryRound, liveHeap, type CheckContext, type HttpResult } from '#kit';
+import { answer, FILES, upload } from '../scenarios.ts';
+import { expectedStore, WORKBOOKS } from './rows.ts';
+
+const HEAP_STEP = 1024 * 1024;
+
+interface Summary {
+  count: number;
+  checksum: number;
+}
+
+async function summary(t: CheckContext): Promise<Summary> {
+  const r = await t.service.request('/orders/summary');
+  if (r.status !== 200) throw new Error(`GET /orders/summary answered ${r.status || r.error}`);
+  return JSON.parse(r.body.toString('utf8')) as Summary;
+}
+
+/** Why the service went down, if it did; an upload that got no answer waits for the exit to be seen. */
+async function died(t: CheckContext, r?: HttpResult): Promise<string | null> {
+  const deadline = performance.now() + 2_000;
+  while (r?.status === 0 && t.service.exits().length === 0 && performance.now() < deadline) await sleep(20);
+  const exit = t.service.exits().find((e) => e.reason !== 'stopped');
+  return exit ? `the service went down: ${exit.message}` : null;
+}
+
+const same = (a: Summary, b: Summary) => a.count === b.count && a.checksum === b.checksum;
+
+export default defineChecks({
+  'import-within-limit': async (t) => {
+    const limit = t.service.caps.memoryLimitMb;
+    const order = [WORKBOOKS.weekA, WORKBOOKS.weekB, WORKBOOKS.weekA];
+    const heap: number[] = [];
+    for (const [i, spec] of order.entries()) {
+      const r = await upload(t, await t.fixture(spec.file));
+      const down = await died(t, r);
+      if (down) return { passed: false, message: `upload ${i + 1} of ${order.length} (${formatCount(spec.rows)} rows): ${down}` };
+      if (r.status !== 201) return { passed: false, message: `upload ${i + 1} of ${order.length} (${formatCount(spec.rows)} rows) was answered ${answer(r)}` };
+      heap.push(liveHeap(await t.service.measure({ gc: true })));
+    }
+    const want = expectedStore(order);
+    const got = await summary(t);
+    if (got.count !== want.count) return { passed: false, message: `the store holds ${formatCount(got.count)} orders; the workbooks hold ${formatCount(want.count)}` };
+    if (got.checksum !== want.checksum) return { passed: false, message: `the store holds ${formatCount(got.count)} orders, but their values differ from what the workbooks hold` };
+    if (growsEveryRound(heap, HEAP_STEP)) return { passed: false, message: `the heap in use after GC grew with every upload: ${heap.map(formatBytes).join(' → ')}` };
+    return { passed: true, message: `${order.length} uploads of ${formatCount(WORKBOOKS.weekA.rows)} rows were imported within the ${limit ?? '?'} MB container limit with the workbooks' values; heap in use after GC ${heap.map(formatBytes).join(', ')}` };
+  },
+
+  'refuse-what-cannot-fit': async (t) => {
+    const before = await summary(t);
+    const r = await upload(t, await t.fixture(FILES.oversized));
+    const down = await died(t, r);
+    if (down) return { passed: false, message: `the oversized workbook (1.4 MB that inflates to 264 MB): ${down}` };
+    if (r.status !== 413) return { passed: false, message: `the oversized workbook (1.4 MB that inflates to 264 MB) was answered ${answer(r)} instead of 413` };
+    if (!same(before, await summary(t))) return { passed: false, message: 'the oversized workbook was refused, but the store changed' };
+    return { passed: true, message: `the oversized workbook was refused: ${answer(r)}; the store is unchanged and the service kept running` };
+  },
+
+  'no-half-import': async (t) => {
+    const first = await upload(t, await t.fixture(WORKBOOKS.small.file));
+    if (first.status !== 201) return { passed: false, message: `a valid ${formatCount(WORKBOOKS.small.rows)}-row workbook was answered ${answer(first)}` };
+    const want = expectedStore([WORKBOOKS.small]);
+    const before = await summary(t);
+    if (!same(before, want)) return { passed: false, message: `after a valid ${formatCount(WORKBOOKS.small.rows)}-row workbook the store holds ${formatCount(before.count)} orders, not its ${formatCount(want.count)}` };
+    const cases: Array<[string, string, RegExp | null]> = [
+      [FILES.badRow, `a workbook whose row ${WORKBOOKS.badRow.badRow} has "quantity" as text`, new RegExp(`row ${WORKBOOKS.badRow.badRow}\\b`)],
+      [FILES.truncated, 'a truncated workbook', null],
+      [FILES.notXlsx, 'a CSV file named .xlsx', null],
+    ];
+    for (const [file, what, mentions] of cases) {
+      const r = await upload(t, await t.fixture(file));
+      const down = await died(t, r);
+      if (down) return { passed: false, message: `${what}: ${down}` };
+      if (r.status !== 400) return { passed: false, message: `${what} was answered ${answer(r)} instead of 400` };
+      if (mentions && !mentions.test(r.body.toString('utf8'))) return { passed: false, message: `${what} was refused with "${answer(r)}", which does not say which row` };
+      const now = await summary(t);
+      if (!same(before, now)) return { passed: false, message: `${what} was refused, but the store changed: ${formatCount(now.count)} orders instead of ${formatCount(before.count)}, a half import` };
+    }
+    return { passed: true, message: 'a workbook with a bad row, a truncated workbook and a CSV were each refused with 400 and the store stayed exactly as it was' };
+  },
+});
