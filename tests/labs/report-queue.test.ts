@@ -178,7 +178,7 @@ describe('the checks judge the ledger, not the gauges', async () => {
   });
 
   it('fails a full batch held for the timer, batches sent too often, and a wait far over 10 s', () => {
-    expect(judgeLedger(ledger([5_000, 10], [[0, 9_000], [1_000, 11_000]]), 5_010, Infinity, 'here').problem).toMatch(/was full but left 8.0 s/);
+    expect(judgeLedger(ledger([5_000, 10], [[0, 10_000], [1_000, 12_000]]), 5_010, Infinity, 'here').problem).toMatch(/was full but left 9.0 s/);
     expect(judgeLedger(ledger([3, 3], [[0, 10], [10, 20]]), 6, Infinity, 'here').problem).toMatch(/left 0.0 s apart/);
     expect(judgeLedger(ledger([3], [[0, 95_000]]), 3, Infinity, 'here').problem).toMatch(/left 95.0 s after its first report/);
     expect(judgeTypicalWait([15_000, 15_100, 40_000])).toMatch(/typically left 15.1 s/);

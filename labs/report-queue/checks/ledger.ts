@@ -14,14 +14,15 @@ export const FLUSH_AFTER_LAB_MS = 10_000;
  *   leaves reports waiting for minutes;
  * - the median wait of batches that did not fill up may exceed 10 s by at most TYPICAL_SLACK (the
  *   reference's median is 10.0-10.1 s; one stalled timer cannot move a median);
- * - a full batch leaves before the report after it arrives, give or take FULL_SLACK (a flush deferred to
+ * - a full batch leaves before the report after it arrives, give or take FULL_SLACK (400 ms of real
+ *   stall while a 12,000-report bundle is pushed on a loaded machine; a flush deferred to
  *   the next turn of the event loop is fine, one held for the timer is seconds late);
  * - batches that do not fill up leave at least 10 s - EARLY_SLACK apart (timers run on the event loop's
  *   cached clock, a few ms behind the one the sink reads).
  */
 const WAIT_SLACK = 20_000;
 const TYPICAL_SLACK = 1_500;
-const FULL_SLACK = 4_000;
+const FULL_SLACK = 8_000;
 const EARLY_SLACK = 1_000;
 
 export interface BatchSummary {
