@@ -145,3 +145,55 @@ it('lab.json describes the scenarios the drivers actually run', () => {
   expect(staging).toContain(`${STAGING.quietLabMs / 1000} s of quiet`);
   expect(production).toContain(`${words[PRODUCTION.bursts]} bursts of ${(PRODUCTION.bundlesPerBurst * PRODUCTION.bundleSize).toLocaleString('en-US')} reports, ${PRODUCTION.gapLabMs / 1000} s apart`);
 });
+
+describe('the checks judge the ledger, not the gauges', async () => {
+  const { judgeLedger, judgeTypicalWait } = await import('../../labs/report-queue/checks/ledger.ts');
+  const { bundleSizes } = await import('../../labs/report-queue/checks/traffic.ts');
+  const { seeded } = await import('../../kit/random.ts');
+  type B = { n: number; size: number; first: number; last: number; firstAt: number; deliveredAt: number };
+  /** batches of the given sizes, back to back; `times` gives [firstAt, deliveredAt] for each */
+  const ledger = (sizes: number[], times: Array<[number, number]>): B[] => {
+    let seq = 0;
+    return sizes.map((size, i) => {
+      const b = { n: i + 1, size, first: seq, last: seq + size - 1, firstAt: times[i]![0], deliveredAt: times[i]![1] };
+      seq += size;
+      return b;
+    });
+  };
+  const ok: Array<[number, number]> = [[0, 3_000], [3_000, 13_050], [20_000, 20_100], [20_100, 30_100]];
+
+  it('passes full batches that leave at once and partial ones 10 s after their first report', () => {
+    const j = judgeLedger(ledger([5_000, 1_200, 5_000, 30], ok), 11_230, Infinity, 'here');
+    expect(j.problem).toBeNull();
+    expect(j.partialWaits).toEqual([10_050, 10_000]);
+    expect(judgeTypicalWait(j.partialWaits)).toBeNull();
+  });
+
+  it('names lost, repeated and oversized deliveries', () => {
+    expect(judgeLedger(ledger([5_000, 1_200], ok), 6_300, Infinity, 'here').problem).toMatch(/6,300 reports were accepted but only 6,200/);
+    const dup = ledger([5_000, 1_200], ok);
+    dup[1] = { ...dup[1]!, first: 4_999, last: 6_198 };
+    expect(judgeLedger(dup, 6_200, Infinity, 'here').problem).toMatch(/#4999 was delivered twice or out of order/);
+    expect(judgeLedger(ledger([6_000], ok), 6_000, Infinity, 'here').problem).toMatch(/held 6,000 reports/);
+  });
+
+  it('fails a full batch held for the timer, batches sent too often, and a wait far over 10 s', () => {
+    expect(judgeLedger(ledger([5_000, 10], [[0, 10_000], [1_000, 12_000]]), 5_010, Infinity, 'here').problem).toMatch(/was full but left 9.0 s/);
+    expect(judgeLedger(ledger([3, 3], [[0, 10], [10, 20]]), 6, Infinity, 'here').problem).toMatch(/left 0.0 s apart/);
+    expect(judgeLedger(ledger([3], [[0, 95_000]]), 3, Infinity, 'here').problem).toMatch(/left 95.0 s after its first report/);
+    expect(judgeTypicalWait([15_000, 15_100, 40_000])).toMatch(/typically left 15.1 s/);
+  });
+
+  it('judges deliveries made at shutdown for completeness only', () => {
+    const j = judgeLedger(ledger([5_000, 3], [[0, 100], [100, 100_000]]), 5_003, 50_000, 'here');
+    expect(j.problem).toBeNull();
+    expect(j.partialWaits).toEqual([]);
+  });
+
+  it('generates the same traffic for the same seed, summing to the round total', () => {
+    const a = bundleSizes(seeded('x'), 15_000);
+    expect(a.reduce((s, n) => s + n, 0)).toBe(15_000);
+    expect(bundleSizes(seeded('x'), 15_000)).toEqual(a);
+    expect(Math.max(...a)).toBeLessThanOrEqual(12_000);
+  });
+});
