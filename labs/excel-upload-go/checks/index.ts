@@ -45,8 +45,8 @@ export default defineChecks({
     const got = await summary(t);
     if (got.count !== want.count) return { passed: false, message: `the store holds ${formatCount(got.count)} orders; the workbooks hold ${formatCount(want.count)}` };
     if (got.checksum !== want.checksum) return { passed: false, message: `the store holds ${formatCount(got.count)} orders, but their values differ from what the workbooks hold` };
-    if (growsEveryRound(heap, HEAP_STEP)) return { passed: false, message: `the heap in use after GC grew with every upload: ${heap.map(formatBytes).join(' → ')}` };
-    return { passed: true, message: `${order.length} uploads of ${formatCount(WORKBOOKS.weekA.rows)} rows were imported within the ${limit ?? '?'} MB container limit with the workbooks' values; heap in use after GC ${heap.map(formatBytes).join(', ')}` };
+    if (growsEveryRound(heap, HEAP_STEP)) return { passed: false, message: `the heap in use after GC grew with every upload: ${heap.map((n) => formatBytes(n)).join(' → ')}` };
+    return { passed: true, message: `${order.length} uploads of ${formatCount(WORKBOOKS.weekA.rows)} rows were imported within the ${limit ?? '?'} MB container limit with the workbooks' values; heap in use after GC ${heap.map((n) => formatBytes(n)).join(', ')}` };
   },
 
   'refuse-what-cannot-fit': async (t) => {

@@ -80,8 +80,8 @@ export default defineChecks({
     if (extra.some((n) => n > 0))
       return { passed: false, message: `${traffic}, the service has ${extra.map(formatCount).join(', then ')} goroutines more than before the traffic (started with ${formatCount(baseline)}): one is left parked for every batch that filled up` };
     if (growsEveryRound(heap, HEAP_STEP))
-      return { passed: false, message: `${traffic}, the heap in use after GC grew every round: ${heap.map(formatBytes).join(' → ')}` };
-    return { passed: true, message: `${traffic}, the goroutine count was back to ${formatCount(baseline)} every time and the heap in use after GC stayed at ${heap.map(formatBytes).join(', ')}` };
+      return { passed: false, message: `${traffic}, the heap in use after GC grew every round: ${heap.map((n) => formatBytes(n)).join(' → ')}` };
+    return { passed: true, message: `${traffic}, the goroutine count was back to ${formatCount(baseline)} every time and the heap in use after GC stayed at ${heap.map((n) => formatBytes(n)).join(', ')}` };
   },
 
   'exactly-once-on-time': async (t) => {

@@ -68,8 +68,8 @@ export default defineChecks({
     if (held.some((n) => !Number.isFinite(n))) throw new Error('the service no longer reports its "log lines held" gauge');
     if (held.some((n) => n > 0)) return { passed: false, message: `${traffic}, the service still held ${held.map(formatCount).join(', then ')} log lines that had not been uploaded` };
     if (extra.some((n) => n > 0)) return { passed: false, message: `${traffic}, ${extra.map(formatCount).join(', then ')} goroutines more than before were still running` };
-    if (growsEveryRound(heap, HEAP_STEP)) return { passed: false, message: `${traffic}, the heap in use after GC grew every round: ${heap.map(formatBytes).join(' → ')}` };
-    return { passed: true, message: `${traffic}, no log line was held, the goroutines were back to ${formatCount(baseline)} and the heap in use after GC stayed at ${heap.map(formatBytes).join(', ')}` };
+    if (growsEveryRound(heap, HEAP_STEP)) return { passed: false, message: `${traffic}, the heap in use after GC grew every round: ${heap.map((n) => formatBytes(n)).join(' → ')}` };
+    return { passed: true, message: `${traffic}, no log line was held, the goroutines were back to ${formatCount(baseline)} and the heap in use after GC stayed at ${heap.map((n) => formatBytes(n)).join(', ')}` };
   },
 
   'every-log-delivered': async (t) => {
