@@ -2,6 +2,7 @@
 // solution passes every task, each twice with identical verdicts, every wrong variant in
 // labs/<id>/variants/ fails at least one task and every right one passes them all. Same library as
 // `npm run lab -- check`.
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { labsRoot, listLabIds, loadLab } from '../../engine/load-lab.ts';
 import { runLabCheck, type CheckReport } from '../../engine/supervise.ts';
@@ -18,6 +19,11 @@ const TWO_CHECKS_MS = 300_000;
 
 it('finds the labs', () => {
   expect(labDirs.length).toBeGreaterThan(0);
+});
+
+it('names a real chapter in every lab manifest, Go labs included', () => {
+  const slugs = fs.readdirSync('src/content/chapters').map((f) => f.replace(/^\d+-/, '').replace(/\.mdx$/, ''));
+  for (const id of listLabIds(root)) expect(slugs, `labs/${id}/lab.json: chapter`).toContain(loadLab(id, root).manifest.chapter);
 });
 
 describe.each(labDirs)('lab %s', (id) => {
