@@ -127,7 +127,8 @@ fs.symlinkSync(process.env.FAKE_NODE22, path.join(prefix, 'node_modules/node/bin
     const env = cleanEnv(`${oldDir}${path.delimiter}${process.env.PATH}`);
     const run = (args: string[], timeoutMs: number) => {
       const r = spawnSync('npm', args, { cwd: clone, env, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
-      return { code: r.status, output: `${r.stdout}${r.stderr}` };
+      // without colours, which the outer test run may force on
+      return { code: r.status, output: `${r.stdout}${r.stderr}`.replace(/\x1b\[[0-9;]*m/g, '') };
     };
     const say = `leakbook: Node.js ${old!.version} is older than 22.18; running under Node`;
 
