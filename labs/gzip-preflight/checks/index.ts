@@ -3,12 +3,12 @@
 // also count live Gzip objects after garbage collection and compare RSS between rounds.
 import { gunzipSync } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defineChecks, formatBytes, formatCount, type CheckContext, type HttpResult, type Measurement } from '#kit';
+import { defineChecks, seeded, formatBytes, formatCount, type CheckContext, type HttpResult, type Measurement } from '#kit';
+import { browserTraffic, type BrowserRequest } from './browsers.ts';
 import {
   DASHBOARD_ORIGINS,
   downloadStats,
   inParallel,
-  originFor,
   postReport,
   preflight,
 } from '../scenarios.ts';
@@ -61,103 +61,161 @@ function preflightProblem(r: HttpResult, origin: string, allowed: boolean): stri
   return null;
 }
 
-async function measure(t: CheckContext): Promise<Measurement> {
-  const counts = t.service.caps.queryObjects && t.service.caps.gc ? ['Gzip'] : undefined;
-  return t.service.measure({ gc: true, count: counts });
-}
-
 function memoryOnNode(t: CheckContext): boolean {
   const c = t.service.caps;
   return c.runtime === 'node' && c.memoryUsage && c.gc;
 }
 
+/** Why a browser request was not answered as the reference answers it, or null. */
+function browserProblem(req: BrowserRequest, r: HttpResult, ids: number[]): string | null {
+  const who = req.origin ? `from ${req.origin}` : 'without an Origin';
+  const what = `${req.method} ${req.path} ${who}`;
+  if (r.status === 0) return `${what} got no answer (${r.error ?? 'connection failed'})`;
+  if (r.status >= 500) return `${what} answered ${r.status}`;
+  // An empty body labelled gzip is left alone here: clients read it as empty (204/304/HEAD are judged in
+  // compression-still-works, as its description says).
+  if (r.headers['content-encoding'] === 'gzip' && r.body.length > 0 && decode(r) === null)
+    return `${what} is labelled Content-Encoding: gzip but its ${formatBytes(r.body.length)} body does not decode as gzip`;
+  const cors = corsHeaders(r);
+  if (!req.allowed) {
+    if (cors.length) return `${what}, which is not on the allow-list, got ${cors.join(', ')}`;
+    if (req.kind === 'report' && r.status < 300) return `a report ${who}, which is not on the allow-list, was accepted (${r.status})`;
+    return null;
+  }
+  if (r.headers['access-control-allow-origin'] !== req.origin)
+    return `${what} got Access-Control-Allow-Origin: ${r.headers['access-control-allow-origin'] ?? '(none)'}`;
+  if (req.kind === 'preflight') return preflightProblem(r, req.origin!, true);
+  const text = decode(r) ?? '';
+  if (req.kind === 'report') {
+    let reply: { accepted?: unknown; id?: unknown } = {};
+    try {
+      reply = JSON.parse(text) as typeof reply;
+    } catch {
+      // reported below
+    }
+    if (r.status !== 202 || reply.accepted !== true || typeof reply.id !== 'number')
+      return `a report ${who} was answered ${r.status} with ${JSON.stringify(text.slice(0, 80))} instead of 202 {"accepted":true,…}`;
+    ids.push(reply.id);
+    return null;
+  }
+  if (req.kind === 'bad-report') return r.status === 400 ? null : `a report that is not a JSON object was answered ${r.status} instead of 400`;
+  return r.status === 404 ? null : `${what} answered ${r.status} instead of 404`;
+}
+
+/** Every accepted report got its own number, 1, 2, 3 … in some order: none lost, none counted twice. */
+function idsProblem(ids: number[]): string | null {
+  const sorted = [...ids].sort((x, y) => x - y);
+  const gap = sorted.findIndex((id, i) => id !== i + 1);
+  if (gap === -1) return null;
+  return `${formatCount(ids.length)} reports were accepted, but their ids are not 1 to ${formatCount(ids.length)} (id ${sorted[gap]} where ${gap + 1} was due)`;
+}
+
+async function measureAll(t: CheckContext): Promise<Measurement> {
+  const counts = t.service.caps.queryObjects && t.service.caps.gc ? ['Gzip'] : undefined;
+  return t.service.measure({ gc: true, count: counts, resources: true });
+}
+
 export default defineChecks({
   'preflights-leak-nothing': async (t) => {
     const json = await expectedStats();
-    const perRound = 400;
+    const perRound = 150;
     const rounds: Measurement[] = [];
-    for (let round = 0; round < 2; round++) {
+    const ids: number[] = [];
+    for (let round = 0; round < 3; round++) {
       let problem: string | null = null;
+      const traffic = browserTraffic(`gzip-preflight/browsers/${round}`, perRound);
       // A dashboard downloads /stats while the preflights come in: a fix must not break responses in flight.
       const download = downloadStats(t.service);
       await inParallel(perRound, 8, t.signal, async (i) => {
-        const origin = originFor(round * perRound + i);
-        const r = await preflight(t.service, origin);
-        problem ??= preflightProblem(r, origin, DASHBOARD_ORIGINS.includes(origin));
+        if (problem) return;
+        const req = traffic[i]!;
+        const r = await t.service.request(req.path, { method: req.method, headers: req.headers, body: req.body });
+        problem ??= browserProblem(req, r, ids);
       });
       const downloaded = await download;
       if (problem) return { passed: false, message: problem };
-      const m = await measure(t);
-      const live = m.gauges[LIVE];
-      if (live === undefined) return { passed: false, message: 'the service no longer reports the "live gzip streams" gauge' };
-      if (live > 0) {
-        const memory = `RSS is ${formatBytes(m.rss)}, heapUsed ${formatBytes(m.heapUsed)}`;
-        return { passed: false, message: `after ${formatCount(perRound * (round + 1))} preflights, ${formatCount(live)} gzip streams are still alive; ${memory}` };
-      }
-      problem = fullDownloadProblem(downloaded, json);
+      problem = fullDownloadProblem(downloaded, json) ?? idsProblem(ids);
       if (problem) return { passed: false, message: problem };
+      const m = await measureAll(t);
+      const live = m.gauges[LIVE];
+      const done = formatCount(perRound * (round + 1));
+      if (live !== undefined && live > 0) {
+        const memory = `RSS is ${formatBytes(m.rss)}, heapUsed ${formatBytes(m.heapUsed)}`;
+        return { passed: false, message: `after ${done} browser requests, ${formatCount(live)} gzip streams are still alive; ${memory}` };
+      }
+      // Counted by the kit after GC, so compressors made without the lab's ledger count too.
+      const gzipObjects = m.counts?.Gzip;
+      if (gzipObjects !== undefined && gzipObjects > 0)
+        return { passed: false, message: `after ${done} browser requests and a garbage collection, ${formatCount(gzipObjects)} Gzip objects are still reachable` };
       rounds.push(m);
     }
-    const [first, second] = rounds;
-    const total = formatCount(perRound * 2);
-    const memory = `RSS went from ${formatBytes(first.rss)} to ${formatBytes(second.rss)} between the rounds while heapUsed changed by ${formatBytes(second.heapUsed - first.heapUsed)}`;
-    const gzipObjects = second.counts?.Gzip;
-    if (gzipObjects !== undefined && gzipObjects > 0)
-      return { passed: false, message: `after ${total} preflights and a garbage collection, ${formatCount(gzipObjects)} Gzip objects are still reachable` };
-    const growth = second.rss - first.rss;
+    const first = rounds[0]!;
+    const last = rounds[rounds.length - 1]!;
+    const total = formatCount(perRound * rounds.length);
+    const growth = last.rss - first.rss;
+    // The reference moves RSS by -4 MB .. +5 MB between rounds; a compressor kept per preflight costs
+    // about 300 KB of native zlib memory, 100 of them per round about 30 MB.
     if (memoryOnNode(t) && growth > 24 * 1024 * 1024)
-      return { passed: false, message: `no gzip stream is alive, but ${memory}` };
+      return { passed: false, message: `no gzip stream is alive, but RSS went from ${formatBytes(first.rss)} to ${formatBytes(last.rss)} over the rounds while heapUsed changed by ${formatBytes(last.heapUsed - first.heapUsed)}` };
     return {
       passed: true,
-      message: `${total} preflights answered correctly (204 with CORS headers for the dashboards, none for other origins); no gzip stream alive afterwards${memoryOnNode(t) ? `; RSS changed by ${formatBytes(growth)} between rounds` : ''}`,
+      message: `${total} browser requests answered like the reference (204 with CORS headers for the dashboards' preflights, none for other origins, every report numbered once); no gzip stream alive afterwards${memoryOnNode(t) ? `; RSS changed by ${formatBytes(growth)} over the rounds` : ''}`,
     };
   },
 
   'aborted-downloads-leak-nothing': async (t) => {
     const json = await expectedStats();
-    const drops = 60;
-    const before = await measure(t);
-    // Two patient dashboards download the whole document while the phones come and go.
-    const patient = [downloadStats(t.service), downloadStats(t.service)];
+    const rng = seeded('gzip-preflight/phones');
+    const perRound = 12;
+    const rounds = 3;
+    const before = await measureAll(t);
     let dropped = 0;
-    await inParallel(drops, 6, t.signal, async () => {
-      const r = await downloadStats(t.service, 1024);
-      if (r.aborted) dropped++;
-    });
-    for (const r of await Promise.all(patient)) {
-      const problem = fullDownloadProblem(r, json);
-      if (problem) return { passed: false, message: problem };
+    let previous = before;
+    for (let round = 0; round < rounds; round++) {
+      // A patient dashboard downloads the whole document while phones come and go, each giving up at
+      // its own point: after the first byte, mid-page, or several pages in.
+      const patient = [downloadStats(t.service)];
+      await inParallel(perRound, 6, t.signal, async () => {
+        const r = await downloadStats(t.service, rng.pick([1, 700, 1024, 2048, 8192, 16_384]));
+        if (r.aborted) dropped++;
+      });
+      for (const r of await Promise.all(patient)) {
+        const problem = fullDownloadProblem(r, json);
+        if (problem) return { passed: false, message: problem };
+      }
+      // A moment for the service to notice the last disconnects (a few pages of lab time).
+      await sleep(t.ms(PAGE_LAB_MS * 3) + 50);
+      const m = await measureAll(t);
+      const cutOff = (m.gauges[CUT_OFF] ?? 0) - (before.gauges[CUT_OFF] ?? 0);
+      const left = formatCount(cutOff);
+      const live = m.gauges[LIVE];
+      if (live !== undefined && live > 0)
+        return { passed: false, message: `${left} clients left mid-download and ${formatCount(live)} gzip streams are still alive` };
+      const gzipObjects = m.counts?.Gzip ?? 0;
+      if (gzipObjects > (previous.counts?.Gzip ?? 0) || gzipObjects > 0)
+        return { passed: false, message: `${left} clients left mid-download; after a garbage collection ${formatCount(gzipObjects)} Gzip objects are still reachable` };
+      previous = m;
     }
-    // A moment for the service to notice the last disconnects (a few pages of lab time).
-    await sleep(t.ms(PAGE_LAB_MS * 3) + 50);
-    const after = await measure(t);
-    const cutOff = (after.gauges[CUT_OFF] ?? 0) - (before.gauges[CUT_OFF] ?? 0);
+    const cutOff = (previous.gauges[CUT_OFF] ?? 0) - (before.gauges[CUT_OFF] ?? 0);
+    const drops = perRound * rounds;
     if (cutOff < drops / 2)
       return {
         passed: false,
         message: `only ${formatCount(cutOff)} of ${formatCount(drops)} dropped downloads were still in progress when the client left: /stats has to keep streaming page by page`,
       };
-    const live = after.gauges[LIVE];
-    if (live === undefined) return { passed: false, message: 'the service no longer reports the "live gzip streams" gauge' };
-    const rss = memoryOnNode(t) ? `; RSS grew by ${formatBytes(after.rss - before.rss)}` : '';
-    if (live > 0)
-      return { passed: false, message: `${formatCount(cutOff)} clients left mid-download and ${formatCount(live)} gzip streams are still alive${rss}` };
-    const gzipObjects = after.counts?.Gzip;
-    if (gzipObjects !== undefined && gzipObjects > 0)
-      return { passed: false, message: `${formatCount(cutOff)} clients left mid-download; after a garbage collection ${formatCount(gzipObjects)} Gzip objects are still reachable` };
+    const rss = memoryOnNode(t) ? `; RSS changed by ${formatBytes(previous.rss - before.rss)}` : '';
     return { passed: true, message: `${formatCount(cutOff)} clients left mid-download (${formatCount(dropped)} dropped), the full downloads were intact, and no gzip stream is alive${rss}` };
   },
 
   'compression-still-works': async (t) => {
     const json = await expectedStats();
     const s = t.service;
-    const zipped = await downloadStats(s);
+    const [zipped, plain] = await Promise.all([downloadStats(s), s.request('/stats', { timeoutMs: 30_000 })]);
     const problem = fullDownloadProblem(zipped, json);
     if (problem) return { passed: false, message: problem };
     if (zipped.body.length > json.length / 4)
       return { passed: false, message: `/stats is ${formatBytes(zipped.body.length)} on the wire for ${formatBytes(json.length)} of JSON: it is hardly compressed` };
 
-    const plain = await s.request('/stats', { timeoutMs: 30_000 });
     if (plain.status !== 200 || plain.headers['content-encoding'] || plain.body.toString('utf8') !== json)
       return { passed: false, message: `without Accept-Encoding, GET /stats answered ${plain.status} with Content-Encoding ${plain.headers['content-encoding'] ?? '(none)'} and ${plain.body.length === json.length ? 'the same' : 'a different'} body` };
 
@@ -177,12 +235,13 @@ export default defineChecks({
 
     const post = await postReport(s, DASHBOARD_ORIGINS[2], 1);
     const reply = decode(post);
-    if (post.status !== 202 || post.headers['content-encoding'] !== 'gzip' || reply === null || !/"accepted":\s*true/.test(reply))
+    // A reply this small may go out uncompressed (standard middleware has a size threshold); it must decode.
+    if (post.status !== 202 || reply === null || !/"accepted":\s*true/.test(reply))
       return { passed: false, message: `POST /report answered ${post.status} with Content-Encoding ${post.headers['content-encoding'] ?? '(none)'} and body ${JSON.stringify(reply)}` };
 
     return {
       passed: true,
-      message: `/stats is ${formatBytes(zipped.body.length)} gzip for ${formatBytes(json.length)} of JSON and decodes exactly; HEAD, 304 and 204 carry no body and no Content-Encoding; reports are answered gzip`,
+      message: `/stats is ${formatBytes(zipped.body.length)} gzip for ${formatBytes(json.length)} of JSON and decodes exactly; HEAD, 304 and 204 carry no body and no Content-Encoding; reports are answered`,
     };
   },
 });
