@@ -11,5 +11,10 @@ export default defineConfig({
   // The lab editor's CSS is injected when a lab starts, not linked into every chapter page.
   vite: { plugins: [lazyCss()] },
   // Both code themes are emitted as CSS variables; src/styles/global.css picks one per colour scheme.
-  markdown: { shikiConfig: { themes: { light: 'github-light-high-contrast', dark: 'github-dark-high-contrast' }, defaultColor: false } },
+  markdown: {
+    shikiConfig: {
+      themes: { light: 'github-light-high-contrast', dark: 'github-dark-high-contrast' },
+      defaultColor: false,
+    },
+  },
 });

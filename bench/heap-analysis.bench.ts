@@ -16,7 +16,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const work = process.env.LEAKBOOK_BENCH_DIR ?? join(tmpdir(), 'leakbook-bench');
 const memlabPrefix = join(work, 'memlab');
 // Records per snapshot, calibrated so the "after" snapshot is ~50 MB and ~200 MB on Node 22.
-const SIZES = [{ label: '~50 MB', records: 36_000 }, { label: '~200 MB', records: 145_000 }];
+const SIZES = [
+  { label: '~50 MB', records: 36_000 },
+  { label: '~200 MB', records: 145_000 },
+];
 
 interface Measurement {
   ms: number;
@@ -50,7 +53,9 @@ async function snapshotsFor(records: number): Promise<{ before: string; after: s
   if (existsSync(after) && existsSync(join(dir, 'complete'))) return { before, after };
   mkdirSync(dir, { recursive: true });
   console.log(`generating snapshots with ${records.toLocaleString('en')} records …`);
-  await run(process.execPath, ['--expose-gc', '--max-old-space-size=8192', generator, dir, String(records)], { maxBuffer: 1 << 20 });
+  await run(process.execPath, ['--expose-gc', '--max-old-space-size=8192', generator, dir, String(records)], {
+    maxBuffer: 1 << 20,
+  });
   writeFileSync(join(dir, 'complete'), '');
   return { before, after };
 }
@@ -75,18 +80,35 @@ for (const size of SIZES) {
   console.log(`  memlab:   ${sec(theirs.ms)} (cpu ${sec(theirs.cpuMs)}), peak RSS ${theirs.maxRssMb.toFixed(0)} MB`);
   console.log(`  both count the change in Order objects: leakbook ${ours.orderDelta}, memlab ${theirs.orderDelta}`);
   if (ours.orderDelta !== theirs.orderDelta) {
-    console.error(`  results differ: leakbook counts ${ours.orderDelta} new Order objects, memlab ${theirs.orderDelta}`);
+    console.error(
+      `  results differ: leakbook counts ${ours.orderDelta} new Order objects, memlab ${theirs.orderDelta}`,
+    );
     process.exitCode = 1;
   }
   rows.push([
-    size.label, files, `${ours.nodes.toLocaleString('en')}`,
-    `${sec(ours.ms)} (CPU ${sec(ours.cpuMs)})`, `${sec(theirs.ms)} (CPU ${sec(theirs.cpuMs)})`,
+    size.label,
+    files,
+    `${ours.nodes.toLocaleString('en')}`,
+    `${sec(ours.ms)} (CPU ${sec(ours.cpuMs)})`,
+    `${sec(theirs.ms)} (CPU ${sec(theirs.cpuMs)})`,
     `${(theirs.ms / ours.ms).toFixed(1)}× / ${(theirs.cpuMs / ours.cpuMs).toFixed(1)}×`,
-    `${ours.maxRssMb.toFixed(0)} MB`, `${theirs.maxRssMb.toFixed(0)} MB`, `${(ours.maxRssMb / theirs.maxRssMb).toFixed(2)}`,
+    `${ours.maxRssMb.toFixed(0)} MB`,
+    `${theirs.maxRssMb.toFixed(0)} MB`,
+    `${(ours.maxRssMb / theirs.maxRssMb).toFixed(2)}`,
   ]);
 }
 
-const header = ['snapshots', 'files (before + after)', 'nodes (after)', 'leakbook time', 'memlab time', 'speed-up (wall / CPU)', 'leakbook peak RSS', 'memlab peak RSS', 'memory ratio'];
+const header = [
+  'snapshots',
+  'files (before + after)',
+  'nodes (after)',
+  'leakbook time',
+  'memlab time',
+  'speed-up (wall / CPU)',
+  'leakbook peak RSS',
+  'memlab peak RSS',
+  'memory ratio',
+];
 console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 console.log(`\nNode ${process.version}; targets: speed-up ≥ 2×, memory ratio ≤ 0.50.`);

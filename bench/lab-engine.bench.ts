@@ -20,7 +20,7 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 function staticImports(code: string): string[] {
   const out: string[] = [];
   const re = /(?:^|[;\s}])(?:import|export)\s*(?:[\w*${}\s,]+from\s*)?["']([^"']+\.js)["']/g;
-  for (let m; (m = re.exec(code)); ) out.push(m[1]);
+  for (let m; (m = re.exec(code));) out.push(m[1]);
   return out;
 }
 
@@ -33,7 +33,8 @@ function pageJs(htmlFile: string): { files: number; gzip: number } {
     seen.add(file);
     const code = readFileSync(file, 'utf8');
     gzip += gzipSync(code).length;
-    for (const spec of staticImports(code)) visit(spec.startsWith('/') ? join(dist, spec) : resolve(dirname(file), spec));
+    for (const spec of staticImports(code))
+      visit(spec.startsWith('/') ? join(dist, spec) : resolve(dirname(file), spec));
   };
   for (const m of html.matchAll(/<script\b[^>]*type="module"[^>]*src="([^"]+)"/g)) visit(join(dist, m[1]));
   for (const m of html.matchAll(/<script\b[^>]*type="module"[^>]*>([\s\S]*?)<\/script>/g)) {
@@ -45,7 +46,10 @@ function pageJs(htmlFile: string): { files: number; gzip: number } {
 
 // ---- 2. Start lab -> service answering, through the runner's HTTP API ------------------------------
 async function startRunner(): Promise<{ origin: string; token: string; stop(): void }> {
-  const child = spawn(process.execPath, [join(root, 'server', 'start.ts'), '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(root, 'server', 'start.ts'), '--port', '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const origin = await new Promise<string>((ok, fail) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -62,9 +66,17 @@ async function startRunner(): Promise<{ origin: string; token: string; stop(): v
 }
 
 async function timeToReady(runner: { origin: string; token: string }, labId: string): Promise<number> {
-  const headers = { authorization: `Bearer ${runner.token}`, 'content-type': 'application/json', origin: runner.origin };
+  const headers = {
+    authorization: `Bearer ${runner.token}`,
+    'content-type': 'application/json',
+    origin: runner.origin,
+  };
   const t0 = performance.now();
-  const created = await fetch(`${runner.origin}/api/runs`, { method: 'POST', headers, body: JSON.stringify({ labId, files: {} }) });
+  const created = await fetch(`${runner.origin}/api/runs`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ labId, files: {} }),
+  });
   if (created.status !== 201) throw new Error(`start ${labId}: ${created.status} ${await created.text()}`);
   const { runId } = (await created.json()) as { runId: string };
   const events = await fetch(`${runner.origin}/api/runs/${runId}/events`, { headers });
@@ -91,7 +103,13 @@ async function timeToReady(runner: { origin: string; token: string }, labId: str
 // ---- 3. Full check of the starter and the solution ------------------------------------------------
 function timeCheck(labId: string, base: 'starter' | 'solution'): Promise<{ ms: number; passed: boolean }> {
   const t0 = performance.now();
-  const args = [join(root, 'server', 'lab-cli.ts'), 'check', labId, '--json', ...(base === 'solution' ? ['--solution'] : [])];
+  const args = [
+    join(root, 'server', 'lab-cli.ts'),
+    'check',
+    labId,
+    '--json',
+    ...(base === 'solution' ? ['--solution'] : []),
+  ];
   return new Promise((ok) => {
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     child.on('exit', (code) => ok({ ms: performance.now() - t0, passed: code === 0 }));
@@ -112,7 +130,10 @@ let worst = 0;
 for (const slug of readdirSync(chaptersDir)) {
   const { files, gzip } = pageJs(join(chaptersDir, slug, 'index.html'));
   worst = Math.max(worst, gzip);
-  console.log(`  /chapters/${slug}/`.padEnd(34) + `${kb(gzip).padStart(9)}  (${files} files)  ${gzip <= 30 * 1024 ? 'ok' : 'OVER TARGET'}`);
+  console.log(
+    `  /chapters/${slug}/`.padEnd(34) +
+      `${kb(gzip).padStart(9)}  (${files} files)  ${gzip <= 30 * 1024 ? 'ok' : 'OVER TARGET'}`,
+  );
 }
 
 console.log(`\nStart lab → service ready on the local runner (median of ${RUNS}; target ≤ 1 s)`);
@@ -122,7 +143,9 @@ try {
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) times.push(await timeToReady(runner, lab));
     const m = median(times);
-    console.log(`  ${lab.padEnd(20)} median ${m.toFixed(0).padStart(5)} ms   min ${Math.min(...times).toFixed(0)} ms   ${m <= 1000 ? 'ok' : 'OVER TARGET'}`);
+    console.log(
+      `  ${lab.padEnd(20)} median ${m.toFixed(0).padStart(5)} ms   min ${Math.min(...times).toFixed(0)} ms   ${m <= 1000 ? 'ok' : 'OVER TARGET'}`,
+    );
   }
 } finally {
   runner.stop();
@@ -130,7 +153,8 @@ try {
 
 console.log(`\nFull Check (median of ${CHECK_RUNS}, starter and solution; target ≤ 5 s, Go labs ≤ 10 s)`);
 for (const lab of labs) {
-  const isGo = (JSON.parse(readFileSync(join(root, 'labs', lab, 'lab.json'), 'utf8')) as { language?: string }).language === 'go';
+  const isGo =
+    (JSON.parse(readFileSync(join(root, 'labs', lab, 'lab.json'), 'utf8')) as { language?: string }).language === 'go';
   const target = isGo ? 10_000 : 5000;
   for (const base of ['starter', 'solution'] as const) {
     const runs: Array<{ ms: number; passed: boolean }> = [];
@@ -139,7 +163,9 @@ for (const lab of labs) {
     // the starter must fail its Check, the solution must pass it
     const verdictOk = runs.every((r) => r.passed === (base === 'solution'));
     const verdict = verdictOk ? '' : base === 'solution' ? 'SOLUTION FAILED  ' : 'STARTER PASSED  ';
-    console.log(`  ${lab.padEnd(20)} ${base.padEnd(8)} median ${(m / 1000).toFixed(1).padStart(5)} s   ${verdict}${m <= target ? 'ok' : 'over target'}`);
+    console.log(
+      `  ${lab.padEnd(20)} ${base.padEnd(8)} median ${(m / 1000).toFixed(1).padStart(5)} s   ${verdict}${m <= target ? 'ok' : 'over target'}`,
+    );
   }
 }
 console.log(`\nworst chapter page: ${kb(worst)} gzip before Start`);

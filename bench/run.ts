@@ -25,7 +25,10 @@ function runOne(file: string): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(here, file)], { stdio: 'inherit', cwd: join(here, '..') });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-    child.on('error', (error) => { console.error(`${file}: ${error.message}`); resolve(1); });
+    child.on('error', (error) => {
+      console.error(`${file}: ${error.message}`);
+      resolve(1);
+    });
   });
 }
 
@@ -34,7 +37,9 @@ for (const file of files) {
   console.log(`\n=== ${file} ===`);
   const started = performance.now();
   const code = await runOne(file);
-  console.log(`=== ${file}: ${code === 0 ? 'done' : `failed (exit ${code})`} in ${((performance.now() - started) / 1000).toFixed(1)} s ===`);
+  console.log(
+    `=== ${file}: ${code === 0 ? 'done' : `failed (exit ${code})`} in ${((performance.now() - started) / 1000).toFixed(1)} s ===`,
+  );
   if (code !== 0) failed.push(file);
 }
 console.log(`\n${files.length - failed.length} passed, ${failed.length} failed`);

@@ -46,9 +46,10 @@ function installNode22() {
   const args = ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', tmp, 'node@22'];
   // Under `npm run` the npm that runs us is known; otherwise the one on PATH.
   const npmCli = process.env.npm_execpath;
-  const r = npmCli && npmCli.endsWith('.js')
-    ? spawnSync(process.execPath, [npmCli, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawnSync('npm', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r =
+    npmCli && npmCli.endsWith('.js')
+      ? spawnSync(process.execPath, [npmCli, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawnSync('npm', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const got = r.status === 0 ? versionIn(path.join(tmp, 'node_modules', 'node', 'bin')) : null;
   if (!got || !recentEnough(got)) {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -80,11 +81,10 @@ function installNode22() {
 function node22() {
   if (recentEnough(process.version)) return { node: process.execPath, env: process.env };
   const older = `Node.js ${process.version} is older than ${MIN.join('.')}`;
-  let version = versionIn(nodeBin);
+  const version = versionIn(nodeBin);
   if (!version || !recentEnough(version)) {
     process.stderr.write(`leakbook: ${older}; fetching Node 22 from the npm registry into ${shortPrefix} (once)…\n`);
     installNode22();
-    version = versionIn(nodeBin);
   } else {
     process.stderr.write(`leakbook: ${older}; running under Node ${version} from ${shortPrefix}.\n`);
   }

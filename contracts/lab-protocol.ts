@@ -62,7 +62,15 @@ export interface ServiceExit {
 
 export type LabEvent =
   /** protocol: the kit's PROTOCOL_VERSION; pid: the service process (runners verify nothing is left behind) */
-  | { type: 'ready'; protocol: number; port: number; caps: Capabilities; restarts: number; pid?: number; pprofPort?: number }
+  | {
+      type: 'ready';
+      protocol: number;
+      port: number;
+      caps: Capabilities;
+      restarts: number;
+      pid?: number;
+      pprofPort?: number;
+    }
   | ({ type: 'metrics' } & MemorySample)
   /** path is relative to the workspace root, e.g. "snapshots/s1-after-storm.heapsnapshot" */
   | { type: 'snapshot'; id: string; path: string; bytes: number; label: string }

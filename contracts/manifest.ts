@@ -4,9 +4,7 @@
 import { z } from 'zod';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes');
-const relPath = z
-  .string()
-  .regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, 'a relative path inside the lab, without ".."');
+const relPath = z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, 'a relative path inside the lab, without ".."');
 
 export const taskSchema = z.object({
   id,
@@ -56,7 +54,8 @@ export const manifestSchema = z
     for (const key of ['tasks', 'scenarios'] as const) {
       const seen = new Set<string>();
       m[key].forEach((item, i) => {
-        if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `duplicate id "${item.id}"` });
+        if (seen.has(item.id))
+          ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `duplicate id "${item.id}"` });
         seen.add(item.id);
       });
     }

@@ -27,7 +27,10 @@ export function bundleLabIds(root = labsRoot()): string[] {
 export function pageBundle(id: string, root = labsRoot()): LabPageBundle {
   const lab = loadLab(id, root);
   const starter = readLabFiles(lab, 'starter');
-  return { manifest: lab.manifest, files: lab.manifest.files.map((f) => ({ path: f.path, editable: f.editable, text: starter[f.path] })) };
+  return {
+    manifest: lab.manifest,
+    files: lab.manifest.files.map((f) => ({ path: f.path, editable: f.editable, text: starter[f.path] })),
+  };
 }
 
 export function solutionBundle(id: string, root = labsRoot()): LabSolutionBundle {

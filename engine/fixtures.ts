@@ -17,7 +17,8 @@ export function ensureFixtures(lab: LoadedLab): Promise<void> {
   if (!pending) {
     pending = (async () => {
       const mod = (await import(pathToFileURL(generator).href)) as { generate?: () => Promise<void> };
-      if (typeof mod.generate !== 'function') throw new LabError(`labs/${lab.id}/generator/generate.ts must export generate()`);
+      if (typeof mod.generate !== 'function')
+        throw new LabError(`labs/${lab.id}/generator/generate.ts must export generate()`);
       await mod.generate();
     })();
     done.set(generator, pending);

@@ -11,9 +11,11 @@ export class LabError extends Error {
 
 /** A top-level folder of the repository, wherever this module was bundled to (Astro moves it at build). */
 function repoFolder(name: string, envOverride: string | undefined, holds: (dir: string) => boolean): string {
-  const candidates = [envOverride, fileURLToPath(new URL(`../${name}/`, import.meta.url)), path.resolve(process.cwd(), name)].filter(
-    (p): p is string => !!p,
-  );
+  const candidates = [
+    envOverride,
+    fileURLToPath(new URL(`../${name}/`, import.meta.url)),
+    path.resolve(process.cwd(), name),
+  ].filter((p): p is string => !!p);
   for (const dir of candidates) if (holds(dir)) return path.resolve(dir);
   throw new LabError(`cannot find the ${name} folder (looked in ${candidates.join(', ')})`);
 }
@@ -43,7 +45,12 @@ export function listLabIds(root = labsRoot()): string[] {
 }
 
 function formatIssuePath(p: ReadonlyArray<PropertyKey>): string {
-  return p.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '') || '(root)';
+  return (
+    p.reduce<string>(
+      (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+      '',
+    ) || '(root)'
+  );
 }
 
 /** Validate manifest JSON text; errors read "labs/x/lab.json: tasks[1].hints: ...". */
@@ -73,7 +80,8 @@ export interface LoadedLab {
  * only the editable files the reference fix changes.
  */
 export function loadLab(id: string, root = labsRoot()): LoadedLab {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) throw new LabError(`"${id}" is not a lab id (lowercase letters, digits and dashes)`);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id))
+    throw new LabError(`"${id}" is not a lab id (lowercase letters, digits and dashes)`);
   const dir = path.join(root, id);
   const file = path.join('labs', id, 'lab.json');
   if (!fs.existsSync(path.join(dir, 'lab.json'))) {
@@ -84,7 +92,8 @@ export function loadLab(id: string, root = labsRoot()): LoadedLab {
   if (manifest.id !== id) throw new LabError(`${file}: id: "${manifest.id}" does not match the folder name "${id}"`);
   const missing: string[] = [];
   manifest.files.forEach((f, i) => {
-    if (!fs.existsSync(path.join(dir, 'starter', f.path))) missing.push(`${file}: files[${i}].path: starter/${f.path} does not exist`);
+    if (!fs.existsSync(path.join(dir, 'starter', f.path)))
+      missing.push(`${file}: files[${i}].path: starter/${f.path} does not exist`);
   });
   missing.push(...overlayProblems(manifest, path.join(dir, 'solution'), `labs/${id}/solution`));
   if (!fs.existsSync(path.join(dir, 'scenarios.ts'))) missing.push(`labs/${id}/scenarios.ts does not exist`);

@@ -16,7 +16,12 @@ export interface SupervisorHandle {
 /** Spawn `node kit/supervisor.ts` in ws; every stdout line is decoded (event) or passed on (output). */
 export function spawnSupervisor(
   ws: string,
-  opts: { args?: string[]; env?: Record<string, string>; onEvent(ev: LabEvent): void; onOutput(line: string, stream: 'stdout' | 'stderr'): void },
+  opts: {
+    args?: string[];
+    env?: Record<string, string>;
+    onEvent(ev: LabEvent): void;
+    onOutput(line: string, stream: 'stdout' | 'stderr'): void;
+  },
 ): SupervisorHandle {
   const child = spawn(process.execPath, [path.join('kit', 'supervisor.ts'), ...(opts.args ?? [])], {
     cwd: ws,
@@ -51,7 +56,10 @@ export interface CheckReport {
 
 /** Build a workspace with checks, run every task once, clean up. The CLI's `check` and the contract tests. */
 export async function runLabCheck(
-  opts: Omit<WorkspaceOptions, 'withChecks'> & { onOutput?(line: string, stream: 'stdout' | 'stderr'): void; onTask?(t: TaskResult): void },
+  opts: Omit<WorkspaceOptions, 'withChecks'> & {
+    onOutput?(line: string, stream: 'stdout' | 'stderr'): void;
+    onTask?(t: TaskResult): void;
+  },
 ): Promise<CheckReport> {
   const started = performance.now();
   const ws = await createWorkspace({ ...opts, withChecks: true });

@@ -37,7 +37,9 @@ export function readVariant(lab: LoadedLab, name: string): LabVariantFix {
   const dir = path.join(lab.dir, 'variants', name);
   const shown = `labs/${lab.id}/variants/${name}`;
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name) || !fs.existsSync(path.join(dir, 'variant.json')))
-    throw new LabError(`lab ${lab.id} has no variant "${name}" (a folder with a variant.json under labs/${lab.id}/variants/)`);
+    throw new LabError(
+      `lab ${lab.id} has no variant "${name}" (a folder with a variant.json under labs/${lab.id}/variants/)`,
+    );
   let data: unknown;
   try {
     data = JSON.parse(fs.readFileSync(path.join(dir, 'variant.json'), 'utf8'));
@@ -46,7 +48,9 @@ export function readVariant(lab: LoadedLab, name: string): LabVariantFix {
   }
   const parsed = variantSchema.safeParse(data);
   if (!parsed.success)
-    throw new LabError(parsed.error.issues.map((i) => `${shown}/variant.json: ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n'));
+    throw new LabError(
+      parsed.error.issues.map((i) => `${shown}/variant.json: ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n'),
+    );
   const problems = overlayProblems(lab.manifest, dir, shown, ['variant.json']);
   const changed: Record<string, string> = {};
   for (const [p, data] of Object.entries(readTree(dir))) if (p !== 'variant.json') changed[p] = data.toString('utf8');

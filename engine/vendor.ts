@@ -21,10 +21,13 @@ export function vendorSpec(lab: LoadedLab): Record<string, string> {
   } catch (err) {
     throw new LabError(`labs/${lab.id}/vendor.json: not valid JSON (${(err as Error).message})`);
   }
-  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new LabError(`labs/${lab.id}/vendor.json: expected { "name": "npm specifier" }`);
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec))
+    throw new LabError(`labs/${lab.id}/vendor.json: expected { "name": "npm specifier" }`);
   for (const [name, pkg] of Object.entries(spec)) {
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new LabError(`labs/${lab.id}/vendor.json: ${name}: use lowercase letters, digits and dashes`);
-    if (typeof pkg !== 'string') throw new LabError(`labs/${lab.id}/vendor.json: ${name}: expected a package specifier string`);
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
+      throw new LabError(`labs/${lab.id}/vendor.json: ${name}: use lowercase letters, digits and dashes`);
+    if (typeof pkg !== 'string')
+      throw new LabError(`labs/${lab.id}/vendor.json: ${name}: expected a package specifier string`);
   }
   return spec as Record<string, string>;
 }
@@ -41,7 +44,9 @@ async function bundle(pkg: string): Promise<Buffer> {
   let version = 'unknown';
   try {
     const base = pkg.startsWith('@') ? pkg.split('/').slice(0, 2).join('/') : pkg.split('/')[0];
-    version = JSON.parse(fs.readFileSync(path.resolve(process.cwd(), 'node_modules', base, 'package.json'), 'utf8')).version;
+    version = JSON.parse(
+      fs.readFileSync(path.resolve(process.cwd(), 'node_modules', base, 'package.json'), 'utf8'),
+    ).version;
   } catch {
     // not resolvable from here: esbuild will report it clearly below
   }
@@ -50,7 +55,11 @@ async function bundle(pkg: string): Promise<Buffer> {
   if (fs.existsSync(cached)) return fs.readFileSync(cached);
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
-    stdin: { contents: `import * as m from ${JSON.stringify(pkg)}; export default (m.default ?? m);`, resolveDir: process.cwd(), loader: 'js' },
+    stdin: {
+      contents: `import * as m from ${JSON.stringify(pkg)}; export default (m.default ?? m);`,
+      resolveDir: process.cwd(),
+      loader: 'js',
+    },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -60,7 +69,9 @@ async function bundle(pkg: string): Promise<Buffer> {
     legalComments: 'inline',
     logLevel: 'silent',
     // CommonJS dependencies call require() for built-ins; give the ES module a require of its own.
-    banner: { js: "import { createRequire as __lbRequire } from 'node:module'; const require = __lbRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __lbRequire } from 'node:module'; const require = __lbRequire(import.meta.url);",
+    },
   });
   const code = Buffer.from(result.outputFiles[0].contents);
   fs.mkdirSync(cacheDir(), { recursive: true });

@@ -10,20 +10,33 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { contractsRoot, kitRoot, LabError, labsRoot, loadLab, readLabFiles, readTree, type LabVariant, type LoadedLab } from './load-lab.ts';
+import {
+  contractsRoot,
+  kitRoot,
+  LabError,
+  labsRoot,
+  loadLab,
+  readLabFiles,
+  readTree,
+  type LabVariant,
+  type LoadedLab,
+} from './load-lab.ts';
 import { readVariant, variantFiles } from './variants.ts';
 import { vendorFiles } from './vendor.ts';
 import { ensureFixtures } from './fixtures.ts';
 
-export const WORKSPACE_PACKAGE_JSON = JSON.stringify({ type: 'module', private: true, imports: { '#kit': './kit/index.ts' } }, null, 2) + '\n';
+export const WORKSPACE_PACKAGE_JSON =
+  JSON.stringify({ type: 'module', private: true, imports: { '#kit': './kit/index.ts' } }, null, 2) + '\n';
 
 /** A safe relative posix path or a LabError: no absolute paths, no "..", no backslashes or NULs. */
 export function safeRelativePath(p: string): string {
-  if (typeof p !== 'string' || p.length === 0 || p.length > 200) throw new LabError(`invalid file path ${JSON.stringify(p)}`);
+  if (typeof p !== 'string' || p.length === 0 || p.length > 200)
+    throw new LabError(`invalid file path ${JSON.stringify(p)}`);
   if (p.includes('\0') || p.includes('\\')) throw new LabError(`invalid file path ${JSON.stringify(p)}`);
   if (p.startsWith('/') || /^[a-zA-Z]:/.test(p)) throw new LabError(`file path ${JSON.stringify(p)} must be relative`);
   const parts = p.split('/');
-  if (parts.some((s) => s === '..' || s === '' || s === '.')) throw new LabError(`file path ${JSON.stringify(p)} must stay inside the lab (no "..", "." or empty parts)`);
+  if (parts.some((s) => s === '..' || s === '' || s === '.'))
+    throw new LabError(`file path ${JSON.stringify(p)} must stay inside the lab (no "..", "." or empty parts)`);
   return parts.join('/');
 }
 
@@ -59,7 +72,8 @@ export function validateReaderFiles(lab: LoadedLab, files: Record<string, string
   const out: Record<string, string> = {};
   for (const [raw, text] of Object.entries(files)) {
     const rel = safeRelativePath(raw);
-    if (!editable.has(rel)) throw new LabError(`"${rel}" is not an editable file of lab ${lab.id} (editable: ${[...editable].join(', ')})`);
+    if (!editable.has(rel))
+      throw new LabError(`"${rel}" is not an editable file of lab ${lab.id} (editable: ${[...editable].join(', ')})`);
     if (typeof text !== 'string') throw new LabError(`"${rel}": file content must be text`);
     out[rel] = text;
   }
@@ -80,7 +94,9 @@ function writeTree(dir: string, sub: string, tree: Record<string, Buffer | strin
 /** The kit's own files (no tests or docs), as the workspace gets them. */
 export function kitFiles(): Record<string, Buffer> {
   const tree = readTree(kitRoot());
-  return Object.fromEntries(Object.entries(tree).filter(([p]) => p.endsWith('.ts') && !p.includes('/') && !p.endsWith('.test.ts')));
+  return Object.fromEntries(
+    Object.entries(tree).filter(([p]) => p.endsWith('.ts') && !p.includes('/') && !p.endsWith('.test.ts')),
+  );
 }
 
 // `import …from '…'` and `export …from '…'`; group 1 is "type " for a type-only import, group 2 the specifier
@@ -104,7 +120,9 @@ export function kitContractFiles(): Record<string, Buffer> {
     if (packages.length > 0) {
       if (typeOnly) return;
       const needs = packages[0].spec;
-      throw new LabError(`${from} imports contracts/${name}, which needs ${needs}; the kit may use Node built-ins only`);
+      throw new LabError(
+        `${from} imports contracts/${name}, which needs ${needs}; the kit may use Node built-ins only`,
+      );
     }
     out[name] = data;
     for (const i of imports) {
@@ -128,7 +146,11 @@ function writeGoModule(dir: string): void {
     writeFile(dir, f, fs.readFileSync(file));
   }
   const goKit = readTree(path.join(kitRoot(), 'go'));
-  writeTree(dir, 'kit/go', Object.fromEntries(Object.entries(goKit).filter(([p]) => p.endsWith('.go') && !p.includes('/'))));
+  writeTree(
+    dir,
+    'kit/go',
+    Object.fromEntries(Object.entries(goKit).filter(([p]) => p.endsWith('.go') && !p.includes('/'))),
+  );
 }
 
 export async function createWorkspace(opts: WorkspaceOptions): Promise<Workspace> {
@@ -147,7 +169,8 @@ export async function createWorkspace(opts: WorkspaceOptions): Promise<Workspace
     writeTree(dir, 'kit', kitFiles());
     writeTree(dir, 'contracts', kitContractFiles());
     if (lab.manifest.language === 'go') writeGoModule(dir);
-    for (const f of lab.manifest.files) writeFile(dir, `app/${f.path}`, f.editable && f.path in reader ? reader[f.path]! : base[f.path]!);
+    for (const f of lab.manifest.files)
+      writeFile(dir, `app/${f.path}`, f.editable && f.path in reader ? reader[f.path]! : base[f.path]!);
     writeFile(dir, 'scenarios.ts', fs.readFileSync(path.join(lab.dir, 'scenarios.ts')));
     writeFile(dir, 'lab.json', JSON.stringify(lab.manifest, null, 2) + '\n');
     await ensureFixtures(lab);

@@ -12,7 +12,9 @@ import type { Check, CheckContext, Scenario, TaskResult } from './types.ts';
 const OUTPUT_LINES_PER_TASK = 200;
 
 export function cleanMessage(message: unknown): string {
-  const text = String(message ?? '').split('\n')[0].trim();
+  const text = String(message ?? '')
+    .split('\n')[0]
+    .trim();
   return text.length > 400 ? text.slice(0, 397) + '...' : text;
 }
 
@@ -53,7 +55,12 @@ async function runTask(
   timeoutMs: number,
   opts: Parameters<typeof runChecks>[0],
 ): Promise<TaskResult> {
-  const verdict = (passed: boolean, message: string): TaskResult => ({ id: task.id, title: task.title, passed, message: cleanMessage(message) });
+  const verdict = (passed: boolean, message: string): TaskResult => ({
+    id: task.id,
+    title: task.title,
+    passed,
+    message: cleanMessage(message),
+  });
   if (typeof check !== 'function') return verdict(false, 'this task has no check in this lab (an authoring error)');
   let lines = 0;
   const service = new ServiceProcess({
@@ -65,7 +72,8 @@ async function runTask(
     onOutput: (line, stream) => {
       lines++;
       if (lines <= OUTPUT_LINES_PER_TASK) opts.output(line, stream);
-      else if (lines === OUTPUT_LINES_PER_TASK + 1) opts.output(`[lab] (more service output during "${task.title}" not shown)`, 'stderr');
+      else if (lines === OUTPUT_LINES_PER_TASK + 1)
+        opts.output(`[lab] (more service output during "${task.title}" not shown)`, 'stderr');
     },
   });
   const abort = new AbortController();
@@ -78,7 +86,13 @@ async function runTask(
       return verdict(false, `the service did not start: ${(err as Error).message}`);
     }
     const control = createControl(service, abort.signal);
-    const base = createScenarioContext({ service: control, ws: opts.ws, timeScale: opts.lab.timeScale, signal: abort.signal, progress: () => {} });
+    const base = createScenarioContext({
+      service: control,
+      ws: opts.ws,
+      timeScale: opts.lab.timeScale,
+      signal: abort.signal,
+      progress: () => {},
+    });
     const ctx: CheckContext = {
       ...base,
       async runScenario(id: string) {

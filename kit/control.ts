@@ -3,12 +3,26 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { httpRequest } from './http-client.ts';
 import type { ServiceProcess } from './service-process.ts';
-import type { Capabilities, HttpResult, Measurement, ProfileKind, RequestOptions, ScenarioContext, ServiceControl } from './types.ts';
+import type {
+  Capabilities,
+  HttpResult,
+  Measurement,
+  ProfileKind,
+  RequestOptions,
+  ScenarioContext,
+  ServiceControl,
+} from './types.ts';
 
 let snapshotSeq = 0;
 
 export function slug(label: string): string {
-  return label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'snapshot';
+  return (
+    label
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'snapshot'
+  );
 }
 
 /** Next snapshot file, relative to the workspace: snapshots/s3-after-storm.heapsnapshot */
@@ -86,7 +100,8 @@ export function createScenarioContext(opts: {
     service: opts.service,
     async fixture(name: string): Promise<Buffer> {
       const target = path.resolve(fixturesDir, name);
-      if (!target.startsWith(fixturesDir + path.sep)) throw new Error(`fixture "${name}" is outside the lab's fixtures`);
+      if (!target.startsWith(fixturesDir + path.sep))
+        throw new Error(`fixture "${name}" is outside the lab's fixtures`);
       return fs.readFile(target);
     },
     progress: opts.progress,

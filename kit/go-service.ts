@@ -25,13 +25,17 @@ export function goEnv(): Record<string, string> {
 function sourceHash(ws: string): string {
   const hash = createHash('sha256');
   const walk = (rel: string) => {
-    for (const d of fs.readdirSync(path.join(ws, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const d of fs
+      .readdirSync(path.join(ws, rel), { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
       const r = path.join(rel, d.name);
       if (d.isDirectory()) walk(r);
-      else if (d.name.endsWith('.go') && !d.name.endsWith('_test.go')) hash.update(r).update(fs.readFileSync(path.join(ws, r)));
+      else if (d.name.endsWith('.go') && !d.name.endsWith('_test.go'))
+        hash.update(r).update(fs.readFileSync(path.join(ws, r)));
     }
   };
-  for (const f of ['go.mod', 'go.sum']) if (fs.existsSync(path.join(ws, f))) hash.update(f).update(fs.readFileSync(path.join(ws, f)));
+  for (const f of ['go.mod', 'go.sum'])
+    if (fs.existsSync(path.join(ws, f))) hash.update(f).update(fs.readFileSync(path.join(ws, f)));
   walk('app');
   walk(path.join('kit', 'go'));
   return hash.digest('hex').slice(0, 16);
@@ -69,7 +73,14 @@ export function buildGoService(ws: string): Promise<string> {
         const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
         const text = stderr.replaceAll(ws + path.sep, '').trim();
         const first = text.split('\n').find((l) => l && !l.startsWith('#')) ?? err.message;
-        reject(new GoBuildError(missing ? 'this lab needs Go 1.26 (the go command is not on PATH)' : `the Go service does not compile: ${first}`, text));
+        reject(
+          new GoBuildError(
+            missing
+              ? 'this lab needs Go 1.26 (the go command is not on PATH)'
+              : `the Go service does not compile: ${first}`,
+            text,
+          ),
+        );
       },
     );
   });

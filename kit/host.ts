@@ -77,7 +77,16 @@ function sample(): MemorySample {
 // Constructor lookup for counts, by name. Order: classes the lab registered with ctx.countable(), exports
 // of the lab's own modules (already loaded by the entry, so importing them again returns the same
 // instances), globals (Map, Buffer…), then exports of Node built-ins (Gzip, Socket, EventEmitter…).
-const builtinModules = ['node:zlib', 'node:http', 'node:net', 'node:stream', 'node:events', 'node:timers', 'node:fs', 'node:crypto'];
+const builtinModules = [
+  'node:zlib',
+  'node:http',
+  'node:net',
+  'node:stream',
+  'node:events',
+  'node:timers',
+  'node:fs',
+  'node:crypto',
+];
 
 async function findCtor(name: string): Promise<Ctor | null> {
   const registered = countables.get(name);
@@ -141,7 +150,10 @@ async function measure(req: { gc?: boolean; count?: string[]; resources?: boolea
     m.counts = {};
     for (const name of req.count) {
       const ctor = await findCtor(name);
-      if (!ctor) throw new Error(`cannot count "${name}": no class of that name is exported by the lab, registered with ctx.countable(), global or built in`);
+      if (!ctor)
+        throw new Error(
+          `cannot count "${name}": no class of that name is exported by the lab, registered with ctx.countable(), global or built in`,
+        );
       m.counts[name] = query(ctor, { format: 'count' });
     }
   }
@@ -168,9 +180,11 @@ async function serve(req: HostRequest): Promise<void> {
   try {
     if (req.op === 'measure') return reply({ id: req.id, ok: true, result: await measure(req) });
     if (req.op === 'snapshot') {
-      if (!v8 || typeof v8.writeHeapSnapshot !== 'function') throw new Error('this runtime cannot write heap snapshots');
+      if (!v8 || typeof v8.writeHeapSnapshot !== 'function')
+        throw new Error('this runtime cannot write heap snapshots');
       const target = path.resolve(ws, req.file);
-      if (!target.startsWith(path.join(ws, 'snapshots') + path.sep)) throw new Error('snapshots are written only under snapshots/');
+      if (!target.startsWith(path.join(ws, 'snapshots') + path.sep))
+        throw new Error('snapshots are written only under snapshots/');
       fs.mkdirSync(path.dirname(target), { recursive: true });
       const written = v8.writeHeapSnapshot(target);
       return reply({ id: req.id, ok: true, result: { path: req.file, bytes: fs.statSync(written).size } });
@@ -235,7 +249,10 @@ async function main(): Promise<void> {
     die(`Could not load app/${manifest.entry}`, err);
   }
   if (typeof mod.default !== 'function') {
-    die(`Could not start the service`, new Error(`app/${manifest.entry} must export default defineService((ctx) => ({ server }))`));
+    die(
+      `Could not start the service`,
+      new Error(`app/${manifest.entry} must export default defineService((ctx) => ({ server }))`),
+    );
   }
   let h: ServiceHandle;
   try {
@@ -261,7 +278,6 @@ async function main(): Promise<void> {
   const restarts = Number(process.env.LEAKBOOK_RESTARTS) || 0;
   emit({ type: 'ready', protocol: PROTOCOL_VERSION, port, caps, restarts, pid: process.pid });
   setInterval(() => emit({ type: 'metrics', ...sample() }), metricsEveryMs).unref();
-
 }
 
 void main();

@@ -6,7 +6,12 @@ import type { HttpResult, RequestOptions } from './types.ts';
 const MAX_BODY = 32 * 1024 * 1024;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-export function httpRequest(port: number, path: string, init: RequestOptions = {}, signal?: AbortSignal): Promise<HttpResult> {
+export function httpRequest(
+  port: number,
+  path: string,
+  init: RequestOptions = {},
+  signal?: AbortSignal,
+): Promise<HttpResult> {
   const timeoutMs = init.timeoutMs ?? 10_000;
   return new Promise<HttpResult>((resolve) => {
     const chunks: Buffer[] = [];
@@ -21,7 +26,12 @@ export function httpRequest(port: number, path: string, init: RequestOptions = {
       signal?.removeEventListener('abort', onAbort);
       resolve({ status, headers, body: Buffer.concat(chunks), aborted, ...(error ? { error } : {}) });
     };
-    const body = init.body === undefined ? undefined : typeof init.body === 'string' ? Buffer.from(init.body) : Buffer.from(init.body);
+    const body =
+      init.body === undefined
+        ? undefined
+        : typeof init.body === 'string'
+          ? Buffer.from(init.body)
+          : Buffer.from(init.body);
     const req = http.request({
       host: '127.0.0.1',
       port,
@@ -43,7 +53,8 @@ export function httpRequest(port: number, path: string, init: RequestOptions = {
     req.on('response', (res) => {
       status = res.statusCode ?? 0;
       headers = {};
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      for (const [k, v] of Object.entries(res.headers))
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       res.on('data', (chunk: Buffer) => {
         chunks.push(chunk);
         received += chunk.length;
@@ -58,7 +69,9 @@ export function httpRequest(port: number, path: string, init: RequestOptions = {
       });
       res.on('end', () => finish(false));
       res.on('error', (err) => finish(true, err.message));
-      res.on('close', () => finish(!res.complete, res.complete ? undefined : 'connection closed before the response ended'));
+      res.on('close', () =>
+        finish(!res.complete, res.complete ? undefined : 'connection closed before the response ended'),
+      );
     });
     req.on('error', (err) => finish(true, (err as NodeJS.ErrnoException).code ?? err.message));
     req.end(body);

@@ -27,6 +27,9 @@ function firstAppFrame(stack: string, root?: string): string | null {
   const m = stack.match(/(?:file:\/\/)?(\/[^\s():]*\/app\/[^\s():]+):(\d+)(?::\d+)?/);
   if (!m) return null;
   const file = m[1];
-  const at = root && file.startsWith(root) ? file.slice(root.length).replace(/^\/+/, '') : file.slice(file.lastIndexOf('/app/') + 1);
+  const at =
+    root && file.startsWith(root)
+      ? file.slice(root.length).replace(/^\/+/, '')
+      : file.slice(file.lastIndexOf('/app/') + 1);
   return `${at}:${m[2]}`;
 }

@@ -71,7 +71,13 @@ async function probeAsyncHooks(): Promise<boolean> {
     const hooks = await import('node:async_hooks');
     if (typeof hooks.createHook !== 'function') return false;
     let inits = 0;
-    const hook = hooks.createHook({ init() { inits++; } }).enable();
+    const hook = hooks
+      .createHook({
+        init() {
+          inits++;
+        },
+      })
+      .enable();
     await new Promise<void>((resolve) => setTimeout(resolve, 0));
     hook.disable();
     return inits > 0 && typeof hooks.executionAsyncId() === 'number';
@@ -96,14 +102,14 @@ async function probeAsyncLocalStorage(): Promise<boolean> {
 }
 
 export async function probeCapabilities(opts: { fullSnapshotProbe?: boolean } = {}): Promise<Capabilities> {
-  let v8: V8Module | null = null;
+  let v8: V8Module | null;
   try {
     v8 = await import('node:v8');
   } catch {
     v8 = null;
   }
   const runtime = detectRuntime();
-  let heapLimitMb: number | null = null;
+  let heapLimitMb: number | null;
   try {
     const limit = v8?.getHeapStatistics().heap_size_limit;
     heapLimitMb = typeof limit === 'number' && limit > 0 ? Math.round(limit / MB) : null;
@@ -113,7 +119,9 @@ export async function probeCapabilities(opts: { fullSnapshotProbe?: boolean } = 
   const hasSnapshotApi = !!v8 && typeof v8.getHeapSnapshot === 'function' && typeof v8.writeHeapSnapshot === 'function';
   // On stock Node the API is known good; anywhere else (or when asked) take one for real.
   const heapSnapshot =
-    hasSnapshotApi && (runtime !== 'node' || opts.fullSnapshotProbe) ? await probeHeapSnapshotForReal(v8!) : hasSnapshotApi;
+    hasSnapshotApi && (runtime !== 'node' || opts.fullSnapshotProbe)
+      ? await probeHeapSnapshotForReal(v8!)
+      : hasSnapshotApi;
   return {
     runtime,
     nodeVersion: process.version,

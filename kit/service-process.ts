@@ -23,7 +23,13 @@ export interface ServiceOptions {
   env?: Record<string, string>;
 }
 
-const OOM_PATTERNS = [/JavaScript heap out of memory/i, /Reached heap limit/i, /Fatal JavaScript out of memory/i, /Fatal process out of memory/i, /Allocation failed - process out of memory/i];
+const OOM_PATTERNS = [
+  /JavaScript heap out of memory/i,
+  /Reached heap limit/i,
+  /Fatal JavaScript out of memory/i,
+  /Fatal process out of memory/i,
+  /Allocation failed - process out of memory/i,
+];
 const GIVE_UP_AFTER_FAILED_STARTS = 3;
 
 /** Every host process alive right now, so the supervisor can kill them all on its way out. */
@@ -94,10 +100,17 @@ export class ServiceProcess {
   /** The command that runs the host: the Go binary, or Node with kit/host.ts under the heap limit. */
   private hostCommand(node: string): { file: string; args: string[]; env: Record<string, string> } {
     if (this.goBinary) {
-      const env: Record<string, string> = { GIN_MODE: 'release', LEAKBOOK_MEMORY_LIMIT_MB: String(this.opts.heapLimitMb) };
+      const env: Record<string, string> = {
+        GIN_MODE: 'release',
+        LEAKBOOK_MEMORY_LIMIT_MB: String(this.opts.heapLimitMb),
+      };
       return { file: this.goBinary, args: [], env };
     }
-    const flags = ['--expose-gc', `--max-old-space-size=${this.opts.heapLimitMb}`, '--disable-warning=ExperimentalWarning'];
+    const flags = [
+      '--expose-gc',
+      `--max-old-space-size=${this.opts.heapLimitMb}`,
+      '--disable-warning=ExperimentalWarning',
+    ];
     return { file: node, args: [...flags, path.join('kit', 'host.ts')], env: {} };
   }
 
@@ -120,7 +133,8 @@ export class ServiceProcess {
   /** Resolves when the service is (again) ready; rejects when it gives up or is stopped. */
   whenReady(timeoutMs = 30_000): Promise<void> {
     if (this.alive()) return Promise.resolve();
-    if (this.disposed || (!this.child && !this.restartTimer)) return Promise.reject(new Error(this.lastError || 'the service is not running'));
+    if (this.disposed || (!this.child && !this.restartTimer))
+      return Promise.reject(new Error(this.lastError || 'the service is not running'));
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.readyWaiters = this.readyWaiters.filter((w) => w.resolve !== ok);
@@ -148,7 +162,13 @@ export class ServiceProcess {
     const child = spawn(cmd.file, cmd.args, {
       cwd: ws,
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...cmd.env, ...this.opts.env, LEAKBOOK_TIME_SCALE: String(timeScale), LEAKBOOK_RESTARTS: String(this.restarts) },
+      env: {
+        ...process.env,
+        ...cmd.env,
+        ...this.opts.env,
+        LEAKBOOK_TIME_SCALE: String(timeScale),
+        LEAKBOOK_RESTARTS: String(this.restarts),
+      },
     });
     this.child = child;
     liveHosts.add(child);
@@ -167,7 +187,9 @@ export class ServiceProcess {
     this.onLabLoading = () => {
       clearTimeout(this.startTimer);
       this.startTimer = setTimeout(
-        expire(`the service did not start listening within ${Math.round(labBudget / 1000)} s (is the factory stuck, or the event loop blocked?)`),
+        expire(
+          `the service did not start listening within ${Math.round(labBudget / 1000)} s (is the factory stuck, or the event loop blocked?)`,
+        ),
         labBudget,
       );
     };
@@ -206,7 +228,8 @@ export class ServiceProcess {
       this.silentReported = true;
       this.opts.onEvent({
         type: 'error',
-        message: 'The service has not responded for 5 s: its event loop is blocked (a long synchronous loop, or garbage collection struggling near the heap limit).',
+        message:
+          'The service has not responded for 5 s: its event loop is blocked (a long synchronous loop, or garbage collection struggling near the heap limit).',
       });
     }, 1000);
     this.liveness.unref();
@@ -258,14 +281,29 @@ export class ServiceProcess {
     if (this.oomKilledAt !== null) {
       const mb = Math.round(this.oomKilledAt / 1024 / 1024);
       const limit = this.opts.heapLimitMb;
-      return { code, signal, reason: 'oom', message: `OOMKilled: the service's memory (RSS ${mb} MB) passed the container's ${limit} MB limit and it was killed` };
+      return {
+        code,
+        signal,
+        reason: 'oom',
+        message: `OOMKilled: the service's memory (RSS ${mb} MB) passed the container's ${limit} MB limit and it was killed`,
+      };
     }
     if (OOM_PATTERNS.some((re) => re.test(stderr)) || code === 134 || signal === 'SIGABRT') {
       const limit = this.opts.heapLimitMb;
-      return { code, signal, reason: 'oom', message: `the service ran out of memory: its JavaScript heap reached the container's ${limit} MB limit and V8 ended the process` };
+      return {
+        code,
+        signal,
+        reason: 'oom',
+        message: `the service ran out of memory: its JavaScript heap reached the container's ${limit} MB limit and V8 ended the process`,
+      };
     }
     const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
-    return { code, signal, reason: 'crash', message: this.lastError ? `${this.lastError} (${how})` : `the service ${how}` };
+    return {
+      code,
+      signal,
+      reason: 'crash',
+      message: this.lastError ? `${this.lastError} (${how})` : `the service ${how}`,
+    };
   }
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
@@ -288,7 +326,10 @@ export class ServiceProcess {
     if (!wasReady) this.failedStarts++;
     if (this.failedStarts >= GIVE_UP_AFTER_FAILED_STARTS) {
       this.opts.onEvent({ type: 'exit', restartInMs: null, ...exit });
-      this.opts.onEvent({ type: 'error', message: `The service failed to start ${this.failedStarts} times in a row, so it is not restarted again: ${exit.message}` });
+      this.opts.onEvent({
+        type: 'error',
+        message: `The service failed to start ${this.failedStarts} times in a row, so it is not restarted again: ${exit.message}`,
+      });
       this.failWaiters(exit.message);
       return;
     }

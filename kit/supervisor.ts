@@ -60,7 +60,15 @@ process.on('unhandledRejection', (err) => {
 
 async function checkOnce(): Promise<void> {
   try {
-    const result = await runChecks({ ws, lab, scenarios: await scenarios(), emit, output, signal: new AbortController().signal, taskTimeoutMs: taskTimeout() });
+    const result = await runChecks({
+      ws,
+      lab,
+      scenarios: await scenarios(),
+      emit,
+      output,
+      signal: new AbortController().signal,
+      taskTimeoutMs: taskTimeout(),
+    });
     exit(result.passed ? 0 : 1);
   } catch (err) {
     emit({ type: 'error', message: `The checks could not run: ${describeError(err, ws)}` });
@@ -99,8 +107,15 @@ function startService(): void {
 }
 
 async function runScenario(id: string): Promise<void> {
-  if (scenarioRun) return emit({ type: 'scenario', id, phase: 'error', message: `"${scenarioRun.id}" is still running; cancel it first` });
-  if (!lab.scenarios.some((s) => s.id === id)) return emit({ type: 'scenario', id, phase: 'error', message: `this lab has no scenario "${id}"` });
+  if (scenarioRun)
+    return emit({
+      type: 'scenario',
+      id,
+      phase: 'error',
+      message: `"${scenarioRun.id}" is still running; cancel it first`,
+    });
+  if (!lab.scenarios.some((s) => s.id === id))
+    return emit({ type: 'scenario', id, phase: 'error', message: `this lab has no scenario "${id}"` });
   const svc = service;
   if (!svc) return emit({ type: 'scenario', id, phase: 'error', message: 'the service is not running' });
   const abort = new AbortController();
@@ -124,7 +139,12 @@ async function runScenario(id: string): Promise<void> {
       if (abort.signal.aborted) emit({ type: 'scenario', id, phase: 'error', message: 'cancelled' });
       else emit({ type: 'scenario', id, phase: 'end', message: cleanMessage(summary ?? 'done') });
     } catch (err) {
-      emit({ type: 'scenario', id, phase: 'error', message: abort.signal.aborted ? 'cancelled' : cleanMessage(describeError(err, ws)) });
+      emit({
+        type: 'scenario',
+        id,
+        phase: 'error',
+        message: abort.signal.aborted ? 'cancelled' : cleanMessage(describeError(err, ws)),
+      });
     } finally {
       if (scenarioRun === run) scenarioRun = null;
     }
@@ -141,7 +161,8 @@ async function cancelScenario(): Promise<void> {
 async function snapshot(label: string): Promise<void> {
   const svc = service;
   if (!svc?.alive()) return emit({ type: 'error', message: 'Snapshot: the service is not running' });
-  if (!svc.caps?.heapSnapshot) return emit({ type: 'error', message: 'Snapshot: this runtime cannot take heap snapshots' });
+  if (!svc.caps?.heapSnapshot)
+    return emit({ type: 'error', message: 'Snapshot: this runtime cannot take heap snapshots' });
   const { id, file } = nextSnapshotFile(label);
   try {
     const r = await svc.snapshot(file);
@@ -153,7 +174,8 @@ async function snapshot(label: string): Promise<void> {
 
 async function check(): Promise<void> {
   if (checking) return;
-  if (!fs.existsSync(path.join(ws, 'checks', 'index.ts'))) return emit({ type: 'error', message: 'Check: the checks are not in this workspace' });
+  if (!fs.existsSync(path.join(ws, 'checks', 'index.ts')))
+    return emit({ type: 'error', message: 'Check: the checks are not in this workspace' });
   checking = true;
   try {
     await cancelScenario();
@@ -163,7 +185,15 @@ async function check(): Promise<void> {
       services.delete(service);
       service = null;
     }
-    await runChecks({ ws, lab, scenarios: await scenarios(), emit, output, signal: new AbortController().signal, taskTimeoutMs: taskTimeout() });
+    await runChecks({
+      ws,
+      lab,
+      scenarios: await scenarios(),
+      emit,
+      output,
+      signal: new AbortController().signal,
+      taskTimeoutMs: taskTimeout(),
+    });
   } catch (err) {
     emit({ type: 'error', message: `The checks could not run: ${describeError(err, ws)}` });
   } finally {

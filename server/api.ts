@@ -22,7 +22,11 @@ export function createApi(runs: RunManager, cfg: ApiConfig) {
 
     if (parts.length === 2 && parts[1] === 'health') {
       if (method !== 'GET') throw new HttpError(405, 'Use GET.');
-      return sendJson(res, 200, { ok: true, runs: runs.liveCount(), maxRuns: runs.limits.maxRuns } satisfies HealthReply);
+      return sendJson(res, 200, {
+        ok: true,
+        runs: runs.liveCount(),
+        maxRuns: runs.limits.maxRuns,
+      } satisfies HealthReply);
     }
 
     if (parts[1] !== 'runs') throw new HttpError(404, `No API route ${url.pathname}.`);
@@ -51,7 +55,8 @@ export function createApi(runs: RunManager, cfg: ApiConfig) {
       await run.command(cmd);
       return sendJson(res, 202, {} satisfies CommandReply);
     }
-    if (parts.length === 4 && sub === 'files' && method === 'GET') return sendJson(res, 200, { files: await runs.readFiles(run) } satisfies FilesReply);
+    if (parts.length === 4 && sub === 'files' && method === 'GET')
+      return sendJson(res, 200, { files: await runs.readFiles(run) } satisfies FilesReply);
     if (parts.length === 4 && sub === 'snapshots' && method === 'GET') {
       const file = await run.snapshotFile(url.searchParams.get('path') ?? '');
       const info = await stat(file);
@@ -61,7 +66,9 @@ export function createApi(runs: RunManager, cfg: ApiConfig) {
         'Content-Length': info.size,
         'Cache-Control': 'no-store',
       });
-      createReadStream(file).on('error', () => res.destroy()).pipe(res);
+      createReadStream(file)
+        .on('error', () => res.destroy())
+        .pipe(res);
       return;
     }
     throw new HttpError(404, `No API route ${method} ${url.pathname}.`);

@@ -27,7 +27,10 @@ export function allowedHosts(port: number): string[] {
 export function checkHost(req: IncomingMessage, cfg: GuardConfig): void {
   const host = (req.headers.host ?? '').toLowerCase();
   if (!allowedHosts(cfg.port).includes(host))
-    throw new HttpError(421, `Refused: this runner only answers to http://127.0.0.1:${cfg.port}/ (Host was "${host || 'missing'}").`);
+    throw new HttpError(
+      421,
+      `Refused: this runner only answers to http://127.0.0.1:${cfg.port}/ (Host was "${host || 'missing'}").`,
+    );
 }
 
 /** Throws when an Origin header is present and is not this runner's own origin. */
@@ -36,12 +39,19 @@ export function checkOrigin(req: IncomingMessage, cfg: GuardConfig): void {
   if (origin === undefined) return;
   const own = allowedHosts(cfg.port).map((h) => `http://${h}`);
   if (!own.includes(origin.toLowerCase()))
-    throw new HttpError(403, `Refused: requests from ${origin} may not use this runner; open the workbook at http://127.0.0.1:${cfg.port}/.`);
+    throw new HttpError(
+      403,
+      `Refused: requests from ${origin} may not use this runner; open the workbook at http://127.0.0.1:${cfg.port}/.`,
+    );
 }
 
 export function checkToken(req: IncomingMessage, cfg: GuardConfig): void {
   const header = req.headers.authorization;
-  if (!header) throw new HttpError(401, 'Refused: missing runner token (Authorization: Bearer <token>). Reload the page served by the runner.');
+  if (!header)
+    throw new HttpError(
+      401,
+      'Refused: missing runner token (Authorization: Bearer <token>). Reload the page served by the runner.',
+    );
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   const given = Buffer.from(match ? match[1] : '');
   const expected = Buffer.from(cfg.token);
@@ -54,7 +64,8 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') throw new HttpError(415, 'Send the request body as application/json.');
   const declared = Number(req.headers['content-length'] ?? NaN);
-  const tooLarge = () => new HttpError(413, `Request body too large: the limit is ${formatBytes(maxBytes, { limit: true })}.`);
+  const tooLarge = () =>
+    new HttpError(413, `Request body too large: the limit is ${formatBytes(maxBytes, { limit: true })}.`);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;

@@ -46,7 +46,12 @@ function filesFromDir(lab: LoadedLab, dir: string): Record<string, string> {
     if (f.editable && fs.existsSync(p)) files[f.path] = fs.readFileSync(p, 'utf8');
   }
   if (Object.keys(files).length === 0)
-    throw new LabError(`--dir ${dir}: none of the lab's editable files (${lab.manifest.files.filter((f) => f.editable).map((f) => f.path).join(', ')}) is there`);
+    throw new LabError(
+      `--dir ${dir}: none of the lab's editable files (${lab.manifest.files
+        .filter((f) => f.editable)
+        .map((f) => f.path)
+        .join(', ')}) is there`,
+    );
   return files;
 }
 
@@ -66,13 +71,23 @@ async function cmdCheck(args: ReturnType<typeof parseArgs>): Promise<number> {
     files: typeof dir === 'string' ? filesFromDir(lab, dir) : undefined,
     // service output goes to stderr so stdout stays machine-readable with --json
     onOutput: json ? undefined : (line) => process.stderr.write(`  | ${line}\n`),
-    onTask: json ? undefined : (t) => process.stdout.write(`${t.passed ? '\u2714 PASS' : '\u2718 FAIL'}  ${t.title}\n        ${t.message}\n`),
+    onTask: json
+      ? undefined
+      : (t) => process.stdout.write(`${t.passed ? '\u2714 PASS' : '\u2718 FAIL'}  ${t.title}\n        ${t.message}\n`),
   });
   if (json) {
-    process.stdout.write(JSON.stringify({ lab: report.lab, passed: report.passed, tasks: report.tasks.map(({ id, title, passed, message }) => ({ id, title, passed, message })) }) + '\n');
+    process.stdout.write(
+      JSON.stringify({
+        lab: report.lab,
+        passed: report.passed,
+        tasks: report.tasks.map(({ id, title, passed, message }) => ({ id, title, passed, message })),
+      }) + '\n',
+    );
   } else {
     const n = report.tasks.filter((t) => t.passed).length;
-    process.stdout.write(`\n${report.lab}: ${n}/${report.tasks.length} tasks pass (${(report.ms / 1000).toFixed(1)} s)\n`);
+    process.stdout.write(
+      `\n${report.lab}: ${n}/${report.tasks.length} tasks pass (${(report.ms / 1000).toFixed(1)} s)\n`,
+    );
   }
   return report.passed ? 0 : 1;
 }
@@ -83,7 +98,9 @@ async function cmdRun(args: ReturnType<typeof parseArgs>): Promise<number> {
   const scenario = args.flags.get('--scenario');
   const lab = loadLab(id);
   if (typeof scenario === 'string' && !lab.manifest.scenarios.some((s) => s.id === scenario))
-    throw new LabError(`lab ${id} has no scenario "${scenario}" (scenarios: ${lab.manifest.scenarios.map((s) => s.id).join(', ')})`);
+    throw new LabError(
+      `lab ${id} has no scenario "${scenario}" (scenarios: ${lab.manifest.scenarios.map((s) => s.id).join(', ')})`,
+    );
   const ws = await createWorkspace({ labId: id, base: args.flags.has('--solution') ? 'solution' : 'starter' });
   let lastPrint = 0;
   const sup = spawnSupervisor(ws.dir, {
@@ -92,11 +109,18 @@ async function cmdRun(args: ReturnType<typeof parseArgs>): Promise<number> {
       if (ev.type === 'metrics') {
         if (ev.t - lastPrint < 1000 && lastPrint !== 0) return;
         lastPrint = ev.t;
-        const gauges = Object.entries(ev.gauges).map(([k, v]) => `${k}=${v}`).join(' ');
-        process.stderr.write(`[metrics] rss ${formatBytes(ev.rss)}  heapUsed ${formatBytes(ev.heapUsed)}  external ${formatBytes(ev.external)}  ${gauges}\n`);
+        const gauges = Object.entries(ev.gauges)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ');
+        process.stderr.write(
+          `[metrics] rss ${formatBytes(ev.rss)}  heapUsed ${formatBytes(ev.heapUsed)}  external ${formatBytes(ev.external)}  ${gauges}\n`,
+        );
       } else if (ev.type === 'ready') {
-        process.stderr.write(`[ready] http://127.0.0.1:${ev.port}/  restarts=${ev.restarts}  caps=${JSON.stringify(ev.caps)}\n`);
-        if (typeof scenario === 'string' && ev.restarts === 0) sup.child.stdin!.write(JSON.stringify({ cmd: 'scenario', id: scenario }) + '\n');
+        process.stderr.write(
+          `[ready] http://127.0.0.1:${ev.port}/  restarts=${ev.restarts}  caps=${JSON.stringify(ev.caps)}\n`,
+        );
+        if (typeof scenario === 'string' && ev.restarts === 0)
+          sup.child.stdin!.write(JSON.stringify({ cmd: 'scenario', id: scenario }) + '\n');
       } else if (ev.type === 'scenario') {
         process.stderr.write(`[scenario ${ev.id}] ${ev.phase}: ${ev.message}\n`);
       } else {
@@ -124,18 +148,30 @@ interface Recording {
 async function cmdRecord(args: ReturnType<typeof parseArgs>): Promise<number> {
   const [, id, scenarioArg] = args.positional;
   const out = args.flags.get('--out');
-  if (!id || !scenarioArg || typeof out !== 'string') throw new UsageError('record needs <lab> <scenario>[,<scenario>…] --out <file>');
+  if (!id || !scenarioArg || typeof out !== 'string')
+    throw new UsageError('record needs <lab> <scenario>[,<scenario>…] --out <file>');
   const lab = loadLab(id);
   // several scenarios (comma-separated) run one after another in the same service, e.g. staging,production
   const scenarios = scenarioArg.split(',').map((scenarioId) => {
     const found = lab.manifest.scenarios.find((s) => s.id === scenarioId);
-    if (!found) throw new LabError(`lab ${id} has no scenario "${scenarioId}" (scenarios: ${lab.manifest.scenarios.map((s) => s.id).join(', ')})`);
+    if (!found)
+      throw new LabError(
+        `lab ${id} has no scenario "${scenarioId}" (scenarios: ${lab.manifest.scenarios.map((s) => s.id).join(', ')})`,
+      );
     return found;
   });
   let current = 0;
-  const startScenario = () => sup.child.stdin!.write(JSON.stringify({ cmd: 'scenario', id: scenarios[current].id }) + '\n');
+  const startScenario = () =>
+    sup.child.stdin!.write(JSON.stringify({ cmd: 'scenario', id: scenarios[current].id }) + '\n');
   const ws = await createWorkspace({ labId: id, base: args.flags.has('--solution') ? 'solution' : 'starter' });
-  const rec: Recording = { labId: id, recordedAt: new Date().toISOString(), node: process.version, heapLimitMb: lab.manifest.heapLimitMb, samples: [], markers: [] };
+  const rec: Recording = {
+    labId: id,
+    recordedAt: new Date().toISOString(),
+    node: process.version,
+    heapLimitMb: lab.manifest.heapLimitMb,
+    samples: [],
+    markers: [],
+  };
   // time on the recording's axis is continuous across restarts (each host counts from its own start)
   let offset = 0;
   let lastT = 0;
@@ -189,7 +225,9 @@ async function cmdRecord(args: ReturnType<typeof parseArgs>): Promise<number> {
   if (rec.samples.length === 0) throw new LabError('no metrics were recorded (did the service start?)');
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(rec) + '\n');
-  process.stderr.write(`wrote ${out}: ${rec.samples.length} samples, ${rec.markers.length} markers${failure ? ` (scenario error: ${failure})` : ''}\n`);
+  process.stderr.write(
+    `wrote ${out}: ${rec.samples.length} samples, ${rec.markers.length} markers${failure ? ` (scenario error: ${failure})` : ''}\n`,
+  );
   return 0;
 }
 
@@ -200,7 +238,9 @@ async function main(argv: string[]): Promise<number> {
       for (const id of listLabIds()) {
         try {
           const { manifest } = loadLab(id);
-          process.stdout.write(`${id.padEnd(18)} ${manifest.title}  (chapter ${manifest.chapter}; tasks: ${manifest.tasks.map((t) => t.id).join(', ')})\n`);
+          process.stdout.write(
+            `${id.padEnd(18)} ${manifest.title}  (chapter ${manifest.chapter}; tasks: ${manifest.tasks.map((t) => t.id).join(', ')})\n`,
+          );
         } catch (err) {
           process.stdout.write(`${id.padEnd(18)} (invalid) ${(err as Error).message.split('\n')[0]}\n`);
         }

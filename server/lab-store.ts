@@ -61,7 +61,8 @@ export function createLabStore(labsDir: string): LabStore {
     supervisorCommand() {
       // A clean environment: the lab gets what Node needs, not the runner's own variables.
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LEAKBOOK_RUNTIME: 'local' };
-      for (const key of ['LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'SYSTEMROOT'] as const) if (process.env[key]) env[key] = process.env[key];
+      for (const key of ['LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'SYSTEMROOT'] as const)
+        if (process.env[key]) env[key] = process.env[key];
       return { args: ['--disable-warning=ExperimentalWarning', 'kit/supervisor.ts'], env };
     },
   };

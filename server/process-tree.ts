@@ -5,7 +5,11 @@ import { spawn, type ChildProcessWithoutNullStreams, type SpawnOptionsWithoutStd
 
 const live = new Set<number>();
 
-export function spawnGroup(command: string, args: string[], options: SpawnOptionsWithoutStdio): ChildProcessWithoutNullStreams {
+export function spawnGroup(
+  command: string,
+  args: string[],
+  options: SpawnOptionsWithoutStdio,
+): ChildProcessWithoutNullStreams {
   const child = spawn(command, args, { ...options, detached: true, stdio: 'pipe' });
   const pid = child.pid;
   if (pid !== undefined) {

@@ -25,7 +25,8 @@ export async function parseRunRequest(
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new HttpError(400, 'Expected a JSON object {labId, files}.');
   const { labId, files } = body as { labId?: unknown; files?: unknown };
-  if (typeof labId !== 'string' || !LAB_ID.test(labId)) throw new HttpError(400, 'labId must be a lab id such as "cache-warmup".');
+  if (typeof labId !== 'string' || !LAB_ID.test(labId))
+    throw new HttpError(400, 'labId must be a lab id such as "cache-warmup".');
   const allowed = await editable(labId);
   if (!allowed) throw new HttpError(404, `There is no lab "${labId}".`);
   if (files === undefined) return { labId, files: {} };
@@ -35,12 +36,17 @@ export async function parseRunRequest(
   const out: Record<string, string> = {};
   for (const [path, text] of Object.entries(files as Record<string, unknown>)) {
     const unsafe = unsafePathReason(path);
-    if (unsafe) throw new HttpError(400, `Refused file "${path}": the path ${unsafe}. Only the lab's own files can be sent.`);
+    if (unsafe)
+      throw new HttpError(400, `Refused file "${path}": the path ${unsafe}. Only the lab's own files can be sent.`);
     if (!allowed.has(path))
-      throw new HttpError(403, `Refused file "${path}": it is not one of this lab's editable files (${[...allowed].join(', ')}).`);
+      throw new HttpError(
+        403,
+        `Refused file "${path}": it is not one of this lab's editable files (${[...allowed].join(', ')}).`,
+      );
     if (typeof text !== 'string') throw new HttpError(400, `File "${path}" must be sent as text.`);
     total += Buffer.byteLength(text);
-    if (total > maxFileBytes) throw new HttpError(413, `The lab's files exceed ${formatBytes(maxFileBytes, { limit: true })} in total.`);
+    if (total > maxFileBytes)
+      throw new HttpError(413, `The lab's files exceed ${formatBytes(maxFileBytes, { limit: true })} in total.`);
     out[path] = text;
   }
   return { labId, files: out };

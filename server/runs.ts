@@ -53,7 +53,8 @@ export function parseCommand(body: unknown): LabCommand {
   if (!c || typeof c !== 'object' || typeof c.cmd !== 'string' || !COMMANDS.has(c.cmd))
     throw new HttpError(400, `Unknown command; expected {cmd} with one of: ${[...COMMANDS].join(', ')}.`);
   if (c.cmd === 'scenario') {
-    if (typeof c.id !== 'string' || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(c.id)) throw new HttpError(400, 'A scenario command needs the scenario id.');
+    if (typeof c.id !== 'string' || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(c.id))
+      throw new HttpError(400, 'A scenario command needs the scenario id.');
     return { cmd: 'scenario', id: c.id };
   }
   if (c.cmd === 'snapshot') {
@@ -110,7 +111,9 @@ export class Run {
     const ended = (code: number | null, signal: NodeJS.Signals | null) => {
       if (!this.running) return;
       this.finish(
-        code === 0 ? 'The lab stopped.' : `The lab's supervisor ended unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}).`,
+        code === 0
+          ? 'The lab stopped.'
+          : `The lab's supervisor ended unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}).`,
       );
       // Whatever the supervisor left behind (a host that ignored its exit) goes with it.
       if (this.pid !== null) void killGroup(this.pid, 200);
@@ -118,7 +121,9 @@ export class Run {
     child.once('close', ended);
     child.once('exit', (code, signal) => setTimeout(() => ended(code, signal), 1000).unref());
     this.arm('lifetime', this.limits.maxLifetimeMs, () =>
-      this.stop(`Stopped after ${Math.round(this.limits.maxLifetimeMs / 60_000)} minutes, the longest a lab may run. Press Run to start again.`),
+      this.stop(
+        `Stopped after ${Math.round(this.limits.maxLifetimeMs / 60_000)} minutes, the longest a lab may run. Press Run to start again.`,
+      ),
     );
     this.touch();
     this.arm('orphan', this.limits.orphanMs, () => this.stop('Stopped: the page that started this lab went away.'));
@@ -149,7 +154,8 @@ export class Run {
       this.heardFromLab = true;
       // A check ends with its 'end' event, or (when it could not run) with the reader's service
       // coming back: either way the hidden checks leave the workspace.
-      if (this.checking && ((event.type === 'check' && event.phase === 'end') || event.type === 'ready')) void this.endCheck();
+      if (this.checking && ((event.type === 'check' && event.phase === 'end') || event.type === 'ready'))
+        void this.endCheck();
       this.emit(event);
       return;
     }
@@ -192,7 +198,8 @@ export class Run {
   }
 
   async command(cmd: LabCommand): Promise<void> {
-    if (!this.running || !this.child) throw new HttpError(409, `The lab is not running (${this.stoppedReason ?? 'not started'}).`);
+    if (!this.running || !this.child)
+      throw new HttpError(409, `The lab is not running (${this.stoppedReason ?? 'not started'}).`);
     this.touch();
     if (cmd.cmd === 'check') {
       if (this.checking) throw new HttpError(409, 'A check is already running.');
@@ -219,18 +226,22 @@ export class Run {
     const root = join(this.dir, 'snapshots');
     const target = isAbsolute(path) ? resolve(path) : resolve(this.dir, path);
     const rel = relative(root, target);
-    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new HttpError(400, 'Snapshots are read only from the run\'s snapshots folder.');
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
+      throw new HttpError(400, "Snapshots are read only from the run's snapshots folder.");
     const real = await realpath(target).catch(() => null);
     const realRoot = await realpath(root).catch(() => null);
     if (!real || !realRoot) throw new HttpError(404, 'No such snapshot in this run.');
-    if (!real.startsWith(realRoot + sep)) throw new HttpError(400, 'Snapshots are read only from the run\'s snapshots folder.');
+    if (!real.startsWith(realRoot + sep))
+      throw new HttpError(400, "Snapshots are read only from the run's snapshots folder.");
     if (!(await stat(real)).isFile()) throw new HttpError(404, 'No such snapshot in this run.');
     return real;
   }
 
   private touch(): void {
     this.arm('idle', this.limits.idleMs, () =>
-      this.stop(`Stopped after ${Math.round(this.limits.idleMs / 60_000)} minutes without activity. Press Run to start again.`),
+      this.stop(
+        `Stopped after ${Math.round(this.limits.idleMs / 60_000)} minutes without activity. Press Run to start again.`,
+      ),
     );
   }
 

@@ -32,7 +32,8 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--labs') opts.labs = resolve(value());
     else fail(`Unknown option ${argv[i]}. Usage: node server/start.ts [--port 4321] [--host 127.0.0.1]`);
   }
-  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) fail('--port must be a port number (0 picks a free one).');
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)
+    fail('--port must be a port number (0 picks a free one).');
   // Loopback only: the runner executes code, so it must never be reachable from the network.
   if (opts.host !== '127.0.0.1' && opts.host !== 'localhost')
     fail(`Refusing to listen on ${opts.host}: the runner executes lab code and listens on 127.0.0.1 only.`);
@@ -57,7 +58,9 @@ function limitsFromEnv(): RunLimits {
 
 const opts = parseArgs(process.argv.slice(2));
 if (!existsSync(resolve(opts.dist, 'index.html')))
-  console.error(`Note: ${opts.dist} has no index.html; build the site first with \`npm run build\` (\`npm start\` does both).`);
+  console.error(
+    `Note: ${opts.dist} has no index.html; build the site first with \`npm run build\` (\`npm start\` does both).`,
+  );
 
 const token = randomBytes(24).toString('base64url');
 const runs = new RunManager({ store: createLabStore(opts.labs), limits: limitsFromEnv() });
@@ -94,5 +97,9 @@ server.listen(opts.port, '127.0.0.1', () => {
   console.log(`Leakbook running at http://127.0.0.1:${port}/`);
 });
 server.on('error', (err: NodeJS.ErrnoException) => {
-  fail(err.code === 'EADDRINUSE' ? `Port ${opts.port} is in use; choose another with --port (0 picks a free one).` : `Could not start: ${err.message}`);
+  fail(
+    err.code === 'EADDRINUSE'
+      ? `Port ${opts.port} is in use; choose another with --port (0 picks a free one).`
+      : `Could not start: ${err.message}`,
+  );
 });

@@ -120,7 +120,9 @@ export function createStaticSite(distDir: string, token: string): StaticSite {
         res.end();
         return;
       }
-      createReadStream(found.file).on('error', () => res.destroy()).pipe(res);
+      createReadStream(found.file)
+        .on('error', () => res.destroy())
+        .pipe(res);
     },
   };
 }

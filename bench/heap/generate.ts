@@ -23,21 +23,34 @@ function random(): number {
 }
 
 class Customer {
-  id: string; tier: number;
-  constructor(id: string, tier: number) { this.id = id; this.tier = tier; }
+  id: string;
+  tier: number;
+  constructor(id: string, tier: number) {
+    this.id = id;
+    this.tier = tier;
+  }
 }
 class OrderLine {
-  sku: string; qty: number; price: number;
-  constructor(sku: string, qty: number, price: number) { this.sku = sku; this.qty = qty; this.price = price; }
+  sku: string;
+  qty: number;
+  price: number;
+  constructor(sku: string, qty: number, price: number) {
+    this.sku = sku;
+    this.qty = qty;
+    this.price = price;
+  }
 }
 class Order {
-  id: string; customer: Customer; lines: OrderLine[];
+  id: string;
+  customer: Customer;
+  lines: OrderLine[];
   meta: Record<string, string | number>;
   constructor(id: string, customer: Customer, n: number) {
     this.id = id;
     this.customer = customer;
     this.lines = [];
-    for (let i = 0; i < n; i++) this.lines.push(new OrderLine(`sku-${Math.floor(random() * 50_000)}`, 1 + (i % 4), random() * 100));
+    for (let i = 0; i < n; i++)
+      this.lines.push(new OrderLine(`sku-${Math.floor(random() * 50_000)}`, 1 + (i % 4), random() * 100));
     this.meta = { source: random() < 0.5 ? 'web' : 'api', note: `order ${id} note ${Math.floor(random() * 1e6)}` };
   }
 }
@@ -56,11 +69,13 @@ function addOrders(from: number, to: number): void {
 (globalThis as Record<string, unknown>).benchState = { catalogue, customers, listeners };
 
 addOrders(0, records);
-gc(); gc();
+gc();
+gc();
 const before = writeHeapSnapshot(join(outDir, 'before.heapsnapshot'));
 // The "leak": 10% more orders; a few old ones are evicted, so the diff has deletions too.
 addOrders(records, Math.floor(records * 1.1));
 for (let i = 0; i < records / 100; i++) catalogue.delete(`o-${i * 7}`);
-gc(); gc();
+gc();
+gc();
 const after = writeHeapSnapshot(join(outDir, 'after.heapsnapshot'));
 process.stdout.write(JSON.stringify({ before, after }));

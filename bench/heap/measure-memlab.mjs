@@ -33,11 +33,13 @@ async function load(file) {
 }
 
 const started = performance.now();
-let first = await load(before);
+let first = await load(before); // dropped below so GC can free it before the second load
 const beforeClasses = summarize(first.snapshot);
 const beforeIds = new Set();
-first.snapshot.nodes.forEach((node) => { beforeIds.add(node.id); });
-first = null;
+first.snapshot.nodes.forEach((node) => {
+  beforeIds.add(node.id);
+});
+first = null; // eslint-disable-line no-useless-assignment
 
 const { snapshot, finder } = await load(after);
 const afterClasses = summarize(snapshot);
@@ -49,21 +51,27 @@ snapshot.nodes.forEach((node) => {
   if (!list) added.set(key, (list = []));
   if (list.length < 3) list.push(node);
 });
-const growth = [...afterClasses].map(([name, row]) => ({
-  name, deltaCount: row.count - (beforeClasses.get(name)?.count ?? 0), deltaSize: row.shallow - (beforeClasses.get(name)?.shallow ?? 0),
-})).sort((a, b) => b.deltaSize - a.deltaSize);
+const growth = [...afterClasses]
+  .map(([name, row]) => ({
+    name,
+    deltaCount: row.count - (beforeClasses.get(name)?.count ?? 0),
+    deltaSize: row.shallow - (beforeClasses.get(name)?.shallow ?? 0),
+  }))
+  .sort((a, b) => b.deltaSize - a.deltaSize);
 let paths = 0;
 for (const row of growth.filter((r) => r.deltaCount > 0).slice(0, 20)) {
   for (const node of added.get(row.name) ?? []) if (finder.getPathToGCRoots(snapshot, node)) paths++;
 }
 const ms = performance.now() - started;
-process.stdout.write(JSON.stringify({
-  ms,
-  cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
-  maxRssMb: process.resourceUsage().maxRSS / 1024,
-  nodes: snapshot.nodes.length,
-  classes: afterClasses.size,
-  topGrowth: growth[0],
-  orderDelta: growth.find((r) => r.name === 'Order')?.deltaCount ?? 0,
-  paths,
-}));
+process.stdout.write(
+  JSON.stringify({
+    ms,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    nodes: snapshot.nodes.length,
+    classes: afterClasses.size,
+    topGrowth: growth[0],
+    orderDelta: growth.find((r) => r.name === 'Order')?.deltaCount ?? 0,
+    paths,
+  }),
+);

@@ -1,11 +1,102 @@
 // Scenario drivers for the cache warm-up lab: bounded, seeded load on the product-lookup service.
 import { defineScenarios, forEachLimit, formatCount, type ScenarioContext } from '#kit';
 
-const ADJECTIVES = ['amber', 'brass', 'cedar', 'coral', 'denim', 'ebony', 'frost', 'golden', 'granite', 'hazel', 'indigo', 'ivory', 'jade', 'khaki', 'lemon', 'linen', 'maple', 'marble', 'navy', 'olive', 'onyx', 'pearl', 'plum', 'quartz', 'rose', 'ruby', 'rust', 'sage', 'sand', 'scarlet', 'silver', 'slate', 'smoke', 'teal', 'tidal', 'umber', 'velvet', 'walnut', 'willow', 'zinc'];
-const NOUNS = ['armchair', 'backpack', 'blanket', 'bookcase', 'bottle', 'bowl', 'candle', 'carpet', 'chair', 'clock', 'cushion', 'desk', 'drawer', 'easel', 'fan', 'frame', 'glass', 'hammock', 'hanger', 'jar', 'kettle', 'ladder', 'lamp', 'lantern', 'mirror', 'mug', 'notebook', 'ottoman', 'pan', 'pillow', 'planter', 'rug', 'shelf', 'sofa', 'stool', 'table', 'teapot', 'towel', 'tray', 'vase'];
+const ADJECTIVES = [
+  'amber',
+  'brass',
+  'cedar',
+  'coral',
+  'denim',
+  'ebony',
+  'frost',
+  'golden',
+  'granite',
+  'hazel',
+  'indigo',
+  'ivory',
+  'jade',
+  'khaki',
+  'lemon',
+  'linen',
+  'maple',
+  'marble',
+  'navy',
+  'olive',
+  'onyx',
+  'pearl',
+  'plum',
+  'quartz',
+  'rose',
+  'ruby',
+  'rust',
+  'sage',
+  'sand',
+  'scarlet',
+  'silver',
+  'slate',
+  'smoke',
+  'teal',
+  'tidal',
+  'umber',
+  'velvet',
+  'walnut',
+  'willow',
+  'zinc',
+];
+const NOUNS = [
+  'armchair',
+  'backpack',
+  'blanket',
+  'bookcase',
+  'bottle',
+  'bowl',
+  'candle',
+  'carpet',
+  'chair',
+  'clock',
+  'cushion',
+  'desk',
+  'drawer',
+  'easel',
+  'fan',
+  'frame',
+  'glass',
+  'hammock',
+  'hanger',
+  'jar',
+  'kettle',
+  'ladder',
+  'lamp',
+  'lantern',
+  'mirror',
+  'mug',
+  'notebook',
+  'ottoman',
+  'pan',
+  'pillow',
+  'planter',
+  'rug',
+  'shelf',
+  'sofa',
+  'stool',
+  'table',
+  'teapot',
+  'towel',
+  'tray',
+  'vase',
+];
 
 /** The popular searches: what most shoppers type, again and again. */
-export const POPULAR = ['teal lamp', 'walnut desk', 'linen pillow', 'brass clock', 'sage rug', 'oak shelf', 'velvet sofa', 'amber candle'].flatMap((q) => [
+export const POPULAR = [
+  'teal lamp',
+  'walnut desk',
+  'linen pillow',
+  'brass clock',
+  'sage rug',
+  'oak shelf',
+  'velvet sofa',
+  'amber candle',
+].flatMap((q) => [
   `?q=${encodeURIComponent(q)}&page=1`,
   `?q=${encodeURIComponent(q)}&page=2`,
   `?q=${encodeURIComponent(q)}&page=3`,
@@ -37,19 +128,29 @@ async function get(s: ScenarioContext, query: string): Promise<void> {
 export default defineScenarios({
   browse: async (s) => {
     let done = 0;
-    await forEachLimit(BROWSE_REQUESTS, 4, async (i) => {
-      await get(s, POPULAR[i % POPULAR.length]);
-      if (++done % 50 === 0) s.progress(`${formatCount(done)} of ${formatCount(BROWSE_REQUESTS)} searches`);
-    }, s.signal);
+    await forEachLimit(
+      BROWSE_REQUESTS,
+      4,
+      async (i) => {
+        await get(s, POPULAR[i % POPULAR.length]);
+        if (++done % 50 === 0) s.progress(`${formatCount(done)} of ${formatCount(BROWSE_REQUESTS)} searches`);
+      },
+      s.signal,
+    );
     return `${formatCount(done)} searches for ${POPULAR.length} popular queries`;
   },
   'search-storm': async (s) => {
     const first = stormRound++ * STORM_REQUESTS;
     let done = 0;
-    await forEachLimit(STORM_REQUESTS, 8, async (i) => {
-      await get(s, stormQuery(first + i));
-      if (++done % 100 === 0) s.progress(`${formatCount(done)} of ${formatCount(STORM_REQUESTS)} distinct searches`);
-    }, s.signal);
+    await forEachLimit(
+      STORM_REQUESTS,
+      8,
+      async (i) => {
+        await get(s, stormQuery(first + i));
+        if (++done % 100 === 0) s.progress(`${formatCount(done)} of ${formatCount(STORM_REQUESTS)} distinct searches`);
+      },
+      s.signal,
+    );
     return `${formatCount(done)} distinct searches, none repeated`;
   },
 });

@@ -41,12 +41,17 @@ export async function diedSince(service: ServiceControl, exitsBefore: number, r:
   if (service.exits().length > exitsBefore) return true;
   if (r.status !== 0) return false;
   // the connection broke: the exit may be reported a moment after the broken request
-  for (let i = 0; i < 40 && service.exits().length === exitsBefore; i++) await new Promise((res) => setTimeout(res, 50));
+  for (let i = 0; i < 40 && service.exits().length === exitsBefore; i++)
+    await new Promise((res) => setTimeout(res, 50));
   return service.exits().length > exitsBefore;
 }
 
 /** Upload, honouring 429/503 + Retry-After (lab seconds) up to `tries` times. */
-export async function uploadWithRetry(s: ScenarioContext, body: Buffer, tries = 6): Promise<{ result: HttpResult; toldToWait: number }> {
+export async function uploadWithRetry(
+  s: ScenarioContext,
+  body: Buffer,
+  tries = 6,
+): Promise<{ result: HttpResult; toldToWait: number }> {
   let toldToWait = 0;
   for (let i = 1; ; i++) {
     const result = await upload(s.service, body);
@@ -73,7 +78,9 @@ export default defineScenarios({
       const crashed = await diedSince(s.service, exitsBefore, r);
       if (r.status === 200) ok++;
       if (crashed) died++;
-      s.progress(`upload ${i + 1} of 8: ${crashed ? 'the service died during the upload and is being restarted' : describe(r)}`);
+      s.progress(
+        `upload ${i + 1} of 8: ${crashed ? 'the service died during the upload and is being restarted' : describe(r)}`,
+      );
       // let the chart show the level after each upload before the next one starts
       await new Promise((r) => setTimeout(r, s.ms(3000)));
     }
@@ -100,6 +107,11 @@ export default defineScenarios({
     const bodies = await Promise.all(EIGHT_UPLOADS.map((f) => s.fixture(f)));
     s.progress('two 40,000-row uploads start at the same moment');
     const results = await Promise.all(bodies.map((b) => uploadWithRetry(s, b)));
-    return results.map(({ result, toldToWait }, i) => `upload ${i + 1}: ${describe(result)}${toldToWait ? ` (told to retry ${toldToWait}×)` : ''}`).join('; ');
+    return results
+      .map(
+        ({ result, toldToWait }, i) =>
+          `upload ${i + 1}: ${describe(result)}${toldToWait ? ` (told to retry ${toldToWait}×)` : ''}`,
+      )
+      .join('; ');
   },
 });

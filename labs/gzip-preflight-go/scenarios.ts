@@ -9,7 +9,11 @@ export function pick<T>(list: readonly T[], i: number): T {
   return list[(i * 7919 + 3) % list.length];
 }
 
-export function preflight(s: ScenarioContext, origin: string, opts: { gzip: boolean; method?: string; headers?: string; path?: string }): Promise<HttpResult> {
+export function preflight(
+  s: ScenarioContext,
+  origin: string,
+  opts: { gzip: boolean; method?: string; headers?: string; path?: string },
+): Promise<HttpResult> {
   const headers: Record<string, string> = {
     origin,
     'access-control-request-method': opts.method ?? 'PUT',
@@ -23,7 +27,8 @@ export function preflight(s: ScenarioContext, origin: string, opts: { gzip: bool
 
 export function cartBody(i: number): string {
   const items = [];
-  for (let k = 0; k < 1 + (i % 4); k++) items.push({ sku: `SKU-${String((i * 7 + k) % 99999).padStart(5, '0')}`, qty: 1 + ((i + k) % 3) });
+  for (let k = 0; k < 1 + (i % 4); k++)
+    items.push({ sku: `SKU-${String((i * 7 + k) % 99999).padStart(5, '0')}`, qty: 1 + ((i + k) % 3) });
   return JSON.stringify({ items });
 }
 
@@ -33,22 +38,42 @@ function must(r: HttpResult, what: string): void {
 
 export default defineScenarios({
   browser: async (s) => {
-    await forEachLimit(200, 4, async (i) => {
-      const origin = pick(ALLOWED, i);
-      must(await preflight(s, origin, { gzip: true }), 'preflight');
-      const headers = { origin, 'content-type': 'application/json', 'x-request-id': `r-${i}`, 'accept-encoding': 'gzip' };
-      must(await s.service.request('/api/cart', { method: 'PUT', body: cartBody(i), headers }), 'PUT /api/cart');
-      must(await s.service.request(`/api/products?page=${1 + (i % 9)}`, { headers: { origin, 'accept-encoding': 'gzip' } }), 'GET /api/products');
-      if (i % 50 === 49) s.progress(`${formatCount(i + 1)} of 200 cart updates`);
-    }, s.signal);
+    await forEachLimit(
+      200,
+      4,
+      async (i) => {
+        const origin = pick(ALLOWED, i);
+        must(await preflight(s, origin, { gzip: true }), 'preflight');
+        const headers = {
+          origin,
+          'content-type': 'application/json',
+          'x-request-id': `r-${i}`,
+          'accept-encoding': 'gzip',
+        };
+        must(await s.service.request('/api/cart', { method: 'PUT', body: cartBody(i), headers }), 'PUT /api/cart');
+        must(
+          await s.service.request(`/api/products?page=${1 + (i % 9)}`, {
+            headers: { origin, 'accept-encoding': 'gzip' },
+          }),
+          'GET /api/products',
+        );
+        if (i % 50 === 49) s.progress(`${formatCount(i + 1)} of 200 cart updates`);
+      },
+      s.signal,
+    );
     return '200 cart updates: 200 preflights, 200 PUTs and 200 product pages';
   },
 
   preflights: async (s) => {
-    await forEachLimit(3000, 8, async (i) => {
-      must(await preflight(s, pick(ALLOWED, i), { gzip: true }), 'preflight');
-      if (i % 1000 === 999) s.progress(`${formatCount(i + 1)} of 3,000 preflights`);
-    }, s.signal);
+    await forEachLimit(
+      3000,
+      8,
+      async (i) => {
+        must(await preflight(s, pick(ALLOWED, i), { gzip: true }), 'preflight');
+        if (i % 1000 === 999) s.progress(`${formatCount(i + 1)} of 3,000 preflights`);
+      },
+      s.signal,
+    );
     return '3,000 preflights';
   },
 });

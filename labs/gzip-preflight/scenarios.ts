@@ -38,7 +38,12 @@ export function downloadStats(service: ServiceControl, abortAfterBytes?: number)
 }
 
 /** Run fn(0..count-1) with at most `width` in flight; stops early when the signal aborts. */
-export async function inParallel(count: number, width: number, signal: AbortSignal, fn: (i: number) => Promise<void>): Promise<void> {
+export async function inParallel(
+  count: number,
+  width: number,
+  signal: AbortSignal,
+  fn: (i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < count && !signal.aborted) await fn(next++);

@@ -26,17 +26,29 @@ export const PRODUCTION_REPORTS = PRODUCTION.bursts * PRODUCTION.bundlesPerBurst
 
 /** POST one bundle; a refused or failed request stops the scenario with what happened. */
 export async function sendBundle(s: ScenarioContext, body: string): Promise<void> {
-  const r = await s.service.request('/report', { method: 'POST', body, headers: { 'content-type': 'application/json' }, timeoutMs: 10_000 });
+  const r = await s.service.request('/report', {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json' },
+    timeoutMs: 10_000,
+  });
   if (s.signal.aborted) return;
   if (r.error) throw new Error(`the service stopped answering (${r.error})`);
-  if (r.status !== 202) throw new Error(`the service refused a bundle of reports with status ${r.status}: ${r.body.toString('utf8').slice(0, 200)}`);
+  if (r.status !== 202)
+    throw new Error(
+      `the service refused a bundle of reports with status ${r.status}: ${r.body.toString('utf8').slice(0, 200)}`,
+    );
 }
 
 /** Production bursts; `bursts` lets a check split them into rounds. */
 export async function production(s: ScenarioContext, bursts = PRODUCTION.bursts, seed = 1): Promise<void> {
   for (let burst = 1; burst <= bursts && !s.signal.aborted; burst++) {
-    for (let b = 0; b < PRODUCTION.bundlesPerBurst; b++) await sendBundle(s, bundle(PRODUCTION.bundleSize, seed + burst * 5 + b));
-    if (burst % 4 === 0) s.progress(`burst ${burst} of ${bursts}: ${formatCount(burst * PRODUCTION.bundlesPerBurst * PRODUCTION.bundleSize)} reports so far`);
+    for (let b = 0; b < PRODUCTION.bundlesPerBurst; b++)
+      await sendBundle(s, bundle(PRODUCTION.bundleSize, seed + burst * 5 + b));
+    if (burst % 4 === 0)
+      s.progress(
+        `burst ${burst} of ${bursts}: ${formatCount(burst * PRODUCTION.bundlesPerBurst * PRODUCTION.bundleSize)} reports so far`,
+      );
     await sleep(s.ms(PRODUCTION.gapLabMs), undefined, { signal: s.signal });
   }
 }
@@ -45,7 +57,9 @@ export default defineScenarios({
   staging: async (s) => {
     for (let round = 1; round <= STAGING.rounds && !s.signal.aborted; round++) {
       for (let b = 0; b < STAGING.bundlesPerRound; b++) await sendBundle(s, bundle(STAGING.bundleSize, round * 3 + b));
-      s.progress(`round ${round} of ${STAGING.rounds}: ${formatCount(STAGING.bundlesPerRound * STAGING.bundleSize)} reports, then ${STAGING.quietLabMs / 1000} s of quiet`);
+      s.progress(
+        `round ${round} of ${STAGING.rounds}: ${formatCount(STAGING.bundlesPerRound * STAGING.bundleSize)} reports, then ${STAGING.quietLabMs / 1000} s of quiet`,
+      );
       await sleep(s.ms(STAGING.quietLabMs), undefined, { signal: s.signal });
     }
     return `${formatCount(STAGING_REPORTS)} reports in ${STAGING.rounds} quiet rounds`;

@@ -9,7 +9,8 @@ const KINDS = ['page_view', 'click', 'purchase', 'error', 'heartbeat'];
 /** A bundle of `count` reports; the same bundle every time for the same count (seeded by position). */
 export function bundle(count: number): string {
   const reports = [];
-  for (let i = 0; i < count; i++) reports.push({ source: SOURCES[i % SOURCES.length], kind: KINDS[(i * 7) % KINDS.length], value: (i * 37) % 1000 });
+  for (let i = 0; i < count; i++)
+    reports.push({ source: SOURCES[i % SOURCES.length], kind: KINDS[(i * 7) % KINDS.length], value: (i * 37) % 1000 });
   return JSON.stringify(reports);
 }
 
@@ -23,10 +24,18 @@ export const PRODUCTION_REPORTS = PRODUCTION.bursts * PRODUCTION.bundlesPerBurst
 
 /** POST one bundle; a refused or failed request stops the scenario with what happened. */
 export async function sendBundle(s: ScenarioContext, body: string): Promise<void> {
-  const r = await s.service.request('/report', { method: 'POST', body, headers: { 'content-type': 'application/json' }, timeoutMs: 10_000 });
+  const r = await s.service.request('/report', {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json' },
+    timeoutMs: 10_000,
+  });
   if (s.signal.aborted) return;
   if (r.error) throw new Error(`the service stopped answering (${r.error})`);
-  if (r.status !== 202) throw new Error(`the service refused a bundle of reports with status ${r.status}: ${r.body.toString('utf8').slice(0, 200)}`);
+  if (r.status !== 202)
+    throw new Error(
+      `the service refused a bundle of reports with status ${r.status}: ${r.body.toString('utf8').slice(0, 200)}`,
+    );
 }
 
 export default defineScenarios({
@@ -34,7 +43,9 @@ export default defineScenarios({
     const body = bundle(STAGING.bundleSize);
     for (let round = 1; round <= STAGING.rounds && !s.signal.aborted; round++) {
       for (let b = 0; b < STAGING.bundlesPerRound; b++) await sendBundle(s, body);
-      s.progress(`round ${round} of ${STAGING.rounds}: ${formatCount(STAGING.bundlesPerRound * STAGING.bundleSize)} reports, then ${STAGING.quietLabMs / 1000} s of quiet`);
+      s.progress(
+        `round ${round} of ${STAGING.rounds}: ${formatCount(STAGING.bundlesPerRound * STAGING.bundleSize)} reports, then ${STAGING.quietLabMs / 1000} s of quiet`,
+      );
       await sleep(s.ms(STAGING.quietLabMs), undefined, { signal: s.signal });
     }
     return `${formatCount(STAGING_REPORTS)} reports in ${STAGING.rounds} quiet rounds`;
@@ -44,7 +55,10 @@ export default defineScenarios({
     const body = bundle(PRODUCTION.bundleSize);
     for (let burst = 1; burst <= PRODUCTION.bursts && !s.signal.aborted; burst++) {
       for (let b = 0; b < PRODUCTION.bundlesPerBurst; b++) await sendBundle(s, body);
-      if (burst % 4 === 0) s.progress(`burst ${burst} of ${PRODUCTION.bursts}: ${formatCount(burst * PRODUCTION.bundlesPerBurst * PRODUCTION.bundleSize)} reports so far`);
+      if (burst % 4 === 0)
+        s.progress(
+          `burst ${burst} of ${PRODUCTION.bursts}: ${formatCount(burst * PRODUCTION.bundlesPerBurst * PRODUCTION.bundleSize)} reports so far`,
+        );
       await sleep(s.ms(PRODUCTION.gapLabMs), undefined, { signal: s.signal });
     }
     return `${formatCount(PRODUCTION_REPORTS)} reports in ${PRODUCTION.bursts} bursts of ${formatCount(PRODUCTION.bundlesPerBurst * PRODUCTION.bundleSize)}`;

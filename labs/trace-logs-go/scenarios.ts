@@ -22,14 +22,22 @@ function orderId(hour: number, i: number): string {
 export async function hour(s: ScenarioContext, h: number, withJobs = true, run = 0): Promise<Sent[]> {
   const sent: Sent[] = [];
   const prefix = `r${run}h${h}`;
-  await forEachLimit(HOUR.lookups + HOUR.refunds, 8, async (i) => {
-    const lookup = i < HOUR.lookups;
-    const id = orderId(h, i);
-    const trace = `${prefix}-${lookup ? 'l' : 'f'}${i}`;
-    const r = await s.service.request(lookup ? `/orders/${id}` : `/orders/${id}/refund`, { method: lookup ? 'GET' : 'POST', headers: { 'x-trace-id': trace } });
-    if (r.error) throw new Error(`the service stopped answering (${r.error})`);
-    sent.push({ trace, kind: lookup ? 'lookup' : 'refund', id, status: r.status });
-  }, s.signal);
+  await forEachLimit(
+    HOUR.lookups + HOUR.refunds,
+    8,
+    async (i) => {
+      const lookup = i < HOUR.lookups;
+      const id = orderId(h, i);
+      const trace = `${prefix}-${lookup ? 'l' : 'f'}${i}`;
+      const r = await s.service.request(lookup ? `/orders/${id}` : `/orders/${id}/refund`, {
+        method: lookup ? 'GET' : 'POST',
+        headers: { 'x-trace-id': trace },
+      });
+      if (r.error) throw new Error(`the service stopped answering (${r.error})`);
+      sent.push({ trace, kind: lookup ? 'lookup' : 'refund', id, status: r.status });
+    },
+    s.signal,
+  );
   // exports all at once: they overlap in the service
   await Promise.all(
     Array.from({ length: HOUR.exports }, async (_, i) => {
@@ -58,9 +66,14 @@ export default defineScenarios({
     return `8 hours: ${formatCount(8 * (HOUR.lookups + HOUR.refunds))} requests and 8 report runs`;
   },
   'quiet-hour': async (s) => {
-    await forEachLimit(HOUR.lookups, 4, async (i) => {
-      await s.service.request(`/orders/${orderId(0, i)}`, { headers: { 'x-trace-id': `quiet-${i}` } });
-    }, s.signal);
+    await forEachLimit(
+      HOUR.lookups,
+      4,
+      async (i) => {
+        await s.service.request(`/orders/${orderId(0, i)}`, { headers: { 'x-trace-id': `quiet-${i}` } });
+      },
+      s.signal,
+    );
     return `${HOUR.lookups} order lookups`;
   },
 });

@@ -26,7 +26,11 @@ async function pool<T>(items: T[], limit: number, each: (item: T) => Promise<voi
 }
 
 /** Drive `hours` simulated hours of order lookups and exports, paced to the lab clock. */
-export async function driveHours(s: ScenarioContext, hours: number, opts: { exports: boolean } = { exports: true }): Promise<TrafficResult> {
+export async function driveHours(
+  s: ScenarioContext,
+  hours: number,
+  opts: { exports: boolean } = { exports: true },
+): Promise<TrafficResult> {
   const result: TrafficResult = { traceIds: new Map(), requests: 0, disconnected: 0, problems: [] };
   const started = performance.now();
   let orderNo = 0;
@@ -39,7 +43,8 @@ export async function driveHours(s: ScenarioContext, hours: number, opts: { expo
         const r = await s.service.request(`/orders/${n}`);
         result.requests++;
         const traceId = r.headers['x-trace-id'];
-        if (r.status !== 200) result.problems.push(`GET /orders/${n} answered ${r.status}${r.error ? ` (${r.error})` : ''}`);
+        if (r.status !== 200)
+          result.problems.push(`GET /orders/${n} answered ${r.status}${r.error ? ` (${r.error})` : ''}`);
         else if (!traceId) result.problems.push(`GET /orders/${n} carried no x-trace-id header`);
         else {
           result.traceIds.set(`order-${n}`, traceId);
@@ -56,12 +61,15 @@ export async function driveHours(s: ScenarioContext, hours: number, opts: { expo
           const r = await s.service.request(`/export/${n}`, givesUp ? { abortAfterBytes: GIVE_UP_AFTER_BYTES } : {});
           result.requests++;
           if (givesUp) result.disconnected++;
-          else if (r.status !== 200 || r.aborted) result.problems.push(`GET /export/${n} did not complete (${r.error ?? r.status})`);
+          else if (r.status !== 200 || r.aborted)
+            result.problems.push(`GET /export/${n} did not complete (${r.error ?? r.status})`);
         });
       }
     }
     await pool(jobs, CONCURRENCY, (job) => job());
-    s.progress(`hour ${hour} of ${hours}: ${formatCount(result.requests)} requests, ${formatCount(result.disconnected)} clients gave up`);
+    s.progress(
+      `hour ${hour} of ${hours}: ${formatCount(result.requests)} requests, ${formatCount(result.disconnected)} clients gave up`,
+    );
     const hourEnds = started + hour * s.ms(HOUR_MS);
     const wait = hourEnds - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));

@@ -75,11 +75,18 @@ interface Loaded {
 }
 
 export async function analyzeSnapshots(sources: SnapshotSource[], options: AnalyzeOptions = {}): Promise<Report> {
-  if (sources.length < 1 || sources.length > 3) throw new Error(`analyze one, two or three snapshots (got ${sources.length})`);
+  if (sources.length < 1 || sources.length > 3)
+    throw new Error(`analyze one, two or three snapshots (got ${sources.length})`);
   const report: Report = { snapshots: [], diffs: [] };
   const digests: SnapshotDigest[] = [];
   const progress = (phase: Phase, snapshot: number, bytes = 0) =>
-    options.onProgress?.({ phase, snapshot, snapshots: sources.length, bytes, totalBytes: options.totalBytes?.[snapshot] });
+    options.onProgress?.({
+      phase,
+      snapshot,
+      snapshots: sources.length,
+      bytes,
+      totalBytes: options.totalBytes?.[snapshot],
+    });
   let previous: SnapshotDigest | null = null;
   const pool = new BufferPool();
   for (let s = 0; s < sources.length; s++) {
@@ -101,28 +108,46 @@ export async function analyzeSnapshots(sources: SnapshotSource[], options: Analy
       progress('paths', s, graph.bytes);
       tree = buildRetainerTree(graph, pool);
       const growing: number[] = [];
-      diff.rows.forEach((row, r) => { if (row.deltaCount > 0 && row.added > 0 && !ENGINE_CLASSES.has(row.name)) growing.push(r); });
+      diff.rows.forEach((row, r) => {
+        if (row.deltaCount > 0 && row.added > 0 && !ENGINE_CLASSES.has(row.name)) growing.push(r);
+      });
       const chosen = growing.slice(0, options.pathClasses ?? 20);
       const per = options.samplesPerClass ?? 3;
-      const paths = samplePaths(digest, diff.isNew, chosen.map((r) => diff.rowClass[r]!), per * 3)
-        .map((nodes, k) => ({
-          name: diff.rows[chosen[k]!]!.name,
-          paths: preferDurable(nodes.map((v) => namer.describe(tree!, v, dom.retained)), per),
-        }));
+      const paths = samplePaths(
+        digest,
+        diff.isNew,
+        chosen.map((r) => diff.rowClass[r]!),
+        per * 3,
+      ).map((nodes, k) => ({
+        name: diff.rows[chosen[k]!]!.name,
+        paths: preferDurable(
+          nodes.map((v) => namer.describe(tree!, v, dom.retained)),
+          per,
+        ),
+      }));
       report.diffs.push({ from: s - 1, to: s, rows: diff.rows, paths });
     }
     if (s === 2) {
       progress('diff', s, graph.bytes);
       const leaks = leakedObjects(digests[0]!, digests[1]!, digest);
       tree ??= buildRetainerTree(graph, pool);
-      const rowsWithPaths = leaks.rows.map((_, r) => r).filter((r) => !ENGINE_CLASSES.has(leaks.rows[r]!.name))
+      const rowsWithPaths = leaks.rows
+        .map((_, r) => r)
+        .filter((r) => !ENGINE_CLASSES.has(leaks.rows[r]!.name))
         .slice(0, options.pathClasses ?? 20);
       const per = options.samplesPerClass ?? 3;
-      const paths = samplePaths(digest, leaks.leaked, rowsWithPaths.map((r) => leaks.rowClass[r]!), per * 3)
-        .map((nodes, k) => ({
-          name: leaks.rows[rowsWithPaths[k]!]!.name,
-          paths: preferDurable(nodes.map((v) => namer.describe(tree!, v, dom.retained)), per),
-        }));
+      const paths = samplePaths(
+        digest,
+        leaks.leaked,
+        rowsWithPaths.map((r) => leaks.rowClass[r]!),
+        per * 3,
+      ).map((nodes, k) => ({
+        name: leaks.rows[rowsWithPaths[k]!]!.name,
+        paths: preferDurable(
+          nodes.map((v) => namer.describe(tree!, v, dom.retained)),
+          per,
+        ),
+      }));
       report.leaks = { rows: leaks.rows, paths };
     }
     // Earlier digests only need ids, classes and sizes; node indices served this snapshot's samples.
@@ -131,15 +156,31 @@ export async function analyzeSnapshots(sources: SnapshotSource[], options: Analy
     digests.push(digest);
     previous = digest;
     // Everything of this snapshot but its digest is done with: its buffers serve the next one.
-    pool.give(graph.nodeType, graph.nodeName, graph.nodeId, graph.selfSize, graph.firstEdge, graph.edgeType,
-      graph.edgeName, graph.edgeTo, classes.classOf, dom.idom, dom.retained, tree?.parentNode, tree?.parentEdge);
+    pool.give(
+      graph.nodeType,
+      graph.nodeName,
+      graph.nodeId,
+      graph.selfSize,
+      graph.firstEdge,
+      graph.edgeType,
+      graph.edgeName,
+      graph.edgeTo,
+      classes.classOf,
+      dom.idom,
+      dom.retained,
+      tree?.parentNode,
+      tree?.parentEdge,
+    );
   }
   progress('done', sources.length - 1);
   return report;
 }
 
 async function load(
-  source: SnapshotSource, s: number, progress: (phase: Phase, s: number, bytes?: number) => void, pool: BufferPool,
+  source: SnapshotSource,
+  s: number,
+  progress: (phase: Phase, s: number, bytes?: number) => void,
+  pool: BufferPool,
 ): Promise<Loaded> {
   progress('parse', s, 0);
   const graph = await parseSnapshot(source, { onBytes: (b) => progress('parse', s, b), pool });

@@ -8,10 +8,18 @@ type Transferable = ArrayBuffer & { transfer?: (length?: number) => ArrayBuffer;
 const MIN_FREED = 64 * 1024;
 
 export class BufferPool {
-  u8(n: number): Uint8Array { return new Uint8Array(n); }
-  u32(n: number): Uint32Array { return new Uint32Array(n); }
-  i32(n: number): Int32Array { return new Int32Array(n); }
-  f64(n: number): Float64Array { return new Float64Array(n); }
+  u8(n: number): Uint8Array {
+    return new Uint8Array(n);
+  }
+  u32(n: number): Uint32Array {
+    return new Uint32Array(n);
+  }
+  i32(n: number): Int32Array {
+    return new Int32Array(n);
+  }
+  f64(n: number): Float64Array {
+    return new Float64Array(n);
+  }
 
   /**
    * Frees the arrays' buffers now. The caller must not use them, or any other view of their

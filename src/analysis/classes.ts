@@ -48,20 +48,32 @@ export function buildClassIndex(graph: HeapGraph, pool: BufferPool = new BufferP
   const byName = new Map<string, number>();
   const idOf = (name: string): number => {
     let id = byName.get(name);
-    if (id === undefined) { id = names.length; names.push(name); byName.set(name, id); }
+    if (id === undefined) {
+      id = names.length;
+      names.push(name);
+      byName.set(name, id);
+    }
     return id;
   };
   // Per string index and per type, so each name is looked up once, not once per node.
   const byString = new Int32Array(strings.length).fill(-1);
   const byType = graph.nodeTypeNames.map((t) => idOf(TYPE_CLASS[t] ?? `(${t})`));
-  const obj = types.object, native = types.native, synthetic = types.synthetic;
+  const obj = types.object,
+    native = types.native,
+    synthetic = types.synthetic;
   for (let n = 0; n < nodeCount; n++) {
-    if (!countsInSummary(graph, n)) { classOf[n] = -1; continue; }
+    if (!countsInSummary(graph, n)) {
+      classOf[n] = -1;
+      continue;
+    }
     const t = nodeType[n]!;
     if (t === obj || t === native || t === synthetic) {
       const s = nodeName[n]!;
       let id = byString[s]!;
-      if (id < 0) { id = idOf(strings[s] || '(anonymous)'); byString[s] = id; }
+      if (id < 0) {
+        id = idOf(strings[s] || '(anonymous)');
+        byString[s] = id;
+      }
       classOf[n] = id;
     } else {
       classOf[n] = byType[t] ?? idOf('(unknown)');

@@ -41,8 +41,13 @@ export function analyze(request: AnalyzeRequest): Promise<Report> {
       const reply = event.data;
       if (reply.id !== id) return;
       if (reply.type === 'progress') request.onProgress?.(reply.progress);
-      else if (reply.type === 'result') { finish(); resolve(reply.report); }
-      else { finish(); reject(new Error(reply.message)); }
+      else if (reply.type === 'result') {
+        finish();
+        resolve(reply.report);
+      } else {
+        finish();
+        reject(new Error(reply.message));
+      }
     });
     worker.addEventListener('error', (event) => {
       finish();

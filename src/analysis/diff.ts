@@ -37,30 +37,44 @@ export function diffDigests(before: SnapshotDigest, after: SnapshotDigest): Dige
   const index = new Map(names.map((n, i) => [n, i] as [string, number]));
   const beforeToAfter = alignClasses(before.names, names, index);
   const k = names.length;
-  const countBefore = new Float64Array(k), countAfter = new Float64Array(k);
-  const added = new Float64Array(k), deleted = new Float64Array(k);
-  const sizeBefore = new Float64Array(k), sizeAfter = new Float64Array(k);
-  const addedSize = new Float64Array(k), freedSize = new Float64Array(k);
+  const countBefore = new Float64Array(k),
+    countAfter = new Float64Array(k);
+  const added = new Float64Array(k),
+    deleted = new Float64Array(k);
+  const sizeBefore = new Float64Array(k),
+    sizeAfter = new Float64Array(k);
+  const addedSize = new Float64Array(k),
+    freedSize = new Float64Array(k);
   const isNew = new Uint8Array(after.ids.length);
-  const a = before.ids, b = after.ids;
-  let i = 0, j = 0;
+  const a = before.ids,
+    b = after.ids;
+  let i = 0,
+    j = 0;
   while (i < a.length || j < b.length) {
     const ia = i < a.length ? a[i]! : Infinity;
     const jb = j < b.length ? b[j]! : Infinity;
     if (ia === jb) {
-      const ca = beforeToAfter[before.cls[i]!]!, cb = after.cls[j]!;
-      countBefore[ca]!++; sizeBefore[ca]! += before.size[i]!;
-      countAfter[cb]!++; sizeAfter[cb]! += after.size[j]!;
-      i++; j++;
+      const ca = beforeToAfter[before.cls[i]!]!,
+        cb = after.cls[j]!;
+      countBefore[ca]!++;
+      sizeBefore[ca]! += before.size[i]!;
+      countAfter[cb]!++;
+      sizeAfter[cb]! += after.size[j]!;
+      i++;
+      j++;
     } else if (ia < jb) {
       const ca = beforeToAfter[before.cls[i]!]!;
-      countBefore[ca]!++; sizeBefore[ca]! += before.size[i]!;
-      deleted[ca]!++; freedSize[ca]! += before.size[i]!;
+      countBefore[ca]!++;
+      sizeBefore[ca]! += before.size[i]!;
+      deleted[ca]!++;
+      freedSize[ca]! += before.size[i]!;
       i++;
     } else {
       const cb = after.cls[j]!;
-      countAfter[cb]!++; sizeAfter[cb]! += after.size[j]!;
-      added[cb]!++; addedSize[cb]! += after.size[j]!;
+      countAfter[cb]!++;
+      sizeAfter[cb]! += after.size[j]!;
+      added[cb]!++;
+      addedSize[cb]! += after.size[j]!;
       isNew[j] = 1;
       j++;
     }
@@ -71,10 +85,16 @@ export function diffDigests(before: SnapshotDigest, after: SnapshotDigest): Dige
     if (!added[c] && !deleted[c]) continue;
     rows.push({
       name: names[c]!,
-      countBefore: countBefore[c]!, countAfter: countAfter[c]!,
-      added: added[c]!, deleted: deleted[c]!, deltaCount: countAfter[c]! - countBefore[c]!,
-      sizeBefore: sizeBefore[c]!, sizeAfter: sizeAfter[c]!,
-      addedSize: addedSize[c]!, freedSize: freedSize[c]!, deltaSize: sizeAfter[c]! - sizeBefore[c]!,
+      countBefore: countBefore[c]!,
+      countAfter: countAfter[c]!,
+      added: added[c]!,
+      deleted: deleted[c]!,
+      deltaCount: countAfter[c]! - countBefore[c]!,
+      sizeBefore: sizeBefore[c]!,
+      sizeAfter: sizeAfter[c]!,
+      addedSize: addedSize[c]!,
+      freedSize: freedSize[c]!,
+      deltaSize: sizeAfter[c]! - sizeBefore[c]!,
     });
     rowClass.push(c);
   }
@@ -98,10 +118,14 @@ export interface LeakSet {
 
 export function leakedObjects(first: SnapshotDigest, second: SnapshotDigest, third: SnapshotDigest): LeakSet {
   const k = third.names.length;
-  const count = new Float64Array(k), size = new Float64Array(k);
+  const count = new Float64Array(k),
+    size = new Float64Array(k);
   const leaked = new Uint8Array(third.ids.length);
-  const a = first.ids, b = second.ids, c = third.ids;
-  let i = 0, j = 0;
+  const a = first.ids,
+    b = second.ids,
+    c = third.ids;
+  let i = 0,
+    j = 0;
   for (let x = 0; x < c.length; x++) {
     const id = c[x]!;
     while (i < a.length && a[i]! < id) i++;
@@ -122,7 +146,8 @@ export function leakedObjects(first: SnapshotDigest, second: SnapshotDigest, thi
     rows.push({ name: third.names[cl]!, count: count[cl]!, shallowSize: size[cl]! });
     rowClass.push(cl);
   }
-  const order = rows.map((_, r) => r)
+  const order = rows
+    .map((_, r) => r)
     .sort((x, y) => rows[y]!.shallowSize - rows[x]!.shallowSize || rows[y]!.count - rows[x]!.count);
   return { rows: order.map((r) => rows[r]!), leaked, rowClass: order.map((r) => rowClass[r]!) };
 }

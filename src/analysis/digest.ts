@@ -34,7 +34,9 @@ function nodesById(ids: Uint32Array, keep: Int32Array, pool: BufferPool): Uint32
       const v = a[i]!;
       b[counts[(ids[v]! >>> shift) & 0xffff]!++] = v;
     }
-    const t = a; a = b; b = t;
+    const t = a;
+    a = b;
+    b = t;
   }
   // After an even number of passes the result is back in the array allocated first.
   pool.give(b);
@@ -62,7 +64,11 @@ export function alignClasses(from: string[], to: string[], toIndex: Map<string, 
   for (let c = 0; c < from.length; c++) {
     const name = from[c]!;
     let id = toIndex.get(name);
-    if (id === undefined) { id = to.length; to.push(name); toIndex.set(name, id); }
+    if (id === undefined) {
+      id = to.length;
+      to.push(name);
+      toIndex.set(name, id);
+    }
     map[c] = id;
   }
   return map;

@@ -25,7 +25,8 @@ export function isStrongEdge(graph: HeapGraph, from: number, edge: number): bool
 export function computeDominators(graph: HeapGraph, pool: BufferPool = new BufferPool()): Dominators {
   const n = graph.nodeCount;
   const { firstEdge, edgeTo, edgeType, selfSize } = graph;
-  const weak = graph.edgeTypes.weak, shortcut = graph.edgeTypes.shortcut;
+  const weak = graph.edgeTypes.weak,
+    shortcut = graph.edgeTypes.shortcut;
 
   // 1. Depth-first numbering. dfn: node -> number; vertex: number -> node; parent in number space.
   const dfn = pool.i32(n).fill(-1);
@@ -115,12 +116,18 @@ export function computeDominators(graph: HeapGraph, pool: BufferPool = new Buffe
   const bucketHead = pool.i32(n).fill(-1);
   const bucketNext = pool.i32(n);
   const path = stackNode; // reused as the compression stack
-  for (let i = 0; i < n; i++) { semi[i] = i; label[i] = i; }
+  for (let i = 0; i < n; i++) {
+    semi[i] = i;
+    label[i] = i;
+  }
   const evalLabel = (v: number): number => {
     if (ancestor[v] === -1) return v;
     let sp = 0;
     let x = v;
-    while (ancestor[ancestor[x]!] !== -1) { path[sp++] = x; x = ancestor[x]!; }
+    while (ancestor[ancestor[x]!] !== -1) {
+      path[sp++] = x;
+      x = ancestor[x]!;
+    }
     while (sp > 0) {
       x = path[--sp]!;
       const a = ancestor[x]!;

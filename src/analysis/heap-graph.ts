@@ -40,23 +40,50 @@ export interface HeapGraph {
 }
 
 export interface NodeTypeCodes {
-  hidden: number; array: number; string: number; object: number; code: number; closure: number;
-  regexp: number; number: number; native: number; synthetic: number; consString: number;
-  slicedString: number; symbol: number; bigint: number; objectShape: number;
+  hidden: number;
+  array: number;
+  string: number;
+  object: number;
+  code: number;
+  closure: number;
+  regexp: number;
+  number: number;
+  native: number;
+  synthetic: number;
+  consString: number;
+  slicedString: number;
+  symbol: number;
+  bigint: number;
+  objectShape: number;
 }
 
 export interface EdgeTypeCodes {
-  context: number; element: number; property: number; internal: number; hidden: number;
-  shortcut: number; weak: number;
+  context: number;
+  element: number;
+  property: number;
+  internal: number;
+  hidden: number;
+  shortcut: number;
+  weak: number;
 }
 
 export function nodeTypeCodes(names: string[]): NodeTypeCodes {
   const at = (n: string) => names.indexOf(n);
   return {
-    hidden: at('hidden'), array: at('array'), string: at('string'), object: at('object'),
-    code: at('code'), closure: at('closure'), regexp: at('regexp'), number: at('number'),
-    native: at('native'), synthetic: at('synthetic'), consString: at('concatenated string'),
-    slicedString: at('sliced string'), symbol: at('symbol'), bigint: at('bigint'),
+    hidden: at('hidden'),
+    array: at('array'),
+    string: at('string'),
+    object: at('object'),
+    code: at('code'),
+    closure: at('closure'),
+    regexp: at('regexp'),
+    number: at('number'),
+    native: at('native'),
+    synthetic: at('synthetic'),
+    consString: at('concatenated string'),
+    slicedString: at('sliced string'),
+    symbol: at('symbol'),
+    bigint: at('bigint'),
     objectShape: at('object shape'),
   };
 }
@@ -64,8 +91,13 @@ export function nodeTypeCodes(names: string[]): NodeTypeCodes {
 export function edgeTypeCodes(names: string[]): EdgeTypeCodes {
   const at = (n: string) => names.indexOf(n);
   return {
-    context: at('context'), element: at('element'), property: at('property'), internal: at('internal'),
-    hidden: at('hidden'), shortcut: at('shortcut'), weak: at('weak'),
+    context: at('context'),
+    element: at('element'),
+    property: at('property'),
+    internal: at('internal'),
+    hidden: at('hidden'),
+    shortcut: at('shortcut'),
+    weak: at('weak'),
   };
 }
 

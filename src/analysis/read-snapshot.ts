@@ -4,11 +4,7 @@ import type { BufferPool } from './buffer-pool.ts';
 import type { HeapGraph } from './heap-graph.ts';
 import { SnapshotStreamParser } from './stream-parser.ts';
 
-export type SnapshotSource =
-  | ArrayBuffer
-  | Uint8Array
-  | ReadableStream<Uint8Array>
-  | AsyncIterable<Uint8Array | string>;
+export type SnapshotSource = ArrayBuffer | Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | string>;
 
 export interface ParseOptions {
   /** Called after each chunk with the bytes read so far. */
@@ -25,7 +21,12 @@ export async function parseSnapshot(source: SnapshotSource, options: ParseOption
   const parser = new SnapshotStreamParser(options.pool);
   const onBytes = options.onBytes;
   // isView / byteLength rather than instanceof: buffers may come from another realm (a worker, a VM context).
-  if (ArrayBuffer.isView(source) || (typeof (source as ArrayBuffer).byteLength === 'number' && typeof (source as ArrayBuffer).slice === 'function' && !(Symbol.asyncIterator in source))) {
+  if (
+    ArrayBuffer.isView(source) ||
+    (typeof (source as ArrayBuffer).byteLength === 'number' &&
+      typeof (source as ArrayBuffer).slice === 'function' &&
+      !(Symbol.asyncIterator in source))
+  ) {
     const bytes = ArrayBuffer.isView(source)
       ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength)
       : new Uint8Array(source as ArrayBuffer);

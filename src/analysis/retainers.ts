@@ -33,7 +33,8 @@ const MAX_STEPS = 40;
 export function buildRetainerTree(graph: HeapGraph, pool: BufferPool = new BufferPool()): RetainerTree {
   const n = graph.nodeCount;
   const { firstEdge, edgeTo, edgeType } = graph;
-  const internal = graph.edgeTypes.internal, hidden = graph.edgeTypes.hidden;
+  const internal = graph.edgeTypes.internal,
+    hidden = graph.edgeTypes.hidden;
   const parentNode = pool.i32(n).fill(-1);
   const parentEdge = pool.i32(n).fill(-1);
   let frontier = pool.u32(n);
@@ -59,7 +60,9 @@ export function buildRetainerTree(graph: HeapGraph, pool: BufferPool = new Buffe
         }
       }
     }
-    const t = frontier; frontier = next; next = t;
+    const t = frontier;
+    frontier = next;
+    next = t;
     size = nextSize;
   }
   pool.give(frontier, next);
@@ -172,8 +175,12 @@ export class PathNamer {
       if (t === E.internal && label === 'context' && g.nodeType[from] === g.types.closure && i + 1 < chain.length) {
         const e2 = chain[i + 1]!;
         const t2 = g.edgeType[e2]!;
-        const step = t2 === E.context ? `captured variable ${edgeLabel(g, e2)}`
-          : t2 === E.hidden ? 'captured value' : `context ‹${edgeLabel(g, e2)}›`;
+        const step =
+          t2 === E.context
+            ? `captured variable ${edgeLabel(g, e2)}`
+            : t2 === E.hidden
+              ? 'captured value'
+              : `context ‹${edgeLabel(g, e2)}›`;
         i += 2;
         steps.push(...this.hop(step, nodes[i]!, i === chain.length));
         continue;
@@ -189,9 +196,10 @@ export class PathNamer {
       i++;
       steps.push(...this.hop(step, to, last));
     }
-    const capped = steps.length > MAX_STEPS
-      ? [...steps.slice(0, 3), `… ${steps.length - MAX_STEPS + 1} more steps …`, ...steps.slice(-(MAX_STEPS - 4))]
-      : steps;
+    const capped =
+      steps.length > MAX_STEPS
+        ? [...steps.slice(0, 3), `… ${steps.length - MAX_STEPS + 1} more steps …`, ...steps.slice(-(MAX_STEPS - 4))]
+        : steps;
     return {
       nodeId: g.nodeId[node]!,
       className: this.nodeLabel(node),

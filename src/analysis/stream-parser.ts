@@ -4,9 +4,7 @@
 // held in memory — only the chunk being read. Runs unchanged in Node and in a Web Worker.
 import { formatBytes } from '../../contracts/format.ts';
 import { BufferPool } from './buffer-pool.ts';
-import {
-  edgeTypeCodes, nodeTypeCodes, type HeapGraph, type SnapshotMeta,
-} from './heap-graph.ts';
+import { edgeTypeCodes, nodeTypeCodes, type HeapGraph, type SnapshotMeta } from './heap-graph.ts';
 
 export class SnapshotParseError extends Error {
   override name = 'SnapshotParseError';
@@ -129,9 +127,15 @@ export class SnapshotStreamParser {
       switch (this.state) {
         case TOP_OPEN: {
           const c = chunk[i]!;
-          if (isSpace(c)) { i++; break; }
+          if (isSpace(c)) {
+            i++;
+            break;
+          }
           // A UTF-8 byte order mark is tolerated.
-          if (this.consumed + i === 0 && c === 0xef) { i += 3; break; }
+          if (this.consumed + i === 0 && c === 0xef) {
+            i += 3;
+            break;
+          }
           if (c !== 123) this.fail(c, i, 'start of the file', true);
           this.state = TOP_KEY;
           i++;
@@ -139,9 +143,21 @@ export class SnapshotStreamParser {
         }
         case TOP_KEY: {
           const c = chunk[i]!;
-          if (isSpace(c)) { i++; break; }
-          if (c === 34) { this.state = KEY_STR; this.keyBytes.length = 0; i++; break; }
-          if (c === 125 && this.key === '') { this.state = DONE; i++; break; }
+          if (isSpace(c)) {
+            i++;
+            break;
+          }
+          if (c === 34) {
+            this.state = KEY_STR;
+            this.keyBytes.length = 0;
+            i++;
+            break;
+          }
+          if (c === 125 && this.key === '') {
+            this.state = DONE;
+            i++;
+            break;
+          }
           this.fail(c, i, 'top-level object');
           break;
         }
@@ -159,7 +175,10 @@ export class SnapshotStreamParser {
         }
         case TOP_COLON: {
           const c = chunk[i]!;
-          if (isSpace(c)) { i++; break; }
+          if (isSpace(c)) {
+            i++;
+            break;
+          }
           if (c !== 58) this.fail(c, i, 'top-level object');
           this.state = VALUE;
           i++;
@@ -179,15 +198,29 @@ export class SnapshotStreamParser {
           break;
         case TOP_AFTER: {
           const c = chunk[i]!;
-          if (isSpace(c)) { i++; break; }
-          if (c === 44) { this.state = TOP_KEY; i++; break; }
-          if (c === 125) { this.state = DONE; i++; break; }
+          if (isSpace(c)) {
+            i++;
+            break;
+          }
+          if (c === 44) {
+            this.state = TOP_KEY;
+            i++;
+            break;
+          }
+          if (c === 125) {
+            this.state = DONE;
+            i++;
+            break;
+          }
           this.fail(c, i, 'top-level object');
           break;
         }
         case DONE: {
           const c = chunk[i]!;
-          if (isSpace(c) || c === 0) { i++; break; }
+          if (isSpace(c) || c === 0) {
+            i++;
+            break;
+          }
           this.fail(c, i, 'text after the end of the snapshot');
           break;
         }
@@ -198,21 +231,26 @@ export class SnapshotStreamParser {
 
   private section(): string {
     switch (this.state) {
-      case TOP_OPEN: return 'start of the file';
-      case NUMS: return `${this.key} array`;
-      case STRS: return 'strings array';
-      case SKIP: return this.key === 'snapshot' ? 'snapshot header' : `"${this.key}" section`;
-      default: return 'top-level object';
+      case TOP_OPEN:
+        return 'start of the file';
+      case NUMS:
+        return `${this.key} array`;
+      case STRS:
+        return 'strings array';
+      case SKIP:
+        return this.key === 'snapshot' ? 'snapshot header' : `"${this.key}" section`;
+      default:
+        return 'top-level object';
     }
   }
 
   private fail(c: number, i: number, where: string, notSnapshot = false): never {
     const at = this.consumed + i;
-    const hint = notSnapshot || at < 64
-      ? 'this is not a V8 heap snapshot (.heapsnapshot JSON)'
-      : 'the file is corrupt';
+    const hint = notSnapshot || at < 64 ? 'this is not a V8 heap snapshot (.heapsnapshot JSON)' : 'the file is corrupt';
     throw new SnapshotParseError(
-      `unexpected ${describeByte(c)} at byte ${at} (${formatBytes(at)}) in the ${where} — ${hint}`, at);
+      `unexpected ${describeByte(c)} at byte ${at} (${formatBytes(at)}) in the ${where} — ${hint}`,
+      at,
+    );
   }
 
   private startValue(): void {
@@ -227,7 +265,8 @@ export class SnapshotStreamParser {
         if (!this.meta) {
           throw new SnapshotParseError(
             `the ${this.key} array comes before the snapshot header — this is not a V8 heap snapshot`,
-            this.consumed + this.pos);
+            this.consumed + this.pos,
+          );
         }
         this.numOpen = false;
         this.numValue = 0;
@@ -269,10 +308,16 @@ export class SnapshotStreamParser {
       if (i === len) return i;
       const c = chunk[i]!;
       this.skipStarted = true;
-      if (c === 123 || c === 91) { depth = 1; i++; }
-      else if (c === 34) { inStr = true; this.skipScalar = true; i++; }
-      else if (c === 45 || (c >= 48 && c <= 57) || c === 116 || c === 102 || c === 110) { this.skipScalar = true; }
-      else this.fail(c, i, this.section());
+      if (c === 123 || c === 91) {
+        depth = 1;
+        i++;
+      } else if (c === 34) {
+        inStr = true;
+        this.skipScalar = true;
+        i++;
+      } else if (c === 45 || (c >= 48 && c <= 57) || c === 116 || c === 102 || c === 110) {
+        this.skipScalar = true;
+      } else this.fail(c, i, this.section());
     }
     for (; i < len; i++) {
       const c = chunk[i]!;
@@ -281,27 +326,41 @@ export class SnapshotStreamParser {
         else if (c === 92) esc = true;
         else if (c === 34) {
           inStr = false;
-          if (depth === 0) { i++; done = true; break; }
+          if (depth === 0) {
+            i++;
+            done = true;
+            break;
+          }
         }
         continue;
       }
       if (depth === 0) {
         // A bare number / true / false / null ends before ',' '}' or whitespace.
-        if (c === 44 || c === 125 || isSpace(c)) { done = true; break; }
+        if (c === 44 || c === 125 || isSpace(c)) {
+          done = true;
+          break;
+        }
         continue;
       }
       if (c === 34) inStr = true;
       else if (c === 123 || c === 91) depth++;
       else if (c === 125 || c === 93) {
         depth--;
-        if (depth === 0) { i++; done = true; break; }
+        if (depth === 0) {
+          i++;
+          done = true;
+          break;
+        }
       }
     }
     if (this.capture) {
       const piece = chunk.slice(start, i);
       this.captureBytes += piece.length;
       if (this.captureBytes > MAX_META_BYTES) {
-        throw new SnapshotParseError('the snapshot header is larger than 1 MB — this is not a V8 heap snapshot', this.consumed + i);
+        throw new SnapshotParseError(
+          'the snapshot header is larger than 1 MB — this is not a V8 heap snapshot',
+          this.consumed + i,
+        );
       }
       this.capture.push(piece);
     }
@@ -320,7 +379,10 @@ export class SnapshotStreamParser {
     this.capture = null;
     const all = new Uint8Array(this.captureBytes);
     let o = 0;
-    for (const p of parts) { all.set(p, o); o += p.length; }
+    for (const p of parts) {
+      all.set(p, o);
+      o += p.length;
+    }
     let header: { meta?: SnapshotMeta; node_count?: number; edge_count?: number };
     try {
       header = JSON.parse(this.decoder.decode(all));
@@ -328,17 +390,32 @@ export class SnapshotStreamParser {
       throw new SnapshotParseError('the snapshot header is not valid JSON — the file is corrupt', this.consumed);
     }
     const meta = header.meta;
-    const ok = meta && Array.isArray(meta.node_fields) && Array.isArray(meta.edge_fields)
-      && Array.isArray(meta.node_types?.[0]) && Array.isArray(meta.edge_types?.[0]);
+    const ok =
+      meta &&
+      Array.isArray(meta.node_fields) &&
+      Array.isArray(meta.edge_fields) &&
+      Array.isArray(meta.node_types?.[0]) &&
+      Array.isArray(meta.edge_types?.[0]);
     if (!ok) {
-      throw new SnapshotParseError('the snapshot header has no node/edge field description (snapshot.meta) — this is not a V8 heap snapshot', this.consumed);
+      throw new SnapshotParseError(
+        'the snapshot header has no node/edge field description (snapshot.meta) — this is not a V8 heap snapshot',
+        this.consumed,
+      );
     }
     const nf = meta.node_fields;
     for (const f of ['type', 'name', 'id', 'self_size', 'edge_count']) {
-      if (!nf.includes(f)) throw new SnapshotParseError(`snapshot.meta.node_fields lacks "${f}" — unsupported snapshot format`, this.consumed);
+      if (!nf.includes(f))
+        throw new SnapshotParseError(
+          `snapshot.meta.node_fields lacks "${f}" — unsupported snapshot format`,
+          this.consumed,
+        );
     }
     for (const f of ['type', 'name_or_index', 'to_node']) {
-      if (!meta.edge_fields.includes(f)) throw new SnapshotParseError(`snapshot.meta.edge_fields lacks "${f}" — unsupported snapshot format`, this.consumed);
+      if (!meta.edge_fields.includes(f))
+        throw new SnapshotParseError(
+          `snapshot.meta.edge_fields lacks "${f}" — unsupported snapshot format`,
+          this.consumed,
+        );
     }
     this.meta = meta;
     this.nodeFieldCount = nf.length;
@@ -385,7 +462,9 @@ export class SnapshotStreamParser {
 
   private numOverflow(v: number, i: number, what: string): never {
     throw new SnapshotParseError(
-      `${what} ${v} at byte ${this.consumed + i} does not fit the snapshot format — the file is corrupt`, this.consumed + i);
+      `${what} ${v} at byte ${this.consumed + i} does not fit the snapshot format — the file is corrupt`,
+      this.consumed + i,
+    );
   }
 
   // The two number readers below are the hot loops: one pass over the bytes with all state in locals.
@@ -402,10 +481,17 @@ export class SnapshotStreamParser {
     }
     const slots = this.nodeSlots;
     const fieldCount = this.nodeFieldCount;
-    let v = this.numValue, inNum = this.numIn, needSep = this.numNeedSep;
-    let field = this.numField, node = this.numRecord;
+    let v = this.numValue,
+      inNum = this.numIn,
+      needSep = this.numNeedSep;
+    let field = this.numField,
+      node = this.numRecord;
     let cap = this.nodeCap;
-    let type = this.nodeType, name = this.nodeName, id = this.nodeId, self = this.selfSize, ec = this.edgeCounts;
+    let type = this.nodeType,
+      name = this.nodeName,
+      id = this.nodeId,
+      self = this.selfSize,
+      ec = this.edgeCounts;
     for (; i < len; i++) {
       const c = chunk[i]!;
       if (c >= 48 && c <= 57) {
@@ -419,16 +505,37 @@ export class SnapshotStreamParser {
         if (node >= cap) {
           this.growNodes(cap * 2);
           cap = this.nodeCap;
-          type = this.nodeType; name = this.nodeName; id = this.nodeId; self = this.selfSize; ec = this.edgeCounts;
+          type = this.nodeType;
+          name = this.nodeName;
+          id = this.nodeId;
+          self = this.selfSize;
+          ec = this.edgeCounts;
         }
         switch (slots[field]) {
-          case F_TYPE: if (v > 255) this.numOverflow(v, i, 'node type'); type[node] = v; break;
-          case F_NAME: if (v > 0xffffffff) this.numOverflow(v, i, 'node name'); name[node] = v; break;
-          case F_ID: if (v > 0xffffffff) this.numOverflow(v, i, 'node id'); id[node] = v; break;
-          case F_SELF: self[node] = v; break;
-          case F_EDGES: if (v > 0xffffffff) this.numOverflow(v, i, 'edge count'); ec[node + 1] = v; break;
+          case F_TYPE:
+            if (v > 255) this.numOverflow(v, i, 'node type');
+            type[node] = v;
+            break;
+          case F_NAME:
+            if (v > 0xffffffff) this.numOverflow(v, i, 'node name');
+            name[node] = v;
+            break;
+          case F_ID:
+            if (v > 0xffffffff) this.numOverflow(v, i, 'node id');
+            id[node] = v;
+            break;
+          case F_SELF:
+            self[node] = v;
+            break;
+          case F_EDGES:
+            if (v > 0xffffffff) this.numOverflow(v, i, 'edge count');
+            ec[node + 1] = v;
+            break;
         }
-        if (++field === fieldCount) { field = 0; node++; }
+        if (++field === fieldCount) {
+          field = 0;
+          node++;
+        }
         v = 0;
         inNum = false;
         needSep = true;
@@ -449,7 +556,11 @@ export class SnapshotStreamParser {
       }
       this.fail(c, i, this.section());
     }
-    this.numValue = v; this.numIn = inNum; this.numNeedSep = needSep; this.numField = field; this.numRecord = node;
+    this.numValue = v;
+    this.numIn = inNum;
+    this.numNeedSep = needSep;
+    this.numField = field;
+    this.numRecord = node;
     return i;
   }
 
@@ -464,12 +575,19 @@ export class SnapshotStreamParser {
       i++;
     }
     const fieldCount = this.edgeFieldCount;
-    const fType = this.edgeTypeField, fName = this.edgeNameField, fTo = this.edgeToField;
+    const fType = this.edgeTypeField,
+      fName = this.edgeNameField,
+      fTo = this.edgeToField;
     const nodeFields = this.nodeFieldCount;
-    let v = this.numValue, inNum = this.numIn, needSep = this.numNeedSep;
-    let field = this.numField, edge = this.numRecord;
+    let v = this.numValue,
+      inNum = this.numIn,
+      needSep = this.numNeedSep;
+    let field = this.numField,
+      edge = this.numRecord;
     let cap = this.edgeCap;
-    let type = this.edgeType, name = this.edgeName, to = this.edgeTo;
+    let type = this.edgeType,
+      name = this.edgeName,
+      to = this.edgeTo;
     for (; i < len; i++) {
       const c = chunk[i]!;
       if (c >= 48 && c <= 57) {
@@ -483,7 +601,9 @@ export class SnapshotStreamParser {
         if (edge >= cap) {
           this.growEdges(cap * 2);
           cap = this.edgeCap;
-          type = this.edgeType; name = this.edgeName; to = this.edgeTo;
+          type = this.edgeType;
+          name = this.edgeName;
+          to = this.edgeTo;
         }
         if (field === fTo) {
           const target = v / nodeFields;
@@ -496,7 +616,10 @@ export class SnapshotStreamParser {
           if (v > 255) this.numOverflow(v, i, 'edge type');
           type[edge] = v;
         }
-        if (++field === fieldCount) { field = 0; edge++; }
+        if (++field === fieldCount) {
+          field = 0;
+          edge++;
+        }
         v = 0;
         inNum = false;
         needSep = true;
@@ -517,7 +640,11 @@ export class SnapshotStreamParser {
       }
       this.fail(c, i, this.section());
     }
-    this.numValue = v; this.numIn = inNum; this.numNeedSep = needSep; this.numField = field; this.numRecord = edge;
+    this.numValue = v;
+    this.numIn = inNum;
+    this.numNeedSep = needSep;
+    this.numField = field;
+    this.numRecord = edge;
     return i;
   }
 
@@ -526,7 +653,8 @@ export class SnapshotStreamParser {
       const per = what === 'nodes' ? this.nodeFieldCount : this.edgeFieldCount;
       throw new SnapshotParseError(
         `the ${what} array holds ${records * per + field} numbers, not a multiple of ${per} fields — the file is corrupt`,
-        this.consumed + this.pos);
+        this.consumed + this.pos,
+      );
     }
     this.state = TOP_AFTER;
   }
@@ -541,9 +669,19 @@ export class SnapshotStreamParser {
         let closed = false;
         for (; i < len; i++) {
           const c = chunk[i]!;
-          if (esc) { esc = false; continue; }
-          if (c === 92) { esc = true; this.strHasEsc = true; continue; }
-          if (c === 34) { closed = true; break; }
+          if (esc) {
+            esc = false;
+            continue;
+          }
+          if (c === 92) {
+            esc = true;
+            this.strHasEsc = true;
+            continue;
+          }
+          if (c === 34) {
+            closed = true;
+            break;
+          }
         }
         this.strEsc = esc;
         if (!closed) {
@@ -565,20 +703,37 @@ export class SnapshotStreamParser {
         continue;
       }
       const c = chunk[i]!;
-      if (isSpace(c)) { i++; continue; }
+      if (isSpace(c)) {
+        i++;
+        continue;
+      }
       switch (this.strState) {
         case STRS_OPEN:
           if (c !== 91) this.fail(c, i, this.section());
           this.strState = STRS_ITEM;
           break;
         case STRS_ITEM:
-          if (c === 34) { this.strState = STRS_IN; this.strEsc = false; this.strHasEsc = false; break; }
-          if (c === 93 && this.strings.length === 0) { this.endStrings(); return i + 1; }
+          if (c === 34) {
+            this.strState = STRS_IN;
+            this.strEsc = false;
+            this.strHasEsc = false;
+            break;
+          }
+          if (c === 93 && this.strings.length === 0) {
+            this.endStrings();
+            return i + 1;
+          }
           this.fail(c, i, this.section());
           break;
         case STRS_AFTER:
-          if (c === 44) { this.strState = STRS_ITEM; break; }
-          if (c === 93) { this.endStrings(); return i + 1; }
+          if (c === 44) {
+            this.strState = STRS_ITEM;
+            break;
+          }
+          if (c === 93) {
+            this.endStrings();
+            return i + 1;
+          }
           this.fail(c, i, this.section());
       }
       i++;
@@ -611,7 +766,8 @@ export class SnapshotStreamParser {
     } catch {
       throw new SnapshotParseError(
         `string #${this.strings.length} ending at byte ${this.consumed + i} has an invalid escape — the file is corrupt`,
-        this.consumed + i);
+        this.consumed + i,
+      );
     }
   }
 
@@ -621,14 +777,21 @@ export class SnapshotStreamParser {
     if (this.consumed === 0) throw new SnapshotParseError('the snapshot is empty (0 bytes)', 0);
     if (this.state !== DONE) {
       throw new SnapshotParseError(
-        `snapshot ended after ${size} inside the ${this.section()} — the file is truncated`, this.consumed);
+        `snapshot ended after ${size} inside the ${this.section()} — the file is truncated`,
+        this.consumed,
+      );
     }
     const missing = [
-      !this.meta && 'snapshot header', !this.sawNodes && 'nodes', !this.sawEdges && 'edges',
+      !this.meta && 'snapshot header',
+      !this.sawNodes && 'nodes',
+      !this.sawEdges && 'edges',
       !this.sawStrings && 'strings',
     ].filter(Boolean);
     if (missing.length) {
-      throw new SnapshotParseError(`the snapshot has no ${missing.join(', ')} section — this is not a V8 heap snapshot`, this.consumed);
+      throw new SnapshotParseError(
+        `the snapshot has no ${missing.join(', ')} section — this is not a V8 heap snapshot`,
+        this.consumed,
+      );
     }
     const nodeCount = this.nodeCount;
     const edgeCount = this.edgeCount;
@@ -643,14 +806,19 @@ export class SnapshotStreamParser {
     }
     if (sum !== edgeCount) {
       throw new SnapshotParseError(
-        `the nodes' edge counts do not add up to the ${edgeCount} edges in the edges array — the file is corrupt`, this.consumed);
+        `the nodes' edge counts do not add up to the ${edgeCount} edges in the edges array — the file is corrupt`,
+        this.consumed,
+      );
     }
     const strings = this.strings;
     const stringCount = strings.length;
     const nodeName = this.nodeName.subarray(0, nodeCount);
     for (let n = 0; n < nodeCount; n++) {
       if (nodeName[n]! >= stringCount) {
-        throw new SnapshotParseError(`node #${n} names string #${nodeName[n]} but there are only ${stringCount} strings — the file is corrupt`, this.consumed);
+        throw new SnapshotParseError(
+          `node #${n} names string #${nodeName[n]} but there are only ${stringCount} strings — the file is corrupt`,
+          this.consumed,
+        );
       }
     }
     const meta = this.meta!;
@@ -661,11 +829,17 @@ export class SnapshotStreamParser {
     const edgeTo = this.edgeTo.subarray(0, edgeCount);
     for (let e = 0; e < edgeCount; e++) {
       if (edgeTo[e]! >= nodeCount) {
-        throw new SnapshotParseError(`edge #${e} points to node #${edgeTo[e]} but there are only ${nodeCount} nodes — the file is corrupt`, this.consumed);
+        throw new SnapshotParseError(
+          `edge #${e} points to node #${edgeTo[e]} but there are only ${nodeCount} nodes — the file is corrupt`,
+          this.consumed,
+        );
       }
       const t = edgeType[e]!;
       if (t !== edges.element && t !== edges.hidden && edgeName[e]! >= stringCount) {
-        throw new SnapshotParseError(`edge #${e} names string #${edgeName[e]} but there are only ${stringCount} strings — the file is corrupt`, this.consumed);
+        throw new SnapshotParseError(
+          `edge #${e} names string #${edgeName[e]} but there are only ${stringCount} strings — the file is corrupt`,
+          this.consumed,
+        );
       }
     }
     const nodeTypeNames = meta.node_types[0];
@@ -692,9 +866,15 @@ export class SnapshotStreamParser {
   }
 
   private release(): void {
-    this.nodeType = new Uint8Array(0); this.nodeName = new Uint32Array(0); this.nodeId = new Uint32Array(0);
-    this.selfSize = new Float64Array(0); this.edgeCounts = new Uint32Array(1);
-    this.edgeType = new Uint8Array(0); this.edgeName = new Uint32Array(0); this.edgeTo = new Uint32Array(0);
-    this.strings = []; this.strPending = new Uint8Array(0);
+    this.nodeType = new Uint8Array(0);
+    this.nodeName = new Uint32Array(0);
+    this.nodeId = new Uint32Array(0);
+    this.selfSize = new Float64Array(0);
+    this.edgeCounts = new Uint32Array(1);
+    this.edgeType = new Uint8Array(0);
+    this.edgeName = new Uint32Array(0);
+    this.edgeTo = new Uint32Array(0);
+    this.strings = [];
+    this.strPending = new Uint8Array(0);
   }
 }

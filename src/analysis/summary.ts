@@ -26,7 +26,10 @@ export interface SnapshotTotals {
 }
 
 export function summarize(
-  graph: HeapGraph, classes: ClassIndex, dom: Dominators, pool: BufferPool = new BufferPool(),
+  graph: HeapGraph,
+  classes: ClassIndex,
+  dom: Dominators,
+  pool: BufferPool = new BufferPool(),
 ): { rows: ClassRow[]; totals: SnapshotTotals } {
   const { classOf, names } = classes;
   const k = names.length;
@@ -69,7 +72,13 @@ export function summarize(
  * Walks the dominator tree keeping, per class, how many ancestors on the current path belong to
  * it; an instance adds its retained size only when no dominating ancestor has its class.
  */
-function classRetained(graph: HeapGraph, classes: ClassIndex, dom: Dominators, out: Float64Array, pool: BufferPool): void {
+function classRetained(
+  graph: HeapGraph,
+  classes: ClassIndex,
+  dom: Dominators,
+  out: Float64Array,
+  pool: BufferPool,
+): void {
   const n = graph.nodeCount;
   const { idom, retained } = dom;
   const { classOf } = classes;

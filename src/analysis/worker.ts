@@ -26,13 +26,16 @@ scope.addEventListener('message', async (event) => {
     // Open lazily, one at a time, so only the snapshot being read is in flight.
     const opened: { source: SnapshotSource; bytes?: number }[] = [];
     for (const input of message.snapshots) opened.push(await open(input));
-    const report = await analyzeSnapshots(opened.map((o) => o.source), {
-      labels: message.labels,
-      totalBytes: opened.map((o) => o.bytes),
-      pathClasses: message.pathClasses,
-      samplesPerClass: message.samplesPerClass,
-      onProgress: (progress) => scope.postMessage({ type: 'progress', id, progress }),
-    });
+    const report = await analyzeSnapshots(
+      opened.map((o) => o.source),
+      {
+        labels: message.labels,
+        totalBytes: opened.map((o) => o.bytes),
+        pathClasses: message.pathClasses,
+        samplesPerClass: message.samplesPerClass,
+        onProgress: (progress) => scope.postMessage({ type: 'progress', id, progress }),
+      },
+    );
     scope.postMessage({ type: 'result', id, report });
   } catch (error) {
     scope.postMessage({ type: 'error', id, message: error instanceof Error ? error.message : String(error) });

@@ -39,7 +39,8 @@ function fieldName(path: readonly PropertyKey[]): string {
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let value = data;
-  for (const key of path) value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   return value;
 }
 
@@ -56,7 +57,8 @@ export function chapterProblems(data: unknown, labsDir: string): ChapterProblem[
   const problems: ChapterProblem[] = [];
   parsed.data.labs.forEach((id, i) => {
     const manifest = join(labsDir, id, 'lab.json');
-    if (!existsSync(manifest)) problems.push({ field: `labs[${i}]`, message: `lab "${id}" does not exist (no labs/${id}/lab.json)` });
+    if (!existsSync(manifest))
+      problems.push({ field: `labs[${i}]`, message: `lab "${id}" does not exist (no labs/${id}/lab.json)` });
   });
   return problems;
 }

@@ -11,9 +11,15 @@ export interface Facilitation {
 export const facilitation: Record<string, Facilitation> = {
   toolkit: {
     timings: [
-      { activity: 'Curve shapes, with a real dashboard from your own team if you have one; learners name each shape', minutes: 8 },
+      {
+        activity: 'Curve shapes, with a real dashboard from your own team if you have one; learners name each shape',
+        minutes: 8,
+      },
       { activity: 'Heap vs RSS vs native memory, snapshots and the three-snapshot technique', minutes: 7 },
-      { activity: 'Warm-up lab in pairs: trigger the search storm, two snapshots, diff, fix, Check; then the quiz', minutes: 15 },
+      {
+        activity: 'Warm-up lab in pairs: trigger the search storm, two snapshots, diff, fix, Check; then the quiz',
+        minutes: 15,
+      },
     ],
     prompts: [
       'Which graph does your team alert on today: RSS, heap, or the container’s working set? What would each have shown in the incidents?',
@@ -22,10 +28,21 @@ export const facilitation: Record<string, Facilitation> = {
       'When did someone last “fix” memory by raising a limit? What happened next?',
     ],
     wrongFixes: [
-      { fix: 'Raising --max-old-space-size or the container limit', teaches: 'The curve keeps its shape; the teeth just get longer.' },
+      {
+        fix: 'Raising --max-old-space-size or the container limit',
+        teaches: 'The curve keeps its shape; the teeth just get longer.',
+      },
       { fix: 'Calling global.gc() on a timer', teaches: 'A collection cannot free what is still reachable.' },
-      { fix: 'Removing the cache', teaches: 'Memory is flat, but the service loses the behaviour the cache existed for; the check counts cache hits.' },
-      { fix: 'Clearing the whole cache on a schedule', teaches: 'Memory drops, and so does the hit rate the cache exists for; a size bound says what the cache may hold.' },
+      {
+        fix: 'Removing the cache',
+        teaches:
+          'Memory is flat, but the service loses the behaviour the cache existed for; the check counts cache hits.',
+      },
+      {
+        fix: 'Clearing the whole cache on a schedule',
+        teaches:
+          'Memory drops, and so does the hit rate the cache exists for; a size bound says what the cache may hold.',
+      },
     ],
   },
   spreadsheet: {
@@ -41,17 +58,33 @@ export const facilitation: Record<string, Facilitation> = {
       'Two uploads arrive at the same time. What happens to the peak, and what should the service say to the second one?',
     ],
     wrongFixes: [
-      { fix: 'Raising the heap limit', teaches: 'Moves the crash to a bigger file or to two concurrent uploads; the check runs under the container’s limit.' },
-      { fix: 'Calling gc() by hand', teaches: 'A collection cannot free a workbook that is still referenced; the peak is live data, not garbage.' },
-      { fix: 'Importing only the first 1,000 rows', teaches: 'Silently drops data; the check compares every row with the generator.' },
-      { fix: 'Skipping rows that fail to parse', teaches: 'Bad input must be refused with a clear message and leave the store unchanged, not half-imported.' },
+      {
+        fix: 'Raising the heap limit',
+        teaches:
+          'Moves the crash to a bigger file or to two concurrent uploads; the check runs under the container’s limit.',
+      },
+      {
+        fix: 'Calling gc() by hand',
+        teaches: 'A collection cannot free a workbook that is still referenced; the peak is live data, not garbage.',
+      },
+      {
+        fix: 'Importing only the first 1,000 rows',
+        teaches: 'Silently drops data; the check compares every row with the generator.',
+      },
+      {
+        fix: 'Skipping rows that fail to parse',
+        teaches: 'Bad input must be refused with a clear message and leave the store unchanged, not half-imported.',
+      },
     ],
   },
   'gzip-preflight': {
     timings: [
       { activity: 'The incident, the error message and the middleware order', minutes: 8 },
       { activity: 'What is actually true in Go: ErrBodyNotAllowed, sync.Pool, what really holds memory', minutes: 8 },
-      { activity: 'Lab: dashboard traffic and flaky clients, find the zlib memory, fix order and abort path', minutes: 25 },
+      {
+        activity: 'Lab: dashboard traffic and flaky clients, find the zlib memory, fix order and abort path',
+        minutes: 25,
+      },
       { activity: 'Debrief: why heapUsed stayed flat', minutes: 4 },
     ],
     prompts: [
@@ -61,8 +94,16 @@ export const facilitation: Record<string, Facilitation> = {
     ],
     wrongFixes: [
       { fix: 'Removing compression', teaches: 'The leak goes with the feature; the check decodes a gzip response.' },
-      { fix: 'Removing CORS or allowing every origin', teaches: 'Fixes nothing about the compressor and opens the API to any site; the check sends disallowed origins.' },
-      { fix: 'Destroying streams on a timer', teaches: 'Races live downloads and still holds memory until the timer fires; release belongs to the response’s end.' },
+      {
+        fix: 'Removing CORS or allowing every origin',
+        teaches:
+          'Fixes nothing about the compressor and opens the API to any site; the check sends disallowed origins.',
+      },
+      {
+        fix: 'Destroying streams on a timer',
+        teaches:
+          'Races live downloads and still holds memory until the timer fires; release belongs to the response’s end.',
+      },
     ],
   },
   'lonely-ticker': {
@@ -70,7 +111,10 @@ export const facilitation: Record<string, Facilitation> = {
       { activity: 'The incident: only in production; the post’s JavaScript and Go versions side by side', minutes: 8 },
       { activity: 'What is actually true: Ticker.Stop, Go 1.23 timers, goroutines as GC roots', minutes: 10 },
       { activity: 'Lab: staging vs production traffic, find the parked waiters, fix with AbortSignal', minutes: 25 },
-      { activity: 'Debrief: how would you have caught this in a test? (goleak, testing/synctest, a goroutine gauge)', minutes: 7 },
+      {
+        activity: 'Debrief: how would you have caught this in a test? (goleak, testing/synctest, a goroutine gauge)',
+        minutes: 7,
+      },
     ],
     prompts: [
       'Why did the heap diff show nothing, and which number would have shown the leak on day one?',
@@ -78,10 +122,22 @@ export const facilitation: Record<string, Facilitation> = {
       'Why did staging never leak? What does that say about load in your test environments?',
     ],
     wrongFixes: [
-      { fix: 'Raising or disabling the max-listeners limit', teaches: 'Silences Node’s leak alarm; the listeners and their closures are still there.' },
-      { fix: 'Removing the timed flush', teaches: 'No waiter, but small batches wait forever; the check sends a partial batch and waits for it.' },
-      { fix: 'Flushing on every push', teaches: 'No leak and no batching: the sink is hammered with one-record batches.' },
-      { fix: 'Dropping records when the queue is full', teaches: 'Bounded memory by losing data; the check counts every record exactly once.' },
+      {
+        fix: 'Raising or disabling the max-listeners limit',
+        teaches: 'Silences Node’s leak alarm; the listeners and their closures are still there.',
+      },
+      {
+        fix: 'Removing the timed flush',
+        teaches: 'No waiter, but small batches wait forever; the check sends a partial batch and waits for it.',
+      },
+      {
+        fix: 'Flushing on every push',
+        teaches: 'No leak and no batching: the sink is hammered with one-record batches.',
+      },
+      {
+        fix: 'Dropping records when the queue is full',
+        teaches: 'Bounded memory by losing data; the check counts every record exactly once.',
+      },
     ],
   },
   'trace-map': {
@@ -97,9 +153,18 @@ export const facilitation: Record<string, Facilitation> = {
       'What metric would have made this leak obvious on the first day?',
     ],
     wrongFixes: [
-      { fix: 'Clearing the map on a timer', teaches: 'Memory goes flat and the check shows lost logs: bounding memory by dropping data is a different bug.' },
-      { fix: 'Capping the map or evicting the oldest entries', teaches: 'Same lesson: the evicted requests’ logs never arrive.' },
-      { fix: 'Deleting in more “finish” handlers', teaches: 'Disconnecting clients still leak; “close” is the event that always fires.' },
+      {
+        fix: 'Clearing the map on a timer',
+        teaches: 'Memory goes flat and the check shows lost logs: bounding memory by dropping data is a different bug.',
+      },
+      {
+        fix: 'Capping the map or evicting the oldest entries',
+        teaches: 'Same lesson: the evicted requests’ logs never arrive.',
+      },
+      {
+        fix: 'Deleting in more “finish” handlers',
+        teaches: 'Disconnecting clients still leak; “close” is the event that always fires.',
+      },
       { fix: 'Wrapping the map in a mutex', teaches: 'Fixes a race, not the leak.' },
     ],
   },
@@ -130,7 +195,10 @@ export const agendas: Agenda[] = [
       { minutes: 20, what: 'Toolkit: curve shapes, snapshots, warm-up lab', chapter: 'toolkit' },
       { minutes: 30, what: 'gzip on OPTIONS: native memory that heapUsed does not show', chapter: 'gzip-preflight' },
       { minutes: 25, what: 'The trace-ID map: a global index and the paths that never clean it', chapter: 'trace-map' },
-      { minutes: 10, what: 'Learners export progress; the facilitator imports the files and walks the cohort table: where were people stuck?' },
+      {
+        minutes: 10,
+        what: 'Learners export progress; the facilitator imports the files and walks the cohort table: where were people stuck?',
+      },
     ],
   },
   {

@@ -6,7 +6,13 @@ import type { LabEvent } from '../../contracts/lab-protocol.ts';
 import type { LabManifest } from '../../contracts/manifest.ts';
 import type { RuntimeEvent } from '../../contracts/runtime-events.ts';
 import type { RuntimeKind } from '../runtime/types.ts';
-import { createRuntime, listRuntimes, pickRuntime, saveRuntimePreference, savedRuntimePreference } from '../runtime/choose.ts';
+import {
+  createRuntime,
+  listRuntimes,
+  pickRuntime,
+  saveRuntimePreference,
+  savedRuntimePreference,
+} from '../runtime/choose.ts';
 import { loadSolution } from './bundle.ts';
 import type { LabFile } from './files.ts';
 import { h, icon, ICONS, injectStyle } from './dom.ts';
@@ -132,35 +138,138 @@ export class LabApp {
     this.statusPill = h('span', { class: 'lab-status', 'data-status': 'idle', role: 'status' }, STATUS_TEXT.idle);
     this.runtimeSwitch = new RuntimeSwitch(m.id);
     this.runtimeSwitch.onChange = (kind) => void this.switchRuntime(kind);
-    this.runButton = h('button', { type: 'button', class: 'lab-btn', 'aria-keyshortcuts': 'Control+Enter', title: 'Run your code (Ctrl+Enter)', onclick: () => void this.run() }, icon(ICONS.play), h('span', {}, 'Run'));
-    this.stopButton = h('button', { type: 'button', class: 'lab-btn', disabled: true, onclick: () => void this.stop() }, icon(ICONS.stop), 'Stop');
-    this.snapButton = h('button', { type: 'button', class: 'lab-btn', disabled: true, onclick: () => void this.snapshot() }, icon(ICONS.camera), 'Snapshot');
-    this.checkButton = h('button', { type: 'button', class: 'lab-btn lab-btn-primary', 'aria-keyshortcuts': 'Control+Shift+Enter', title: 'Check your fix against the tasks (Ctrl+Shift+Enter)', onclick: () => this.check() }, icon(ICONS.check), 'Check');
-    const expand = h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-icon', 'aria-pressed': 'false', 'aria-label': 'Focus mode (fill the window)', title: 'Focus mode', onclick: () => this.toggleFull() }, icon(ICONS.expand));
-    this.staleNote = h('p', { class: 'lab-stale', hidden: true }, 'Your latest edits are not running yet. Press Restart to apply them.');
+    this.runButton = h(
+      'button',
+      {
+        type: 'button',
+        class: 'lab-btn',
+        'aria-keyshortcuts': 'Control+Enter',
+        title: 'Run your code (Ctrl+Enter)',
+        onclick: () => void this.run(),
+      },
+      icon(ICONS.play),
+      h('span', {}, 'Run'),
+    );
+    this.stopButton = h(
+      'button',
+      { type: 'button', class: 'lab-btn', disabled: true, onclick: () => void this.stop() },
+      icon(ICONS.stop),
+      'Stop',
+    );
+    this.snapButton = h(
+      'button',
+      { type: 'button', class: 'lab-btn', disabled: true, onclick: () => void this.snapshot() },
+      icon(ICONS.camera),
+      'Snapshot',
+    );
+    this.checkButton = h(
+      'button',
+      {
+        type: 'button',
+        class: 'lab-btn lab-btn-primary',
+        'aria-keyshortcuts': 'Control+Shift+Enter',
+        title: 'Check your fix against the tasks (Ctrl+Shift+Enter)',
+        onclick: () => this.check(),
+      },
+      icon(ICONS.check),
+      'Check',
+    );
+    const expand = h(
+      'button',
+      {
+        type: 'button',
+        class: 'lab-btn lab-btn-ghost lab-btn-icon',
+        'aria-pressed': 'false',
+        'aria-label': 'Focus mode (fill the window)',
+        title: 'Focus mode',
+        onclick: () => this.toggleFull(),
+      },
+      icon(ICONS.expand),
+    );
+    this.staleNote = h(
+      'p',
+      { class: 'lab-stale', hidden: true },
+      'Your latest edits are not running yet. Press Restart to apply them.',
+    );
     this.notices = h('div', { class: 'lab-notices' });
     this.live = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
 
-    const toolbar = h('div', { class: 'lab-toolbar' },
-      h('div', { class: 'lab-toolbar-title' },
+    const toolbar = h(
+      'div',
+      { class: 'lab-toolbar' },
+      h(
+        'div',
+        { class: 'lab-toolbar-title' },
         h('span', { class: 'lab-eyebrow' }, 'Lab'),
         h('h3', { class: 'lab-app-title', tabindex: '-1' }, m.title),
         this.statusPill,
       ),
       this.runtimeSwitch.el,
-      h('div', { class: 'lab-actions', role: 'group', 'aria-label': 'Lab controls' }, this.runButton, this.stopButton, this.snapButton, this.checkButton, expand),
+      h(
+        'div',
+        { class: 'lab-actions', role: 'group', 'aria-label': 'Lab controls' },
+        this.runButton,
+        this.stopButton,
+        this.snapButton,
+        this.checkButton,
+        expand,
+      ),
     );
 
     // editor column (the editor itself is attached when its module has loaded)
-    this.editorSlot = h('div', { class: 'lab-editor lab-editor-loading', role: 'status' }, h('span', { class: 'lab-spinner', 'aria-hidden': 'true' }), 'Loading the editor…');
+    this.editorSlot = h(
+      'div',
+      { class: 'lab-editor lab-editor-loading', role: 'status' },
+      h('span', { class: 'lab-spinner', 'aria-hidden': 'true' }),
+      'Loading the editor…',
+    );
     this.saveState = h('span', { class: 'lab-save-state', role: 'status' });
-    const reset = h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', onclick: () => this.reset() }, icon(ICONS.reset), 'Reset');
-    const showSolution = h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', 'aria-expanded': 'false', 'aria-controls': `lab-${m.id}-solution-confirm` }, icon(ICONS.solution), 'Solution');
+    const reset = h(
+      'button',
+      { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', onclick: () => this.reset() },
+      icon(ICONS.reset),
+      'Reset',
+    );
+    const showSolution = h(
+      'button',
+      {
+        type: 'button',
+        class: 'lab-btn lab-btn-ghost lab-btn-sm',
+        'aria-expanded': 'false',
+        'aria-controls': `lab-${m.id}-solution-confirm`,
+      },
+      icon(ICONS.solution),
+      'Solution',
+    );
     // Asking first: seeing the answer before trying is a choice the reader makes on purpose.
-    const confirmBar = h('div', { class: 'lab-confirm', id: `lab-${m.id}-solution-confirm`, hidden: true },
+    const confirmBar = h(
+      'div',
+      { class: 'lab-confirm', id: `lab-${m.id}-solution-confirm`, hidden: true },
       h('span', {}, 'See a working solution? Your code stays saved, and nothing changes unless you apply it.'),
-      h('button', { type: 'button', class: 'lab-btn lab-btn-sm lab-btn-primary', onclick: () => { toggleConfirm(false); void this.showSolution(); } }, 'Compare with the solution'),
-      h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', onclick: () => { toggleConfirm(false); showSolution.focus(); } }, 'Not yet'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'lab-btn lab-btn-sm lab-btn-primary',
+          onclick: () => {
+            toggleConfirm(false);
+            void this.showSolution();
+          },
+        },
+        'Compare with the solution',
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'lab-btn lab-btn-ghost lab-btn-sm',
+          onclick: () => {
+            toggleConfirm(false);
+            showSolution.focus();
+          },
+        },
+        'Not yet',
+      ),
     );
     const toggleConfirm = (open: boolean) => {
       confirmBar.hidden = !open;
@@ -169,12 +278,27 @@ export class LabApp {
     };
     showSolution.addEventListener('click', () => toggleConfirm(confirmBar.hidden !== false));
     this.undoBar = h('div', { class: 'lab-undo', hidden: true });
-    const editorCol = h('div', { class: 'lab-col lab-col-editor' },
+    const editorCol = h(
+      'div',
+      { class: 'lab-col lab-col-editor' },
       this.editorSlot,
-      h('div', { class: 'lab-editor-foot' },
+      h(
+        'div',
+        { class: 'lab-editor-foot' },
         this.saveState,
-        h('span', { class: 'lab-kbd-hint' }, ' · ', h('kbd', {}, 'Ctrl'), '+', h('kbd', {}, 'M'), ' lets Tab leave the editor'),
-        h('span', { class: 'lab-spacer' }), reset, showSolution),
+        h(
+          'span',
+          { class: 'lab-kbd-hint' },
+          ' · ',
+          h('kbd', {}, 'Ctrl'),
+          '+',
+          h('kbd', {}, 'M'),
+          ' lets Tab leave the editor',
+        ),
+        h('span', { class: 'lab-spacer' }),
+        reset,
+        showSolution,
+      ),
       confirmBar,
       this.undoBar,
     );
@@ -192,13 +316,27 @@ export class LabApp {
       { id: 'output', label: 'Output', panel: this.output.el },
       { id: 'snapshots', label: 'Snapshots', panel: this.snapshots.el },
     ]);
-    const sideCol = h('div', { class: 'lab-col lab-col-side' },
-      h('section', { class: 'lab-card', 'aria-label': 'Scenarios' }, h('h4', { class: 'lab-card-title' }, 'Trigger the incident'), this.scenarios.el),
-      h('section', { class: 'lab-card lab-card-chart', 'aria-label': 'Memory' }, h('h4', { class: 'lab-card-title' }, 'Memory'), this.chart.el),
+    const sideCol = h(
+      'div',
+      { class: 'lab-col lab-col-side' },
+      h(
+        'section',
+        { class: 'lab-card', 'aria-label': 'Scenarios' },
+        h('h4', { class: 'lab-card-title' }, 'Trigger the incident'),
+        this.scenarios.el,
+      ),
+      h(
+        'section',
+        { class: 'lab-card lab-card-chart', 'aria-label': 'Memory' },
+        h('h4', { class: 'lab-card-title' }, 'Memory'),
+        this.chart.el,
+      ),
       this.tabs.el,
     );
 
-    this.root = h('div', { class: 'lab-app', 'data-lab-app': m.id },
+    this.root = h(
+      'div',
+      { class: 'lab-app', 'data-lab-app': m.id },
       toolbar,
       this.staleNote,
       this.notices,
@@ -219,7 +357,10 @@ export class LabApp {
     const kind = pickRuntime(list, savedRuntimePreference());
     this.runtimeSwitch.set(list, kind);
     if (!kind) {
-      this.notice('error', `This lab cannot run here. ${list.map((r) => `${RUNTIME_NAMES[r.kind]}: ${r.reason ?? 'unavailable'}`).join(' ')} Your edits are still saved in this browser.`);
+      this.notice(
+        'error',
+        `This lab cannot run here. ${list.map((r) => `${RUNTIME_NAMES[r.kind]}: ${r.reason ?? 'unavailable'}`).join(' ')} Your edits are still saved in this browser.`,
+      );
       return;
     }
     await this.useRuntime(kind);
@@ -272,7 +413,10 @@ export class LabApp {
         this.checkEnded(u.results, u.problem);
         return;
       case 'ready-timeout':
-        this.notice('error', `The lab's service did not answer within ${u.seconds} s. Look at the Output tab for its messages; your edits are saved.`);
+        this.notice(
+          'error',
+          `The lab's service did not answer within ${u.seconds} s. Look at the Output tab for its messages; your edits are saved.`,
+        );
         this.tabs.select('output');
         return;
       case 'failed':
@@ -298,8 +442,12 @@ export class LabApp {
   private onLabEvent(ev: LabEvent): void {
     switch (ev.type) {
       case 'ready':
-        if (ev.restarts > 0) this.chart.mark({ kind: 'restart', start: this.chart.now(), label: `restart ${ev.restarts}` });
-        this.output.note(`Service ready on port ${ev.port} (Node ${ev.caps.nodeVersion}${ev.restarts ? `, restart ${ev.restarts}` : ''}).`, 'ok');
+        if (ev.restarts > 0)
+          this.chart.mark({ kind: 'restart', start: this.chart.now(), label: `restart ${ev.restarts}` });
+        this.output.note(
+          `Service ready on port ${ev.port} (Node ${ev.caps.nodeVersion}${ev.restarts ? `, restart ${ev.restarts}` : ''}).`,
+          'ok',
+        );
         this.renderCapabilityNotices();
         this.afterReady();
         return;
@@ -314,9 +462,16 @@ export class LabApp {
         return;
       case 'exit': {
         const restarting = ev.restartInMs !== null;
-        this.output.note(`The service exited (${ev.reason}${ev.code !== null ? `, code ${ev.code}` : ''}${ev.signal ? `, ${ev.signal}` : ''}): ${ev.message}${restarting ? ' Restarting it, as an orchestrator would.' : ''}`, ev.reason === 'stopped' ? 'info' : 'error');
+        this.output.note(
+          `The service exited (${ev.reason}${ev.code !== null ? `, code ${ev.code}` : ''}${ev.signal ? `, ${ev.signal}` : ''}): ${ev.message}${restarting ? ' Restarting it, as an orchestrator would.' : ''}`,
+          ev.reason === 'stopped' ? 'info' : 'error',
+        );
         if (ev.reason !== 'stopped') {
-          this.chart.mark({ kind: 'restart', start: this.chart.now(), label: ev.reason === 'oom' ? 'OOM kill' : 'crash' });
+          this.chart.mark({
+            kind: 'restart',
+            start: this.chart.now(),
+            label: ev.reason === 'oom' ? 'OOM kill' : 'crash',
+          });
           this.live.textContent = `The lab's service ${ev.reason === 'oom' ? 'ran out of memory' : 'crashed'}${restarting ? ' and is restarting' : ''}.`;
         }
         return;
@@ -351,8 +506,15 @@ export class LabApp {
       if (mark) this.chart.endMark(mark);
       this.scenarioMarks.delete(ev.id);
       const failed = ev.phase === 'error';
-      this.scenarios.ended(ev.id, failed ? `${label} failed: ${ev.message}` : `${label} finished${ev.message ? `: ${ev.message}` : '.'}`, failed);
-      this.output.note(`${failed ? '✖' : '■'} ${label} ${failed ? 'failed' : 'finished'}${ev.message ? `: ${ev.message}` : ''}`, failed ? 'error' : 'info');
+      this.scenarios.ended(
+        ev.id,
+        failed ? `${label} failed: ${ev.message}` : `${label} finished${ev.message ? `: ${ev.message}` : '.'}`,
+        failed,
+      );
+      this.output.note(
+        `${failed ? '✖' : '■'} ${label} ${failed ? 'failed' : 'finished'}${ev.message ? `: ${ev.message}` : ''}`,
+        failed ? 'error' : 'info',
+      );
       if (!failed) this.lastScenarioLabel = label;
     }
   }
@@ -366,7 +528,8 @@ export class LabApp {
   private async snapshot(): Promise<void> {
     if (!this.session.controls().snapshot) return;
     const n = this.snapshots.entries.length;
-    const label = n === 0 ? 'baseline' : this.lastScenarioLabel ? `after ${this.lastScenarioLabel}` : `snapshot ${n + 1}`;
+    const label =
+      n === 0 ? 'baseline' : this.lastScenarioLabel ? `after ${this.lastScenarioLabel}` : `snapshot ${n + 1}`;
     this.live.textContent = 'Taking a heap snapshot…';
     await this.session.snapshot(label);
   }
@@ -421,7 +584,8 @@ export class LabApp {
 
   private markCardTasks(): void {
     for (const li of this.section.querySelectorAll<HTMLElement>('.lab-card-tasks li')) {
-      const state = this.root.querySelector<HTMLElement>(`.lab-task[data-task-id="${li.dataset.taskId}"]`)?.dataset.state;
+      const state = this.root.querySelector<HTMLElement>(`.lab-task[data-task-id="${li.dataset.taskId}"]`)?.dataset
+        .state;
       if (state === 'pass') li.dataset.done = 'true';
     }
   }
@@ -481,11 +645,24 @@ export class LabApp {
     const copy = this.files.undoCopy();
     this.undoBar.hidden = !copy;
     if (!copy) return;
-    const text = message ?? (copy.reason === 'reset' ? 'You reset this lab to the starter.' : 'You applied the solution.');
+    const text =
+      message ?? (copy.reason === 'reset' ? 'You reset this lab to the starter.' : 'You applied the solution.');
     this.undoBar.replaceChildren(
       h('span', {}, `${text} Your previous code is kept.`),
       h('button', { type: 'button', class: 'lab-btn lab-btn-sm', onclick: () => this.undo() }, 'Undo'),
-      h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', 'aria-label': 'Dismiss', onclick: () => { this.files.dropUndo(); this.refreshUndo(); } }, '✕'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'lab-btn lab-btn-ghost lab-btn-sm',
+          'aria-label': 'Dismiss',
+          onclick: () => {
+            this.files.dropUndo();
+            this.refreshUndo();
+          },
+        },
+        '✕',
+      ),
     );
     if (message) this.live.textContent = `${text} Undo is available.`;
   }
@@ -523,7 +700,8 @@ export class LabApp {
     this.stopButton.disabled = !c.stop;
     this.snapButton.disabled = !c.snapshot;
     this.snapButton.setAttribute('aria-busy', String(s.snapshotPending));
-    this.snapButton.title = s.caps && !s.caps.heapSnapshot ? 'This runtime cannot take heap snapshots' : 'Take a heap snapshot';
+    this.snapButton.title =
+      s.caps && !s.caps.heapSnapshot ? 'This runtime cannot take heap snapshots' : 'Take a heap snapshot';
     this.checkButton.disabled = !c.check;
     this.checkButton.setAttribute('aria-busy', String(s.check !== 'none'));
   }
@@ -536,8 +714,21 @@ export class LabApp {
   }
 
   private notice(kind: 'warn' | 'error', text: string, caps = false): void {
-    const close = h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', 'aria-label': 'Dismiss this notice' }, '✕');
-    const n = h('div', { class: `lab-notice lab-notice-${kind}`, role: kind === 'error' ? 'alert' : 'note', 'data-caps': caps ? '' : null }, h('p', {}, text), close);
+    const close = h(
+      'button',
+      { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', 'aria-label': 'Dismiss this notice' },
+      '✕',
+    );
+    const n = h(
+      'div',
+      {
+        class: `lab-notice lab-notice-${kind}`,
+        role: kind === 'error' ? 'alert' : 'note',
+        'data-caps': caps ? '' : null,
+      },
+      h('p', {}, text),
+      close,
+    );
     close.addEventListener('click', () => n.remove());
     this.notices.append(n);
   }
@@ -578,7 +769,8 @@ export class LabApp {
 
   private readonly onPageShow = (e: PageTransitionEvent) => {
     // Back/forward cache: the runtime was disposed on pagehide; offer to start again.
-    if (e.persisted && this.runtimeSwitch.value()) void this.useRuntime(this.runtimeSwitch.value()!).then(() => this.refreshControls());
+    if (e.persisted && this.runtimeSwitch.value())
+      void this.useRuntime(this.runtimeSwitch.value()!).then(() => this.refreshControls());
   };
 
   async dispose(): Promise<void> {

@@ -22,14 +22,27 @@ export class EditorPanel {
     this.files = files;
     const tablist = h('div', { class: 'lab-tabs', role: 'tablist', 'aria-label': 'Lab files' });
     this.host = h('div', { class: 'lab-editor-host', role: 'tabpanel' });
-    this.roNote = h('p', { class: 'lab-ro-note', hidden: true }, icon(ICONS.lock), 'Read-only: part of the lab, not something to fix.');
+    this.roNote = h(
+      'p',
+      { class: 'lab-ro-note', hidden: true },
+      icon(ICONS.lock),
+      'Read-only: part of the lab, not something to fix.',
+    );
     this.el = h('div', { class: 'lab-editor' }, tablist, this.roNote, this.host);
 
     for (const f of files.files) {
       const id = `lab-tab-${files.labId}-${f.path.replace(/[^\w-]/g, '_')}`;
       const tab = h(
         'button',
-        { type: 'button', class: 'lab-tab', role: 'tab', id, 'aria-selected': 'false', tabindex: '-1', 'data-path': f.path },
+        {
+          type: 'button',
+          class: 'lab-tab',
+          role: 'tab',
+          id,
+          'aria-selected': 'false',
+          tabindex: '-1',
+          'data-path': f.path,
+        },
         f.editable ? null : icon(ICONS.lock),
         h('span', { class: 'lab-tab-name' }, f.path.split('/').pop() ?? f.path),
         h('span', { class: 'lab-tab-dot', 'aria-hidden': 'true', title: 'Changed from the starter' }),
@@ -41,7 +54,8 @@ export class EditorPanel {
       this.tabs.set(f.path, tab);
       tablist.append(tab);
       const uri = monaco.Uri.parse(APP_ROOT + f.path);
-      const model = monaco.editor.getModel(uri) ?? monaco.editor.createModel(files.text(f.path), languageOf(f.path), uri);
+      const model =
+        monaco.editor.getModel(uri) ?? monaco.editor.createModel(files.text(f.path), languageOf(f.path), uri);
       model.setValue(files.text(f.path));
       this.models.set(f.path, model);
       if (f.editable) {
@@ -95,7 +109,10 @@ export class EditorPanel {
     this.active = path;
     const editable = this.files.file(path)?.editable ?? false;
     this.editor.setModel(model);
-    this.editor.updateOptions({ readOnly: !editable, ariaLabel: `${path}${editable ? '' : ' (read-only)'}, lab code editor` });
+    this.editor.updateOptions({
+      readOnly: !editable,
+      ariaLabel: `${path}${editable ? '' : ' (read-only)'}, lab code editor`,
+    });
     const vs = this.viewStates.get(path);
     if (vs) this.editor.restoreViewState(vs);
     this.roNote.hidden = editable;

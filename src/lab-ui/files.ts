@@ -30,7 +30,8 @@ export class FilesState {
     this.files = files;
     this.storage = storage;
     const saved = readSavedFiles(storage, labId, this.editablePaths());
-    for (const f of files) this.current.set(f.path, f.editable && saved[f.path] !== undefined ? saved[f.path]! : f.starter);
+    for (const f of files)
+      this.current.set(f.path, f.editable && saved[f.path] !== undefined ? saved[f.path]! : f.starter);
   }
 
   editablePaths(): string[] {
@@ -74,7 +75,8 @@ export class FilesState {
 
   /** Replaces the editable files, keeping the previous text as the undo copy. Returns the new texts. */
   replace(next: Record<string, string>, reason: UndoCopy['reason'], now: number): Record<string, string> {
-    this.persisting = saveUndoCopy(this.storage, this.labId, { reason, at: now, files: this.editableSnapshot() }) && this.persisting;
+    this.persisting =
+      saveUndoCopy(this.storage, this.labId, { reason, at: now, files: this.editableSnapshot() }) && this.persisting;
     for (const p of this.editablePaths()) {
       if (next[p] === undefined) continue;
       this.edit(p, next[p]!);

@@ -39,7 +39,13 @@ export type SessionInput =
   | { type: 'snapshot-failed' }
   | RuntimeEvent;
 
-export const INITIAL_STATE: SessionState = { status: 'idle', check: 'none', snapshotPending: false, caps: null, runtime: null };
+export const INITIAL_STATE: SessionState = {
+  status: 'idle',
+  check: 'none',
+  snapshotPending: false,
+  caps: null,
+  runtime: null,
+};
 
 export function transition(s: SessionState, input: SessionInput): SessionState {
   switch (input.type) {
@@ -66,7 +72,10 @@ export function transition(s: SessionState, input: SessionInput): SessionState {
       return s.check === 'running' ? { ...s, caps: input.caps } : { ...s, caps: input.caps, status: 'running' };
     case 'exit':
       if (s.check === 'running') return s;
-      return { ...s, status: input.restartInMs !== null ? 'restarting' : input.reason === 'stopped' ? 'stopped' : 'crashed' };
+      return {
+        ...s,
+        status: input.restartInMs !== null ? 'restarting' : input.reason === 'stopped' ? 'stopped' : 'crashed',
+      };
     case 'stopped':
       return { ...s, status: 'stopped', snapshotPending: false };
     case 'error':
@@ -254,7 +263,11 @@ export class LabSession {
     if (this.s.check === 'none') return;
     this.apply({ type: 'check-ended' });
     if (results) recordTaskResults(this.opts.storage, this.opts.labId, results, this.opts.now());
-    this.emit(results ? { type: 'check-ended', results } : { type: 'check-ended', results: null, problem: problem ?? 'The check did not finish.' });
+    this.emit(
+      results
+        ? { type: 'check-ended', results }
+        : { type: 'check-ended', results: null, problem: problem ?? 'The check did not finish.' },
+    );
   }
 
   private async send(command: Parameters<LabRuntime['send']>[0]): Promise<boolean> {

@@ -12,7 +12,9 @@ const MAX_POINTS = 900;
 const GAP_S = 2.5;
 const MB = 1024 * 1024;
 /** whole-number tick steps for the counts axis */
-const COUNT_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2.5e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6];
+const COUNT_INCRS = [
+  1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2.5e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6,
+];
 const GAUGE_COLOURS = ['#0f9d8a', '#d6336c', '#8a6d00', '#5c7cfa', '#e8590c'];
 
 export interface ChartMarker {
@@ -70,7 +72,11 @@ export class MemoryChart {
     const newGauges = names.filter((n) => !this.gaugeNames.includes(n));
     if (newGauges.length) {
       this.gaugeNames = [...this.gaugeNames, ...newGauges];
-      for (const n of newGauges) this.columns.set(`g:${n}`, this.xs.map(() => null));
+      for (const n of newGauges)
+        this.columns.set(
+          `g:${n}`,
+          this.xs.map(() => null),
+        );
       this.destroyPlot();
     }
     const now = this.now();
@@ -177,15 +183,56 @@ export class MemoryChart {
       height,
       legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
-      scales: { x: { time: false }, mb: { range: (_u, _min, max) => [0, niceMax(max)] }, count: { range: (_u, _min, max) => [0, niceMax(max)] } },
+      scales: {
+        x: { time: false },
+        mb: { range: (_u, _min, max) => [0, niceMax(max)] },
+        count: { range: (_u, _min, max) => [0, niceMax(max)] },
+      },
       axes: [
-        { stroke: axisColour, font, grid: { stroke: gridColour, width: 1 }, ticks: { stroke: gridColour }, values: (_u, vals) => vals.map((v) => `${Math.round(v)}s`) },
-        { scale: 'mb', stroke: axisColour, font, size: 64, grid: { stroke: gridColour, width: 1 }, ticks: { stroke: gridColour }, values: (_u, vals) => vals.map((v) => `${trim(v)} MB`) },
+        {
+          stroke: axisColour,
+          font,
+          grid: { stroke: gridColour, width: 1 },
+          ticks: { stroke: gridColour },
+          values: (_u, vals) => vals.map((v) => `${Math.round(v)}s`),
+        },
+        {
+          scale: 'mb',
+          stroke: axisColour,
+          font,
+          size: 64,
+          grid: { stroke: gridColour, width: 1 },
+          ticks: { stroke: gridColour },
+          values: (_u, vals) => vals.map((v) => `${trim(v)} MB`),
+        },
         ...(hasGauges
-          ? [{ scale: 'count', side: 1, stroke: axisColour, font, size: 48, grid: { show: false }, ticks: { stroke: gridColour }, incrs: COUNT_INCRS, values: (_u: uPlot, vals: number[]) => vals.map((v) => compact(v)) } as uPlot.Axis]
+          ? [
+              {
+                scale: 'count',
+                side: 1,
+                stroke: axisColour,
+                font,
+                size: 48,
+                grid: { show: false },
+                ticks: { stroke: gridColour },
+                incrs: COUNT_INCRS,
+                values: (_u: uPlot, vals: number[]) => vals.map((v) => compact(v)),
+              } as uPlot.Axis,
+            ]
           : []),
       ],
-      series: [{}, ...defs.map((d) => ({ label: d.label, scale: d.scale, stroke: d.colour, width: 1.75, dash: d.dash, spanGaps: false, points: { show: false } }))],
+      series: [
+        {},
+        ...defs.map((d) => ({
+          label: d.label,
+          scale: d.scale,
+          stroke: d.colour,
+          width: 1.75,
+          dash: d.dash,
+          spanGaps: false,
+          points: { show: false },
+        })),
+      ],
       hooks: { drawClear: [(u) => this.drawMarkers(u)] },
     };
     this.plot = new uPlot(opts, data, this.plotHost);
@@ -204,7 +251,8 @@ export class MemoryChart {
         const a = Math.max(left, x0);
         const b = Math.min(left + width, Math.max(x1, x0 + dpr));
         if (b <= left || a >= left + width) continue;
-        const colour = m.kind === 'check' ? cssVar(this.el, '--muted', '#5b6670') : cssVar(this.el, '--accent', '#0b62b4');
+        const colour =
+          m.kind === 'check' ? cssVar(this.el, '--muted', '#5b6670') : cssVar(this.el, '--accent', '#0b62b4');
         ctx.fillStyle = hexAlpha(colour, 0.1);
         ctx.fillRect(a, top, b - a, height);
         ctx.fillStyle = colour;
@@ -239,8 +287,14 @@ export class MemoryChart {
     if (this.legend.childElementCount !== defs.length) {
       this.legend.replaceChildren(
         ...defs.map((d) =>
-          h('li', { 'data-key': d.key },
-            h('span', { class: `lab-swatch${d.dash ? ' lab-swatch-dash' : ''}`, style: `--swatch:${d.colour}`, 'aria-hidden': 'true' }),
+          h(
+            'li',
+            { 'data-key': d.key },
+            h('span', {
+              class: `lab-swatch${d.dash ? ' lab-swatch-dash' : ''}`,
+              style: `--swatch:${d.colour}`,
+              'aria-hidden': 'true',
+            }),
             h('span', { class: 'lab-legend-label' }, d.label),
             h('span', { class: 'lab-legend-value' }),
           ),

@@ -19,7 +19,11 @@ export class OutputPane {
     this.ansi.use_classes = true;
     this.ansi.escape_html = true;
     this.log = h('div', { class: 'lab-output-log', role: 'log', 'aria-label': 'Lab output', tabindex: '0' });
-    const clear = h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', onclick: () => this.clear() }, 'Clear');
+    const clear = h(
+      'button',
+      { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', onclick: () => this.clear() },
+      'Clear',
+    );
     this.el = h('div', { class: 'lab-output' }, h('div', { class: 'lab-output-bar' }, clear), this.log);
   }
 

@@ -2,7 +2,10 @@
 import type { RuntimeAvailability, RuntimeKind } from '../runtime/types.ts';
 import { h } from './dom.ts';
 
-export const RUNTIME_NAMES: Record<RuntimeKind, string> = { local: 'Local Node runner', webcontainer: 'WebContainer (in this tab)' };
+export const RUNTIME_NAMES: Record<RuntimeKind, string> = {
+  local: 'Local Node runner',
+  webcontainer: 'WebContainer (in this tab)',
+};
 
 export class RuntimeSwitch {
   readonly el: HTMLElement;
@@ -12,7 +15,11 @@ export class RuntimeSwitch {
   onChange: (kind: RuntimeKind) => void = () => {};
 
   constructor(labId: string) {
-    this.select = h('select', { id: `lab-${labId}-runtime`, class: 'lab-select', 'aria-describedby': `lab-${labId}-runtime-why` });
+    this.select = h('select', {
+      id: `lab-${labId}-runtime`,
+      class: 'lab-select',
+      'aria-describedby': `lab-${labId}-runtime-why`,
+    });
     this.select.append(h('option', {}, 'Looking for a runtime…'));
     this.select.disabled = true;
     this.why = h('p', { class: 'lab-runtime-why', id: `lab-${labId}-runtime-why` });
@@ -24,7 +31,11 @@ export class RuntimeSwitch {
     this.list = list;
     this.select.replaceChildren(
       ...list.map((r) =>
-        h('option', { value: r.kind, disabled: !r.available, title: r.reason ?? '' }, `${RUNTIME_NAMES[r.kind]}${r.available ? '' : ' — unavailable'}`),
+        h(
+          'option',
+          { value: r.kind, disabled: !r.available, title: r.reason ?? '' },
+          `${RUNTIME_NAMES[r.kind]}${r.available ? '' : ' — unavailable'}`,
+        ),
       ),
     );
     if (current) this.select.value = current;

@@ -17,7 +17,9 @@ export class ScenariosPanel {
     const list = h('div', { class: 'lab-scenario-list' });
     for (const s of manifest.scenarios) {
       const descId = `lab-${manifest.id}-sc-${s.id}`;
-      const b = h('button', { type: 'button', class: 'lab-scenario', 'data-scenario': s.id, 'aria-describedby': descId, disabled: true },
+      const b = h(
+        'button',
+        { type: 'button', class: 'lab-scenario', 'data-scenario': s.id, 'aria-describedby': descId, disabled: true },
         h('span', { class: 'lab-scenario-label' }, icon(ICONS.play2), s.label),
         h('span', { class: 'lab-scenario-desc', id: descId }, s.description),
       );
@@ -30,8 +32,18 @@ export class ScenariosPanel {
       list.append(b);
     }
     this.progress = h('p', { class: 'lab-scenario-progress', role: 'status', 'aria-live': 'polite' });
-    this.cancel = h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', hidden: true, onclick: () => this.onCancel() }, icon(ICONS.stop), 'Stop scenario');
-    this.el = h('div', { class: 'lab-scenarios' }, list, h('div', { class: 'lab-scenario-status' }, this.progress, this.cancel));
+    this.cancel = h(
+      'button',
+      { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm', hidden: true, onclick: () => this.onCancel() },
+      icon(ICONS.stop),
+      'Stop scenario',
+    );
+    this.el = h(
+      'div',
+      { class: 'lab-scenarios' },
+      list,
+      h('div', { class: 'lab-scenario-status' }, this.progress, this.cancel),
+    );
   }
 
   setEnabled(on: boolean): void {

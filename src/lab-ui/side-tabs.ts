@@ -21,10 +21,34 @@ export class SideTabs {
       const tabId = `lab-${labId}-tab-${t.id}`;
       const panelId = `lab-${labId}-panel-${t.id}`;
       const badge = h('span', { class: 'lab-tab-badge', hidden: true });
-      const b = h('button', { type: 'button', role: 'tab', id: tabId, class: 'lab-side-tab', 'aria-controls': panelId, 'aria-selected': 'false', tabindex: '-1' }, t.label, badge);
+      const b = h(
+        'button',
+        {
+          type: 'button',
+          role: 'tab',
+          id: tabId,
+          class: 'lab-side-tab',
+          'aria-controls': panelId,
+          'aria-selected': 'false',
+          tabindex: '-1',
+        },
+        t.label,
+        badge,
+      );
       b.addEventListener('click', () => this.select(t.id));
       b.addEventListener('keydown', (e) => this.onKey(e));
-      const panel = h('div', { role: 'tabpanel', id: panelId, class: 'lab-side-panel', 'aria-labelledby': tabId, tabindex: '0', hidden: true }, t.panel);
+      const panel = h(
+        'div',
+        {
+          role: 'tabpanel',
+          id: panelId,
+          class: 'lab-side-panel',
+          'aria-labelledby': tabId,
+          tabindex: '0',
+          hidden: true,
+        },
+        t.panel,
+      );
       this.buttons.set(t.id, b);
       this.panels.set(t.id, panel);
       this.badges.set(t.id, badge);
@@ -58,7 +82,16 @@ export class SideTabs {
   private onKey(e: KeyboardEvent): void {
     const ids = [...this.buttons.keys()];
     const i = ids.indexOf(this.current);
-    const next = e.key === 'ArrowRight' ? (i + 1) % ids.length : e.key === 'ArrowLeft' ? (i - 1 + ids.length) % ids.length : e.key === 'Home' ? 0 : e.key === 'End' ? ids.length - 1 : -1;
+    const next =
+      e.key === 'ArrowRight'
+        ? (i + 1) % ids.length
+        : e.key === 'ArrowLeft'
+          ? (i - 1 + ids.length) % ids.length
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? ids.length - 1
+              : -1;
     if (next < 0) return;
     e.preventDefault();
     this.select(ids[next]!);

@@ -34,13 +34,25 @@ export class SnapshotsList {
   constructor(labId: string) {
     this.labId = labId;
     this.list = h('ol', { class: 'lab-snapshots', 'aria-label': 'Heap snapshots' });
-    this.emptyNote = h('p', { class: 'lab-muted' }, 'No snapshots yet. Take one before a scenario and one after it, then compare the two to see what stayed alive.');
+    this.emptyNote = h(
+      'p',
+      { class: 'lab-muted' },
+      'No snapshots yet. Take one before a scenario and one after it, then compare the two to see what stayed alive.',
+    );
     this.baseSelect = h('select', { id: `lab-${labId}-snap-base` });
     this.targetSelect = h('select', { id: `lab-${labId}-snap-target` });
-    this.compareButton = h('button', { type: 'button', class: 'lab-btn lab-btn-sm', onclick: () => this.compare() }, 'Compare');
-    this.compareBar = h('div', { class: 'lab-compare', hidden: true },
-      h('label', { for: this.baseSelect.id }, 'Before'), this.baseSelect,
-      h('label', { for: this.targetSelect.id }, 'After'), this.targetSelect,
+    this.compareButton = h(
+      'button',
+      { type: 'button', class: 'lab-btn lab-btn-sm', onclick: () => this.compare() },
+      'Compare',
+    );
+    this.compareBar = h(
+      'div',
+      { class: 'lab-compare', hidden: true },
+      h('label', { for: this.baseSelect.id }, 'Before'),
+      this.baseSelect,
+      h('label', { for: this.targetSelect.id }, 'After'),
+      this.targetSelect,
       this.compareButton,
     );
     this.diffHost = h('div', { class: 'lab-diff-host' });
@@ -89,13 +101,30 @@ export class SnapshotsList {
       ...this.entries.map((e, i) => {
         const url = this.downloadUrl(e);
         const name = `${this.labId}-${i + 1}-${e.label.replace(/[^\w-]+/g, '-')}.heapsnapshot`;
-        return h('li', { class: 'lab-snapshot', 'data-snapshot-id': e.id },
+        return h(
+          'li',
+          { class: 'lab-snapshot', 'data-snapshot-id': e.id },
           h('span', { class: 'lab-snapshot-n', 'aria-hidden': 'true' }, String(i + 1)),
-          h('span', { class: 'lab-snapshot-label' }, e.label, h('small', {}, ` at ${e.at.toFixed(0)} s · ${formatBytes(e.bytes)}`)),
+          h(
+            'span',
+            { class: 'lab-snapshot-label' },
+            e.label,
+            h('small', {}, ` at ${e.at.toFixed(0)} s · ${formatBytes(e.bytes)}`),
+          ),
           e.error
             ? h('span', { class: 'lab-bad-text' }, e.error)
             : url
-              ? h('a', { class: 'lab-btn lab-btn-ghost lab-btn-sm', href: url, download: name, 'aria-label': `Download ${e.label} (.heapsnapshot, opens in Chrome DevTools)` }, icon(ICONS.download), 'Download')
+              ? h(
+                  'a',
+                  {
+                    class: 'lab-btn lab-btn-ghost lab-btn-sm',
+                    href: url,
+                    download: name,
+                    'aria-label': `Download ${e.label} (.heapsnapshot, opens in Chrome DevTools)`,
+                  },
+                  icon(ICONS.download),
+                  'Download',
+                )
               : h('span', { class: 'lab-muted' }, 'Fetching…'),
         );
       }),
@@ -105,9 +134,14 @@ export class SnapshotsList {
     // A new snapshot moves the choice to the two latest; otherwise the reader's choice stays.
     const moved = ready.length !== this.readyCount;
     this.readyCount = ready.length;
-    for (const [select, pick] of [[this.baseSelect, ready.length - 2], [this.targetSelect, ready.length - 1]] as const) {
+    for (const [select, pick] of [
+      [this.baseSelect, ready.length - 2],
+      [this.targetSelect, ready.length - 1],
+    ] as const) {
       const keep = select.value;
-      select.replaceChildren(...ready.map((e) => h('option', { value: e.id }, `${this.entries.indexOf(e) + 1}. ${e.label}`)));
+      select.replaceChildren(
+        ...ready.map((e) => h('option', { value: e.id }, `${this.entries.indexOf(e) + 1}. ${e.label}`)),
+      );
       select.value = !moved && ready.some((e) => e.id === keep) ? keep : (ready[Math.max(0, pick)]?.id ?? '');
     }
   }

@@ -32,8 +32,15 @@ export class TasksPanel {
     const saved = readTasks(storage, labId);
     const hintsSeen = readHints(storage, labId);
     this.summary = h('p', { class: 'lab-tasks-summary' });
-    const solutionButton = h('button', { type: 'button', class: 'lab-btn lab-btn-sm', onclick: () => this.onShowSolution() }, icon(ICONS.solution), 'Compare with the solution');
-    this.offer = h('div', { class: 'lab-solution-offer', hidden: true },
+    const solutionButton = h(
+      'button',
+      { type: 'button', class: 'lab-btn lab-btn-sm', onclick: () => this.onShowSolution() },
+      icon(ICONS.solution),
+      'Compare with the solution',
+    );
+    this.offer = h(
+      'div',
+      { class: 'lab-solution-offer', hidden: true },
       h('p', {}, 'Stuck? You can compare your code with a working fix. Your edits stay saved.'),
       solutionButton,
     );
@@ -43,7 +50,9 @@ export class TasksPanel {
       const message = h('p', { class: 'lab-task-message', hidden: true });
       const hints = h('ol', { class: 'lab-hints', 'aria-label': `Hints for ${task.title}` });
       const hintButton = h('button', { type: 'button', class: 'lab-btn lab-btn-ghost lab-btn-sm lab-hint-btn' });
-      const li = h('li', { class: 'lab-task', 'data-task-id': task.id },
+      const li = h(
+        'li',
+        { class: 'lab-task', 'data-task-id': task.id },
         h('div', { class: 'lab-task-head' }, badge, h('h4', { class: 'lab-task-title' }, task.title)),
         h('p', { class: 'lab-task-desc' }, task.description),
         message,
@@ -103,8 +112,18 @@ export class TasksPanel {
   private setState(v: TaskView, state: TaskState, message?: string, keepMessage = false): void {
     v.li.dataset.state = state;
     v.badge.replaceChildren(
-      state === 'pass' ? icon(ICONS.check) : state === 'fail' ? icon(ICONS.cross) : state === 'running' ? h('span', { class: 'lab-spinner', 'aria-hidden': 'true' }) : '',
-      h('span', { class: 'visually-hidden' }, { todo: 'Not checked yet: ', running: 'Checking: ', pass: 'Passed: ', fail: 'Not passing yet: ' }[state]),
+      state === 'pass'
+        ? icon(ICONS.check)
+        : state === 'fail'
+          ? icon(ICONS.cross)
+          : state === 'running'
+            ? h('span', { class: 'lab-spinner', 'aria-hidden': 'true' })
+            : '',
+      h(
+        'span',
+        { class: 'visually-hidden' },
+        { todo: 'Not checked yet: ', running: 'Checking: ', pass: 'Passed: ', fail: 'Not passing yet: ' }[state],
+      ),
     );
     if (!keepMessage) {
       v.message.hidden = !message;
@@ -115,7 +134,12 @@ export class TasksPanel {
   private revealHint(v: TaskView, persist = true): void {
     if (v.revealed >= v.task.hints.length) return;
     const n = v.revealed++;
-    const li = h('li', { class: 'lab-hint', tabindex: '-1' }, h('span', { class: 'lab-hint-label' }, `Hint ${n + 1}`), v.task.hints[n]!);
+    const li = h(
+      'li',
+      { class: 'lab-hint', tabindex: '-1' },
+      h('span', { class: 'lab-hint-label' }, `Hint ${n + 1}`),
+      v.task.hints[n]!,
+    );
     v.hints.append(li);
     if (persist) {
       saveHintsRevealed(this.storage, this.labId, v.task.id, v.revealed);
@@ -127,7 +151,10 @@ export class TasksPanel {
   private refreshHintButton(v: TaskView): void {
     const total = v.task.hints.length;
     v.hintButton.hidden = v.revealed >= total;
-    v.hintButton.replaceChildren(icon(ICONS.bulb), v.revealed === 0 ? `Show a hint (${total} available)` : `Next hint (${v.revealed + 1} of ${total})`);
+    v.hintButton.replaceChildren(
+      icon(ICONS.bulb),
+      v.revealed === 0 ? `Show a hint (${total} available)` : `Next hint (${v.revealed + 1} of ${total})`,
+    );
   }
 
   private refreshSummary(): void {

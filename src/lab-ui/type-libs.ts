@@ -5,17 +5,25 @@ const nodeTypes = import.meta.glob(['/node_modules/@types/node/**/*.d.ts', '!/no
   import: 'default',
   eager: true,
 }) as Record<string, string>;
-const undiciTypes = import.meta.glob('/node_modules/undici-types/*.d.ts', { query: '?raw', import: 'default', eager: true }) as Record<
-  string,
-  string
->;
-// The kit's public types and the contract files they import (the workspace has them at contracts/).
-const kitSources = import.meta.glob(['/kit/index.ts', '/kit/types.ts', '/kit/random.ts'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
-const contractSources = import.meta.glob(['/contracts/check-result.ts', '/contracts/format.ts', '/contracts/lab-protocol.ts'], {
+const undiciTypes = import.meta.glob('/node_modules/undici-types/*.d.ts', {
   query: '?raw',
   import: 'default',
   eager: true,
 }) as Record<string, string>;
+// The kit's public types and the contract files they import (the workspace has them at contracts/).
+const kitSources = import.meta.glob(['/kit/index.ts', '/kit/types.ts', '/kit/random.ts'], {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>;
+const contractSources = import.meta.glob(
+  ['/contracts/check-result.ts', '/contracts/format.ts', '/contracts/lab-protocol.ts'],
+  {
+    query: '?raw',
+    import: 'default',
+    eager: true,
+  },
+) as Record<string, string>;
 
 /** Extra libraries for Monaco's TypeScript service, at URIs that mirror a lab workspace on disk. */
 export function typeLibraries(root: string): { filePath: string; content: string }[] {

@@ -34,11 +34,21 @@ export function curveShape(kind: SketchKind): CurveShape {
         points.push([x, y]);
         if (Math.abs(x - 0.56) < 0.001) points.push([0.565, 0.12]);
       }
-      return { points, restarts: [0.565], limit: 0.8, description: 'Flat, then one request drives memory straight up to the limit; the process is killed and restarts low.' };
+      return {
+        points,
+        restarts: [0.565],
+        limit: 0.8,
+        description:
+          'Flat, then one request drives memory straight up to the limit; the process is killed and restarts low.',
+      };
     }
     case 'slow-leak': {
       const points = range(40).map((x, i): [number, number] => [x, 0.12 + x * 0.7 + wobble(i, 0.025)]);
-      return { points, restarts: [], description: 'Memory climbs a little with every hour of traffic and never comes back down.' };
+      return {
+        points,
+        restarts: [],
+        description: 'Memory climbs a little with every hour of traffic and never comes back down.',
+      };
     }
     case 'step': {
       const points: Array<[number, number]> = [];
@@ -50,7 +60,12 @@ export function curveShape(kind: SketchKind): CurveShape {
         if (level !== before) points.push([x, before]);
         points.push([x, level + wobble(i, 0.012)]);
       }
-      return { points, restarts: [], description: 'Memory jumps at each event (a deploy, a batch, a burst of failed requests) and stays at the new level.' };
+      return {
+        points,
+        restarts: [],
+        description:
+          'Memory jumps at each event (a deploy, a batch, a burst of failed requests) and stays at the new level.',
+      };
     }
     case 'sawtooth': {
       const points: Array<[number, number]> = [];
@@ -62,7 +77,12 @@ export function curveShape(kind: SketchKind): CurveShape {
         start = r + 0.004;
       }
       points.push([1, 0.12 + ((1 - start) / 0.32) * 0.68]);
-      return { points, restarts, limit: 0.8, description: 'Memory ramps up to the limit, the process is OOM-killed and restarts, and the ramp begins again.' };
+      return {
+        points,
+        restarts,
+        limit: 0.8,
+        description: 'Memory ramps up to the limit, the process is OOM-killed and restarts, and the ramp begins again.',
+      };
     }
     case 'steady-with-bumps': {
       // a steady climb, plus a bump at every periodic job that only partly recedes
@@ -71,14 +91,23 @@ export function curveShape(kind: SketchKind): CurveShape {
         const bump = phase < 0.12 ? Math.sin((phase / 0.12) * Math.PI) * 0.14 : 0;
         return [x, 0.14 + x * 0.55 + bump + wobble(i, 0.012)];
       });
-      return { points, restarts: [], description: 'Memory climbs steadily all day, with a bump at every periodic job, and never returns to its floor.' };
+      return {
+        points,
+        restarts: [],
+        description:
+          'Memory climbs steadily all day, with a bump at every periodic job, and never returns to its floor.',
+      };
     }
     case 'healthy': {
       const points = range(48).map((x, i): [number, number] => {
         const bump = Math.max(0, Math.sin(x * Math.PI * 6)) ** 3 * 0.3;
         return [x, 0.24 + bump + wobble(i, 0.015)];
       });
-      return { points, restarts: [], description: 'Memory rises under load and returns to the same floor after every garbage collection: healthy.' };
+      return {
+        points,
+        restarts: [],
+        description: 'Memory rises under load and returns to the same floor after every garbage collection: healthy.',
+      };
     }
   }
 }

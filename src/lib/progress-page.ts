@@ -13,7 +13,11 @@ import {
 } from './progress.ts';
 import { h } from '../lab-ui/dom.ts';
 
-const stateLabel: Record<TaskState, string> = { passed: 'passed', failing: 'tried, not passing yet', 'not-tried': 'not tried' };
+const stateLabel: Record<TaskState, string> = {
+  passed: 'passed',
+  failing: 'tried, not passing yet',
+  'not-tried': 'not tried',
+};
 const stateMark: Record<TaskState, string> = { passed: '✓', failing: '✗', 'not-tried': '·' };
 
 function renderMine(catalog: Catalog, root: HTMLElement): void {
@@ -27,12 +31,30 @@ function renderMine(catalog: Catalog, root: HTMLElement): void {
         for (const task of lab.tasks) {
           const t = mine.labs[lab.id]?.[task.id];
           const state: TaskState = t ? (t.passed ? 'passed' : 'failing') : 'not-tried';
-          items.push(h('li', {}, h('span', { class: `state-${state}`, 'aria-hidden': 'true' }, stateMark[state] + ' '), `${task.title} — ${stateLabel[state]}`));
+          items.push(
+            h(
+              'li',
+              {},
+              h('span', { class: `state-${state}`, 'aria-hidden': 'true' }, stateMark[state] + ' '),
+              `${task.title} — ${stateLabel[state]}`,
+            ),
+          );
         }
       }
       const quiz = chapter.quizId ? mine.quizzes[chapter.quizId] : undefined;
-      items.push(h('li', {}, quiz ? `Quiz: ${quiz.correct} of ${quiz.total} right (${quiz.answered} answered)` : 'Quiz: not started'));
-      return h('article', { class: 'progress-card' }, h('h3', {}, h('a', { href: `/chapters/${chapter.slug}/` }, chapter.title)), h('ul', {}, ...items));
+      items.push(
+        h(
+          'li',
+          {},
+          quiz ? `Quiz: ${quiz.correct} of ${quiz.total} right (${quiz.answered} answered)` : 'Quiz: not started',
+        ),
+      );
+      return h(
+        'article',
+        { class: 'progress-card' },
+        h('h3', {}, h('a', { href: `/chapters/${chapter.slug}/` }, chapter.title)),
+        h('ul', {}, ...items),
+      );
     }),
   );
 }
@@ -61,10 +83,22 @@ function renderCohort(catalog: Catalog, files: ProgressFile[], root: HTMLElement
   for (const t of cohort.tasks) head.append(h('th', { scope: 'col', title: t.lab }, `${t.lab}: ${t.title}`));
   for (const c of quizChapters) head.append(h('th', { scope: 'col' }, `Quiz: ${c.title}`));
   const body = cohort.rows.map((row) => {
-    const tr = h('tr', {}, h('th', { scope: 'row' }, row.name), h('td', {}, `${row.chaptersVisited} / ${catalog.chapters.length}`));
+    const tr = h(
+      'tr',
+      {},
+      h('th', { scope: 'row' }, row.name),
+      h('td', {}, `${row.chaptersVisited} / ${catalog.chapters.length}`),
+    );
     for (const t of cohort.tasks) {
       const state = row.tasks[t.key];
-      tr.append(h('td', { class: `state-${state}`, title: stateLabel[state] }, h('span', { 'aria-hidden': 'true' }, stateMark[state]), h('span', { class: 'visually-hidden' }, stateLabel[state])));
+      tr.append(
+        h(
+          'td',
+          { class: `state-${state}`, title: stateLabel[state] },
+          h('span', { 'aria-hidden': 'true' }, stateMark[state]),
+          h('span', { class: 'visually-hidden' }, stateLabel[state]),
+        ),
+      );
     }
     for (const c of quizChapters) {
       const q = row.quizzes[c.quizId!];
@@ -76,7 +110,14 @@ function renderCohort(catalog: Catalog, files: ProgressFile[], root: HTMLElement
   for (const t of cohort.tasks) foot.append(h('td', t.failing > 0 ? { class: 'stuck' } : {}, String(t.failing)));
   for (const _ of quizChapters) foot.append(h('td', {}, ''));
   root.replaceChildren(
-    h('table', { class: 'cohort' }, h('caption', { class: 'visually-hidden' }, 'Cohort progress by learner and task'), h('thead', {}, head), h('tbody', {}, ...body), h('tfoot', {}, foot)),
+    h(
+      'table',
+      { class: 'cohort' },
+      h('caption', { class: 'visually-hidden' }, 'Cohort progress by learner and task'),
+      h('thead', {}, head),
+      h('tbody', {}, ...body),
+      h('tfoot', {}, foot),
+    ),
   );
 }
 
@@ -92,7 +133,10 @@ export function mountProgressPage(): void {
     try {
       const file = buildProgressFile(localStorage, catalog, nameInput.value);
       const blob = new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' });
-      const a = h('a', { href: URL.createObjectURL(blob), download: `leakbook-progress-${file.name.replace(/[^\w-]+/g, '-')}.json` });
+      const a = h('a', {
+        href: URL.createObjectURL(blob),
+        download: `leakbook-progress-${file.name.replace(/[^\w-]+/g, '-')}.json`,
+      });
       document.body.append(a);
       a.click();
       a.remove();
@@ -111,7 +155,10 @@ export function mountProgressPage(): void {
   const input = document.getElementById('cohort-files') as HTMLInputElement;
   input.addEventListener('change', async () => {
     const results = await Promise.all(
-      [...(input.files ?? [])].map(async (f) => ({ name: f.name, result: parseProgressFile(await f.text(), catalog, f.name) })),
+      [...(input.files ?? [])].map(async (f) => ({
+        name: f.name,
+        result: parseProgressFile(await f.text(), catalog, f.name),
+      })),
     );
     const accepted = results.flatMap((r) => (r.result.ok ? [r.result.file] : []));
     messages.replaceChildren(
@@ -126,7 +173,13 @@ export function mountProgressPage(): void {
       try {
         localStorage.setItem(COHORT_KEY, JSON.stringify(cohort));
       } catch {
-        messages.append(h('li', { class: 'error' }, 'This browser would not store the cohort; it is shown but will not survive a reload.'));
+        messages.append(
+          h(
+            'li',
+            { class: 'error' },
+            'This browser would not store the cohort; it is shown but will not survive a reload.',
+          ),
+        );
       }
       renderCohort(catalog, cohort, table);
     }
@@ -134,7 +187,8 @@ export function mountProgressPage(): void {
   });
 
   document.getElementById('cohort-clear')!.addEventListener('click', () => {
-    if (cohort.length > 0 && !confirm('Remove every learner from the cohort view? Their files are not affected.')) return;
+    if (cohort.length > 0 && !confirm('Remove every learner from the cohort view? Their files are not affected.'))
+      return;
     cohort = [];
     localStorage.removeItem(COHORT_KEY);
     messages.replaceChildren();

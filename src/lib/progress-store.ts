@@ -41,7 +41,11 @@ function write(storage: Pick<Storage, 'setItem'>, key: string, value: string): b
 // ---- files -------------------------------------------------------------------------------------
 
 /** The reader's saved text of each file, only for files that have a saved copy. */
-export function readSavedFiles(storage: Pick<Storage, 'getItem'>, labId: string, paths: readonly string[]): Record<string, string> {
+export function readSavedFiles(
+  storage: Pick<Storage, 'getItem'>,
+  labId: string,
+  paths: readonly string[],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const path of paths) {
     try {
@@ -141,7 +145,12 @@ export function readHints(storage: Pick<Storage, 'getItem'>, labId: string): Rec
   return out;
 }
 
-export function saveHintsRevealed(storage: Pick<Storage, 'getItem' | 'setItem'>, labId: string, taskId: string, count: number): void {
+export function saveHintsRevealed(
+  storage: Pick<Storage, 'getItem' | 'setItem'>,
+  labId: string,
+  taskId: string,
+  count: number,
+): void {
   const hints = readHints(storage, labId);
   hints[taskId] = count;
   write(storage, hintsKey(labId), JSON.stringify(hints));

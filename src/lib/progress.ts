@@ -21,7 +21,11 @@ export interface Catalog {
   }>;
 }
 
-const name = z.string().trim().min(1, 'the display name is empty').max(60, 'the display name is longer than 60 characters');
+const name = z
+  .string()
+  .trim()
+  .min(1, 'the display name is empty')
+  .max(60, 'the display name is longer than 60 characters');
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/);
 
 export const progressFileSchema = z
@@ -33,12 +37,21 @@ export const progressFileSchema = z
     chapters: z.record(id, z.object({ visitedAt: z.number().int().nonnegative() }).strict()),
     labs: z.record(
       id,
-      z.record(id, z.object({ passed: z.boolean(), at: z.number().int().nonnegative(), message: z.string().max(400).optional() }).strict()),
+      z.record(
+        id,
+        z
+          .object({ passed: z.boolean(), at: z.number().int().nonnegative(), message: z.string().max(400).optional() })
+          .strict(),
+      ),
     ),
     quizzes: z.record(
       id,
       z
-        .object({ answered: z.number().int().nonnegative(), correct: z.number().int().nonnegative(), total: z.number().int().positive() })
+        .object({
+          answered: z.number().int().nonnegative(),
+          correct: z.number().int().nonnegative(),
+          total: z.number().int().positive(),
+        })
         .strict()
         .refine((q) => q.correct <= q.answered && q.answered <= q.total, 'counts do not add up'),
     ),
@@ -50,7 +63,10 @@ export type ProgressFile = z.infer<typeof progressFileSchema>;
 type ReadStorage = Pick<Storage, 'getItem'>;
 
 /** The learner's progress as it would be exported (without name and date). */
-export function collectProgress(storage: ReadStorage, catalog: Catalog): Omit<ProgressFile, 'format' | 'version' | 'name' | 'exportedAt'> {
+export function collectProgress(
+  storage: ReadStorage,
+  catalog: Catalog,
+): Omit<ProgressFile, 'format' | 'version' | 'name' | 'exportedAt'> {
   const out: Omit<ProgressFile, 'format' | 'version' | 'name' | 'exportedAt'> = { chapters: {}, labs: {}, quizzes: {} };
   for (const chapter of catalog.chapters) {
     const visited = Number(storage.getItem(chapterVisitKey(chapter.slug)));
@@ -59,7 +75,11 @@ export function collectProgress(storage: ReadStorage, catalog: Catalog): Omit<Pr
       const quiz = readQuiz(storage, chapter.quizId);
       const answered = Object.keys(quiz.answers).length;
       if (answered > 0 && quiz.total >= answered) {
-        out.quizzes[chapter.quizId] = { answered, correct: Object.values(quiz.correct).filter(Boolean).length, total: quiz.total };
+        out.quizzes[chapter.quizId] = {
+          answered,
+          correct: Object.values(quiz.correct).filter(Boolean).length,
+          total: quiz.total,
+        };
       }
     }
     for (const lab of chapter.labs) {
@@ -68,7 +88,11 @@ export function collectProgress(storage: ReadStorage, catalog: Catalog): Omit<Pr
       for (const task of lab.tasks) {
         const t = saved[task.id];
         if (!t || !Number.isInteger(t.at)) continue;
-        tasks[task.id] = { passed: t.passed, at: t.at, ...(t.message !== undefined ? { message: t.message.slice(0, 400) } : {}) };
+        tasks[task.id] = {
+          passed: t.passed,
+          at: t.at,
+          ...(t.message !== undefined ? { message: t.message.slice(0, 400) } : {}),
+        };
       }
       if (Object.keys(tasks).length > 0) out.labs[lab.id] = tasks;
     }
@@ -76,17 +100,32 @@ export function collectProgress(storage: ReadStorage, catalog: Catalog): Omit<Pr
   return out;
 }
 
-export function buildProgressFile(storage: ReadStorage, catalog: Catalog, displayName: string, now = new Date()): ProgressFile {
+export function buildProgressFile(
+  storage: ReadStorage,
+  catalog: Catalog,
+  displayName: string,
+  now = new Date(),
+): ProgressFile {
   const checked = name.safeParse(displayName);
   if (!checked.success) throw new Error(`Choose a display name first: ${checked.error.issues[0].message}.`);
-  return { format: 'leakbook-progress', version: 1, name: checked.data, exportedAt: now.toISOString(), ...collectProgress(storage, catalog) };
+  return {
+    format: 'leakbook-progress',
+    version: 1,
+    name: checked.data,
+    exportedAt: now.toISOString(),
+    ...collectProgress(storage, catalog),
+  };
 }
 
 export type ParseResult = { ok: true; file: ProgressFile } | { ok: false; error: string };
 
 /** Validates an imported file completely before anything is changed; errors say what is wrong with it. */
 export function parseProgressFile(text: string, catalog: Catalog, fileName = 'the file'): ParseResult {
-  if (text.length > MAX_FILE_BYTES) return { ok: false, error: `${fileName} is ${Math.round(text.length / 1024)} KB; a Leakbook progress file is a few KB. Nothing was imported.` };
+  if (text.length > MAX_FILE_BYTES)
+    return {
+      ok: false,
+      error: `${fileName} is ${Math.round(text.length / 1024)} KB; a Leakbook progress file is a few KB. Nothing was imported.`,
+    };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -95,7 +134,10 @@ export function parseProgressFile(text: string, catalog: Catalog, fileName = 'th
   }
   const format = (raw as { format?: unknown } | null)?.format;
   if (format !== 'leakbook-progress') {
-    return { ok: false, error: `${fileName} is not a Leakbook progress file (it has no "format": "leakbook-progress"). Nothing was imported.` };
+    return {
+      ok: false,
+      error: `${fileName} is not a Leakbook progress file (it has no "format": "leakbook-progress"). Nothing was imported.`,
+    };
   }
   const parsed = progressFileSchema.safeParse(raw);
   if (!parsed.success) {
@@ -106,9 +148,17 @@ export function parseProgressFile(text: string, catalog: Catalog, fileName = 'th
   const labs = new Map(catalog.chapters.flatMap((c) => c.labs).map((l) => [l.id, new Set(l.tasks.map((t) => t.id))]));
   for (const [labId, tasks] of Object.entries(parsed.data.labs)) {
     const known = labs.get(labId);
-    if (!known) return { ok: false, error: `${fileName} has progress for a lab this workbook does not have ("${labId}"). Nothing was imported.` };
+    if (!known)
+      return {
+        ok: false,
+        error: `${fileName} has progress for a lab this workbook does not have ("${labId}"). Nothing was imported.`,
+      };
     const unknownTask = Object.keys(tasks).find((t) => !known.has(t));
-    if (unknownTask) return { ok: false, error: `${fileName} has progress for a task lab "${labId}" does not have ("${unknownTask}"). Nothing was imported.` };
+    if (unknownTask)
+      return {
+        ok: false,
+        error: `${fileName} has progress for a task lab "${labId}" does not have ("${unknownTask}"). Nothing was imported.`,
+      };
   }
   return { ok: true, file: parsed.data };
 }
@@ -136,7 +186,11 @@ export function summarizeCohort(files: ProgressFile[], catalog: Catalog): Cohort
     const prev = byName.get(f.name);
     if (!prev || prev.exportedAt <= f.exportedAt) byName.set(f.name, f);
   }
-  const allTasks = catalog.chapters.flatMap((c) => c.labs.flatMap((l) => l.tasks.map((t) => ({ key: `${l.id}/${t.id}`, lab: l.title, title: t.title, labId: l.id, taskId: t.id }))));
+  const allTasks = catalog.chapters.flatMap((c) =>
+    c.labs.flatMap((l) =>
+      l.tasks.map((t) => ({ key: `${l.id}/${t.id}`, lab: l.title, title: t.title, labId: l.id, taskId: t.id })),
+    ),
+  );
   const rows: CohortRow[] = [...byName.values()]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((f) => ({
@@ -150,10 +204,12 @@ export function summarizeCohort(files: ProgressFile[], catalog: Catalog): Cohort
         }),
       ),
       quizzes: Object.fromEntries(
-        catalog.chapters.filter((c) => c.quizId).map((c) => {
-          const q = f.quizzes[c.quizId!];
-          return [c.quizId!, q ? { correct: q.correct, total: q.total } : null];
-        }),
+        catalog.chapters
+          .filter((c) => c.quizId)
+          .map((c) => {
+            const q = f.quizzes[c.quizId!];
+            return [c.quizId!, q ? { correct: q.correct, total: q.total } : null];
+          }),
       ),
     }));
   return {

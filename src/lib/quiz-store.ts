@@ -24,7 +24,11 @@ export function readQuiz(storage: Pick<Storage, 'getItem'>, quizId: string): Qui
   try {
     const parsed: unknown = JSON.parse(storage.getItem(quizKey(quizId)) ?? 'null');
     if (!isRecord(parsed) || !isRecord(parsed.answers) || !isRecord(parsed.correct)) return empty;
-    const out: QuizRecord = { answers: {}, correct: {}, total: Number.isInteger(parsed.total) ? (parsed.total as number) : 0 };
+    const out: QuizRecord = {
+      answers: {},
+      correct: {},
+      total: Number.isInteger(parsed.total) ? (parsed.total as number) : 0,
+    };
     for (const [k, v] of Object.entries(parsed.answers)) if (Number.isInteger(v)) out.answers[k] = v as number;
     for (const [k, v] of Object.entries(parsed.correct)) if (typeof v === 'boolean') out.correct[k] = v;
     return out;
@@ -33,7 +37,14 @@ export function readQuiz(storage: Pick<Storage, 'getItem'>, quizId: string): Qui
   }
 }
 
-export function saveQuizAnswer(storage: Storage, quizId: string, total: number, question: number, choice: number, correct: boolean): void {
+export function saveQuizAnswer(
+  storage: Storage,
+  quizId: string,
+  total: number,
+  question: number,
+  choice: number,
+  correct: boolean,
+): void {
   const record = readQuiz(storage, quizId);
   record.answers[String(question)] = choice;
   record.correct[String(question)] = correct;

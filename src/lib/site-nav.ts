@@ -16,7 +16,9 @@ const optional: Array<NavLink & { page: string }> = [
 
 function pageExists(name: string): boolean {
   const pages = join(process.cwd(), 'src', 'pages');
-  return ['.astro', '.md', '.mdx', '/index.astro', '/index.md', '/index.mdx'].some((ext) => existsSync(join(pages, name + ext)));
+  return ['.astro', '.md', '.mdx', '/index.astro', '/index.md', '/index.mdx'].some((ext) =>
+    existsSync(join(pages, name + ext)),
+  );
 }
 
 export function siteNav(): NavLink[] {

@@ -9,7 +9,11 @@ import { webContainerSupport } from './webcontainer-support.ts';
 export async function listRuntimes(): Promise<RuntimeAvailability[]> {
   const local: RuntimeAvailability = runnerToken()
     ? await runnerHealth().then((h) => ({ kind: 'local' as const, available: h.ok, reason: h.reason }))
-    : { kind: 'local', available: false, reason: 'Only when the workbook is opened through `npm start` (the local runner).' };
+    : {
+        kind: 'local',
+        available: false,
+        reason: 'Only when the workbook is opened through `npm start` (the local runner).',
+      };
   const support = webContainerSupport();
   const webcontainer: RuntimeAvailability = { kind: 'webcontainer', available: support.ok, reason: support.reason };
   return [local, webcontainer];
@@ -30,7 +34,6 @@ export async function createRuntime(kind: RuntimeKind): Promise<LabRuntime> {
   return createWebContainerRuntime();
 }
 
-
 export function savedRuntimePreference(): RuntimeKind | null {
   try {
     const v = globalThis.localStorage?.getItem(RUNTIME_KEY);
@@ -49,14 +52,21 @@ export function saveRuntimePreference(kind: RuntimeKind): void {
 }
 
 /** Convenience for the Lab UI: the list, the chosen kind and a runtime of that kind. */
-export async function chooseRuntime(): Promise<{ list: RuntimeAvailability[]; runtime: LabRuntime | null; reason?: string }> {
+export async function chooseRuntime(): Promise<{
+  list: RuntimeAvailability[];
+  runtime: LabRuntime | null;
+  reason?: string;
+}> {
   const list = await listRuntimes();
   const kind = pickRuntime(list, savedRuntimePreference());
   if (!kind)
     return {
       list,
       runtime: null,
-      reason: `No way to run labs here. ${list.map((r) => r.reason).filter(Boolean).join(' ')}`,
+      reason: `No way to run labs here. ${list
+        .map((r) => r.reason)
+        .filter(Boolean)
+        .join(' ')}`,
     };
   return { list, runtime: await createRuntime(kind) };
 }

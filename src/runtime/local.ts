@@ -46,7 +46,9 @@ export async function runnerHealth(opts: LocalRuntimeOptions = {}): Promise<{ ok
   if (!token) return { ok: false, reason: 'This page was not served by the local runner (start it with `npm start`).' };
   const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
   try {
-    const res = await doFetch(`${opts.baseUrl ?? ''}${runnerRoutes.health}`, { headers: { Authorization: `Bearer ${token}` } });
+    const res = await doFetch(`${opts.baseUrl ?? ''}${runnerRoutes.health}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     if (!res.ok) return { ok: false, reason: (await failure(res)).message };
     return { ok: true };
   } catch {
@@ -65,7 +67,11 @@ export function createLocalRuntime(opts: LocalRuntimeOptions = {}): LabRuntime {
 
   const token = () => {
     const t = opts.token ?? runnerToken();
-    if (!t) throw new RunnerError(0, 'This page was not served by the local runner, so labs cannot run locally. Start it with `npm start`.');
+    if (!t)
+      throw new RunnerError(
+        0,
+        'This page was not served by the local runner, so labs cannot run locally. Start it with `npm start`.',
+      );
     return t;
   };
   const headers = (extra: Record<string, string> = {}) => ({ Authorization: `Bearer ${token()}`, ...extra });
@@ -116,7 +122,12 @@ export function createLocalRuntime(opts: LocalRuntimeOptions = {}): LabRuntime {
 
   const onPageHide = () => {
     // keepalive lets the DELETE outlive the page; the runner also stops runs whose stream closed.
-    if (runId) void doFetch(`${base}${runnerRoutes.run(runId)}`, { method: 'DELETE', headers: headers(), keepalive: true }).catch(() => undefined);
+    if (runId)
+      void doFetch(`${base}${runnerRoutes.run(runId)}`, {
+        method: 'DELETE',
+        headers: headers(),
+        keepalive: true,
+      }).catch(() => undefined);
   };
 
   return {

@@ -10,7 +10,11 @@ export interface WcProcess {
 export interface WcFileSystem {
   readFile(path: string, encoding?: null): Promise<Uint8Array>;
   readFile(path: string, encoding: 'utf-8' | 'utf8'): Promise<string>;
-  writeFile(path: string, data: string | Uint8Array, options?: { encoding?: string | null } | string | null): Promise<void>;
+  writeFile(
+    path: string,
+    data: string | Uint8Array,
+    options?: { encoding?: string | null } | string | null,
+  ): Promise<void>;
   mkdir(path: string, options: { recursive: true }): Promise<string>;
   rm(path: string, options?: { force?: boolean; recursive?: boolean }): Promise<void>;
 }
@@ -21,7 +25,15 @@ export type WcFileSystemTree = {
 
 export interface WcContainer {
   fs: WcFileSystem;
-  spawn(command: string, args: string[], options?: { cwd?: string; env?: Record<string, string | number | boolean>; terminal?: { cols: number; rows: number } }): Promise<WcProcess>;
+  spawn(
+    command: string,
+    args: string[],
+    options?: {
+      cwd?: string;
+      env?: Record<string, string | number | boolean>;
+      terminal?: { cols: number; rows: number };
+    },
+  ): Promise<WcProcess>;
   mount(tree: WcFileSystemTree, options?: { mountPoint?: string }): Promise<void>;
   on(event: 'error', listener: (error: { message: string }) => void): () => void;
   on(event: 'server-ready', listener: (port: number, url: string) => void): () => void;

@@ -48,14 +48,21 @@ async function fetchJson<T>(doFetch: typeof fetch, url: string, what: string): P
   return res.json();
 }
 
-function bundleFiles(data: Partial<LabRuntimeBundle | LabChecksBundle> | null, what: string): Record<string, BundledFile> {
+function bundleFiles(
+  data: Partial<LabRuntimeBundle | LabChecksBundle> | null,
+  what: string,
+): Record<string, BundledFile> {
   const files = data?.files;
   if (!files || typeof files !== 'object') throw new Error(`${what} is not a lab bundle (no "files").`);
   return files;
 }
 
 /** The workspace (kit, app starter files, scenarios, lab.json, fixtures, vendor) as a tree. */
-export async function loadWorkspaceTree(doFetch: typeof fetch, base: string, labId: string): Promise<Record<string, BundledFile>> {
+export async function loadWorkspaceTree(
+  doFetch: typeof fetch,
+  base: string,
+  labId: string,
+): Promise<Record<string, BundledFile>> {
   const url = `${base}/labs/${encodeURIComponent(labId)}/runtime.json`;
   return bundleFiles(await fetchJson<LabRuntimeBundle>(doFetch, url, `the lab "${labId}"`), url);
 }
@@ -72,7 +79,8 @@ export function withReaderFiles(files: Record<string, BundledFile>, reader: Reco
   const editable = editablePaths(files);
   for (const [path, text] of Object.entries(reader)) {
     checkPath(path);
-    if (!(`app/${path}` in files) || (editable && !editable.has(path))) throw new Error(`"${path}" is not an editable file of this lab.`);
+    if (!(`app/${path}` in files) || (editable && !editable.has(path)))
+      throw new Error(`"${path}" is not an editable file of this lab.`);
     merged[`app/${path}`] = text;
   }
   return treeFromFiles(merged);

@@ -47,7 +47,10 @@ async function collect(stream: ReadableStream<string>): Promise<string> {
   return text;
 }
 
-async function runProbe(wc: WcContainer, flags: string[]): Promise<{ report: Omit<NodeProbe, 'tsFlags'> | null; output: string }> {
+async function runProbe(
+  wc: WcContainer,
+  flags: string[],
+): Promise<{ report: Omit<NodeProbe, 'tsFlags'> | null; output: string }> {
   const proc = await wc.spawn('node', [...flags, 'probe.mts'], { cwd: PROBE_DIR });
   const [output] = await Promise.all([collect(proc.output), proc.exit]);
   const line = output.split(/\r?\n/).find((l) => l.includes(PROBE_PREFIX));

@@ -5,12 +5,18 @@ export interface SupportResult {
   reason?: string;
 }
 
-export function webContainerSupport(env: {
-  crossOriginIsolated?: boolean;
-  hasSharedArrayBuffer?: boolean;
-  userAgent?: string;
-} = {}): SupportResult {
-  const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown; navigator?: { userAgent?: string } };
+export function webContainerSupport(
+  env: {
+    crossOriginIsolated?: boolean;
+    hasSharedArrayBuffer?: boolean;
+    userAgent?: string;
+  } = {},
+): SupportResult {
+  const g = globalThis as {
+    crossOriginIsolated?: boolean;
+    SharedArrayBuffer?: unknown;
+    navigator?: { userAgent?: string };
+  };
   const isolated = env.crossOriginIsolated ?? g.crossOriginIsolated === true;
   const sab = env.hasSharedArrayBuffer ?? typeof g.SharedArrayBuffer === 'function';
   const ua = env.userAgent ?? g.navigator?.userAgent ?? '';

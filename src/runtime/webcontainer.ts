@@ -82,7 +82,9 @@ function bootShared(api: WcApi, timeoutMs: number): Shared {
       shared = null; // allow a later attempt
       // Only one container may exist: if the boot we gave up on finishes after all, release it.
       booting.then((late) => late.teardown()).catch(() => undefined);
-      throw new Error(`Could not start the in-browser runtime: ${(err as Error)?.message ?? String(err)} ${BLOCKED_HINT}`);
+      throw new Error(
+        `Could not start the in-browser runtime: ${(err as Error)?.message ?? String(err)} ${BLOCKED_HINT}`,
+      );
     },
   );
   const entry: Shared = { api, container, probe: null, errors, users: 0, booted: null };
@@ -120,7 +122,8 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
   const emit = (event: RuntimeEvent) => {
     for (const l of listeners) l(event);
   };
-  const onContainerError = (message: string) => emit({ type: 'error', message: `The in-browser runtime reported an error: ${message}. ${BLOCKED_HINT}` });
+  const onContainerError = (message: string) =>
+    emit({ type: 'error', message: `The in-browser runtime reported an error: ${message}. ${BLOCKED_HINT}` });
 
   async function container(): Promise<WcContainer> {
     if (!session) {
@@ -179,7 +182,9 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
     // coming back: either way the hidden checks leave the container.
     if (checking && ((event.type === 'check' && event.phase === 'end') || event.type === 'ready')) {
       checking = false;
-      void session?.container.then((wc) => wc.fs.rm(`${workspaceDir}/checks`, { recursive: true, force: true })).catch(() => undefined);
+      void session?.container
+        .then((wc) => wc.fs.rm(`${workspaceDir}/checks`, { recursive: true, force: true }))
+        .catch(() => undefined);
     }
     if (event.type === 'ready') {
       caps = mergeCaps(event.caps, probe);
@@ -247,7 +252,10 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
         if (gen !== generation || disposed) return;
         proc = null;
         writer = null;
-        emit({ type: 'stopped', reason: code === 0 ? 'The lab stopped.' : `The lab's supervisor ended unexpectedly (exit code ${code}).` });
+        emit({
+          type: 'stopped',
+          reason: code === 0 ? 'The lab stopped.' : `The lab's supervisor ended unexpectedly (exit code ${code}).`,
+        });
       });
       globalThis.addEventListener?.('pagehide', onPageHide);
     },
@@ -268,7 +276,7 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
           await wc.mount(await loadChecksTree(doFetch, base, labId), { mountPoint: `${workspaceDir}/checks` });
         } catch (err) {
           checking = false;
-          throw new Error(`Could not load the checks: ${(err as Error).message}`);
+          throw new Error(`Could not load the checks: ${(err as Error).message}`, { cause: err });
         }
       }
       await write(command);
@@ -293,7 +301,10 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
       if (session) {
         session.errors.delete(onContainerError);
         // Another lab on the page may keep the container: leave it our folder-free.
-        if (session.users > 1) await session.container.then((wc) => wc.fs.rm(workspaceDir, { recursive: true, force: true })).catch(() => undefined);
+        if (session.users > 1)
+          await session.container
+            .then((wc) => wc.fs.rm(workspaceDir, { recursive: true, force: true }))
+            .catch(() => undefined);
         releaseShared(session);
         session = null;
       }

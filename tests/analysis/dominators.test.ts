@@ -1,7 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildClassIndex, computeDominators, parseSnapshot, summarize, type HeapGraph,
+  buildClassIndex,
+  computeDominators,
+  parseSnapshot,
+  summarize,
+  type HeapGraph,
 } from '../../src/analysis/index.ts';
 import { isStrongEdge } from '../../src/analysis/dominators.ts';
 import { fakeSnapshot, writeSnapshots, type SnapshotRun } from './fixtures.ts';
@@ -19,11 +23,19 @@ function referenceDominators(graph: HeapGraph): Int32Array {
     if (e < graph.firstEdge[u + 1]!) {
       top[1]++;
       const v = graph.edgeTo[e]!;
-      if (isStrongEdge(graph, u, e) && !seen[v]) { seen[v] = 1; stack.push([v, graph.firstEdge[v]!]); }
-    } else { order.push(u); stack.pop(); }
+      if (isStrongEdge(graph, u, e) && !seen[v]) {
+        seen[v] = 1;
+        stack.push([v, graph.firstEdge[v]!]);
+      }
+    } else {
+      order.push(u);
+      stack.pop();
+    }
   }
   const post = new Int32Array(n).fill(-1);
-  order.forEach((v, i) => { post[v] = i; });
+  order.forEach((v, i) => {
+    post[v] = i;
+  });
   const preds: number[][] = Array.from({ length: n }, () => []);
   for (let u = 0; u < n; u++) {
     if (post[u] === -1) continue;
@@ -46,7 +58,10 @@ function referenceDominators(graph: HeapGraph): Int32Array {
       const v = order[i]!;
       let d = -1;
       for (const p of preds[v]!) if (idom[p] !== -1) d = d === -1 ? p : intersect(p, d);
-      if (d !== idom[v]) { idom[v] = d; changed = true; }
+      if (d !== idom[v]) {
+        idom[v] = d;
+        changed = true;
+      }
     }
   }
   return idom;
@@ -91,8 +106,27 @@ describe('dominator tree', () => {
   it('weak edges do not retain, and weakly held nodes hang under the root', async () => {
     // root → A → B, A ⇢(weak) C, root → D → C: C is retained by D only; E is held only weakly.
     const text = fakeSnapshot([
-      { type: 'synthetic', name: '', id: 1, self: 0, edges: [{ type: 'element', name: 1, to: 1 }, { type: 'element', name: 2, to: 4 }] },
-      { type: 'object', name: 'A', id: 3, self: 10, edges: [{ type: 'property', name: 'b', to: 2 }, { type: 'weak', name: 'c', to: 3 }, { type: 'weak', name: 'e', to: 5 }] },
+      {
+        type: 'synthetic',
+        name: '',
+        id: 1,
+        self: 0,
+        edges: [
+          { type: 'element', name: 1, to: 1 },
+          { type: 'element', name: 2, to: 4 },
+        ],
+      },
+      {
+        type: 'object',
+        name: 'A',
+        id: 3,
+        self: 10,
+        edges: [
+          { type: 'property', name: 'b', to: 2 },
+          { type: 'weak', name: 'c', to: 3 },
+          { type: 'weak', name: 'e', to: 5 },
+        ],
+      },
       { type: 'object', name: 'B', id: 5, self: 20 },
       { type: 'object', name: 'C', id: 7, self: 40 },
       { type: 'object', name: 'D', id: 9, self: 80, edges: [{ type: 'property', name: 'c', to: 3 }] },
@@ -120,6 +154,11 @@ describe('dominator tree', () => {
     const g = await parseSnapshot(new TextEncoder().encode(text));
     const rows = summarize(g, buildClassIndex(g), computeDominators(g)).rows;
     expect(rows.find((r) => r.name === 'Link')).toEqual({ name: 'Link', count: 3, shallowSize: 30, retainedSize: 62 });
-    expect(rows.find((r) => r.name === '(string)')).toEqual({ name: '(string)', count: 1, shallowSize: 32, retainedSize: 32 });
+    expect(rows.find((r) => r.name === '(string)')).toEqual({
+      name: '(string)',
+      count: 1,
+      shallowSize: 32,
+      retainedSize: 32,
+    });
   });
 });

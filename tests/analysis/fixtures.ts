@@ -44,10 +44,33 @@ export interface FakeNode {
 
 /** A minimal but well-formed snapshot file for hand-made graphs (node 0 is the root). */
 export function fakeSnapshot(nodes: FakeNode[]): string {
-  const nodeTypes = ['hidden', 'array', 'string', 'object', 'code', 'closure', 'regexp', 'number', 'native', 'synthetic', 'concatenated string', 'sliced string', 'symbol', 'bigint', 'object shape'];
+  const nodeTypes = [
+    'hidden',
+    'array',
+    'string',
+    'object',
+    'code',
+    'closure',
+    'regexp',
+    'number',
+    'native',
+    'synthetic',
+    'concatenated string',
+    'sliced string',
+    'symbol',
+    'bigint',
+    'object shape',
+  ];
   const edgeTypes = ['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'];
   const strings: string[] = [];
-  const str = (s: string) => { let i = strings.indexOf(s); if (i < 0) { i = strings.length; strings.push(s); } return i; };
+  const str = (s: string) => {
+    let i = strings.indexOf(s);
+    if (i < 0) {
+      i = strings.length;
+      strings.push(s);
+    }
+    return i;
+  };
   const flatNodes: number[] = [];
   const flatEdges: number[] = [];
   for (const n of nodes) {

@@ -46,33 +46,54 @@ beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'leakbook-panel-'));
   await build({
     entryPoints: { panel: join(root, 'src/lab-ui/snapshots/index.ts'), worker: join(root, 'src/analysis/worker.ts') },
-    bundle: true, format: 'esm', outdir: out, logLevel: 'silent', target: 'es2022',
+    bundle: true,
+    format: 'esm',
+    outdir: out,
+    logLevel: 'silent',
+    target: 'es2022',
   });
   const files: Record<string, [string, string]> = {
-    '/': ['index.html', 'text/html'], '/panel.js': ['panel.js', 'text/javascript'], '/panel.css': ['panel.css', 'text/css'],
+    '/': ['index.html', 'text/html'],
+    '/panel.js': ['panel.js', 'text/javascript'],
+    '/panel.css': ['panel.css', 'text/css'],
     // client.ts creates the worker from new URL('./worker.ts', import.meta.url): serve the bundle there.
     '/worker.ts': ['worker.js', 'text/javascript'],
   };
   server = createServer(async (req, res) => {
     const url = req.url ?? '/';
-    if (url === '/') { res.writeHead(200, { 'content-type': 'text/html' }).end(HTML); return; }
+    if (url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(HTML);
+      return;
+    }
     if (url.startsWith('/snap/')) {
       const name = url.slice(6);
-      const body = name === 'truncated'
-        ? (await readFile(run.files.after!)).subarray(0, 300_000)
-        : await readFile(run.files[name]!);
+      const body =
+        name === 'truncated'
+          ? (await readFile(run.files.after!)).subarray(0, 300_000)
+          : await readFile(run.files[name]!);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body);
       return;
     }
     const f = files[url];
-    if (!f) { res.writeHead(404).end(); return; }
+    if (!f) {
+      res.writeHead(404).end();
+      return;
+    }
     res.writeHead(200, { 'content-type': f[1] }).end(await readFile(join(out, f[0])));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
     executablePath: process.env.LEAKBOOK_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
 }, 120_000);
@@ -104,9 +125,13 @@ it('compares two picked snapshots in a worker, highlights the growth and names t
   await expect(top.locator('.snap-class').textContent()).resolves.toBe('CartLine');
   const cells = await top.locator('td').allTextContents();
   expect(cells.slice(0, 3)).toEqual(['250', '0', '+250']);
-  const paths = await page.locator('.snap-path .snap-steps').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  const paths = await page
+    .locator('.snap-path .snap-steps')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
   expect(paths.length).toBeGreaterThan(0);
-  const viaMap = paths.filter((p) => /^\(GC roots\) → global → carts \(Map\) → \[entry 'cart-\d+'\] → CartLine$/.test(p ?? ''));
+  const viaMap = paths.filter((p) =>
+    /^\(GC roots\) → global → carts \(Map\) → \[entry 'cart-\d+'\] → CartLine$/.test(p ?? ''),
+  );
   // The script's last CartLine may still sit in a stack slot; every other sample is held by the Map.
   expect(viaMap.length).toBeGreaterThanOrEqual(paths.length - 1);
   expect(viaMap.length).toBeGreaterThan(0);
@@ -124,6 +149,7 @@ it('a truncated snapshot ends the analysis with a clear message', async () => {
   await page.getByRole('button', { name: 'Compare' }).click();
   const alert = page.locator('.snap-status[role="alert"]');
   await alert.waitFor({ timeout: 60_000 });
-  await expect(alert.textContent()).resolves
-    .toMatch(/^The analysis failed: snapshot ended after 29\d\.\d KB inside the (nodes|edges) array — the file is truncated$/);
+  await expect(alert.textContent()).resolves.toMatch(
+    /^The analysis failed: snapshot ended after 29\d\.\d KB inside the (nodes|edges) array — the file is truncated$/,
+  );
 }, 120_000);

@@ -23,9 +23,22 @@ afterAll(() => run?.cleanup());
 function expectSameGraph(a: HeapGraph, b: HeapGraph): void {
   expect(a.nodeCount).toBe(b.nodeCount);
   expect(a.edgeCount).toBe(b.edgeCount);
-  for (const key of ['nodeType', 'nodeName', 'nodeId', 'selfSize', 'firstEdge', 'edgeType', 'edgeName', 'edgeTo'] as const) {
-    expect(Buffer.from(a[key].buffer, a[key].byteOffset, a[key].byteLength)
-      .equals(Buffer.from(b[key].buffer, b[key].byteOffset, b[key].byteLength)), key).toBe(true);
+  for (const key of [
+    'nodeType',
+    'nodeName',
+    'nodeId',
+    'selfSize',
+    'firstEdge',
+    'edgeType',
+    'edgeName',
+    'edgeTo',
+  ] as const) {
+    expect(
+      Buffer.from(a[key].buffer, a[key].byteOffset, a[key].byteLength).equals(
+        Buffer.from(b[key].buffer, b[key].byteOffset, b[key].byteLength),
+      ),
+      key,
+    ).toBe(true);
   }
   expect(a.strings).toEqual(b.strings);
 }
@@ -58,7 +71,8 @@ describe('streaming parse', () => {
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
         const next = it.next();
-        if (next.done) controller.close(); else controller.enqueue(next.value.slice());
+        if (next.done) controller.close();
+        else controller.enqueue(next.value.slice());
       },
     });
     expectSameGraph(await parseSnapshot(stream), whole);
@@ -86,7 +100,9 @@ async function parseError(data: Uint8Array | string): Promise<SnapshotParseError
   const input = typeof data === 'string' ? new TextEncoder().encode(data) : data;
   const started = performance.now();
   const error = await parseSnapshot(Readable.from(chunks(input, 5))).then(
-    () => { throw new Error('expected the parse to fail'); },
+    () => {
+      throw new Error('expected the parse to fail');
+    },
     (e: unknown) => e,
   );
   // A bad file must fail in about the time it takes to read it, never hang.
@@ -99,17 +115,25 @@ describe('truncated and corrupt files', () => {
   const text = () => new TextDecoder().decode(bytes);
 
   it('says which section a truncated file ends in and how far it got', async () => {
-    const sections: [string, string][] = [['"nodes":[', 'nodes array'], ['"edges":[', 'edges array'], ['"strings":[', 'strings array']];
+    const sections: [string, string][] = [
+      ['"nodes":[', 'nodes array'],
+      ['"edges":[', 'edges array'],
+      ['"strings":[', 'strings array'],
+    ];
     for (const [marker, where] of sections) {
       const at = text().indexOf(marker) + marker.length + 1000;
       const cut = new TextEncoder().encode(text()).subarray(0, at);
       const error = await parseError(cut);
-      expect(error.message).toMatch(new RegExp(`^snapshot ended after [\\d.]+ (KB|MB) inside the ${where} — the file is truncated$`));
+      expect(error.message).toMatch(
+        new RegExp(`^snapshot ended after [\\d.]+ (KB|MB) inside the ${where} — the file is truncated$`),
+      );
     }
   });
 
   it('a file cut inside the header or after the last string is truncated too', async () => {
-    expect((await parseError(bytes.subarray(0, 200))).message).toMatch(/inside the snapshot header — the file is truncated/);
+    expect((await parseError(bytes.subarray(0, 200))).message).toMatch(
+      /inside the snapshot header — the file is truncated/,
+    );
     expect((await parseError(bytes.subarray(0, bytes.length - 2))).message).toMatch(/the file is truncated/);
   });
 
@@ -118,7 +142,9 @@ describe('truncated and corrupt files', () => {
     const at = text().indexOf('"edges":[') + 5000;
     copy[at] = 'x'.charCodeAt(0);
     const error = await parseError(copy);
-    expect(error.message).toMatch(/^unexpected 'x' at byte \d+ \([\d.]+ (KB|MB)\) in the edges array — the file is corrupt$/);
+    expect(error.message).toMatch(
+      /^unexpected 'x' at byte \d+ \([\d.]+ (KB|MB)\) in the edges array — the file is corrupt$/,
+    );
     expect(error.bytes).toBe(at);
   });
 
@@ -127,7 +153,9 @@ describe('truncated and corrupt files', () => {
       { type: 'synthetic', name: '', id: 1, self: 0, edges: [{ type: 'element', name: 1, to: 1 }] },
       { type: 'object', name: 'A', id: 3, self: 8 },
     ]).replace('"edges":[1,1,7]', '"edges":[1,1,70]');
-    expect((await parseError(bad)).message).toMatch(/edge #0 points to node #10 but there are only 2 nodes — the file is corrupt/);
+    expect((await parseError(bad)).message).toMatch(
+      /edge #0 points to node #10 but there are only 2 nodes — the file is corrupt/,
+    );
   });
 
   it('other files are told apart from snapshots', async () => {

@@ -102,13 +102,17 @@ describe('two-snapshot diff', () => {
 
   it('names the array that holds the sessions, with the index', () => {
     for (const p of diff().paths.find((c) => c.name === 'Session')!.paths) {
-      expect(p.text).toMatch(/^\(GC roots\) → global → recentSessions \(Array\) → \[(3[7-9]|[4-6]\d|7[0-3])\] → Session$/);
+      expect(p.text).toMatch(
+        /^\(GC roots\) → global → recentSessions \(Array\) → \[(3[7-9]|[4-6]\d|7[0-3])\] → Session$/,
+      );
     }
   });
 
   it('names the listener array and the closure that holds the subscribers', () => {
     for (const p of diff().paths.find((c) => c.name === 'Subscriber')!.paths) {
-      expect(p.text).toMatch(/bus \(EventEmitter\) → _events\.tick\[\d+\] \(onTick\(\)\) → captured (variable subscriber|value) → Subscriber$/);
+      expect(p.text).toMatch(
+        /bus \(EventEmitter\) → _events\.tick\[\d+\] \(onTick\(\)\) → captured (variable subscriber|value) → Subscriber$/,
+      );
     }
   });
 });

@@ -29,9 +29,7 @@ beforeAll(async () => {
     handleRequest(2000);
     snap('repeat');
   `);
-  report = await analyzeSnapshots(
-    ['baseline', 'action', 'repeat'].map((n) => createReadStream(run.files[n]!)),
-  );
+  report = await analyzeSnapshots(['baseline', 'action', 'repeat'].map((n) => createReadStream(run.files[n]!)));
 }, 60_000);
 
 afterAll(() => run?.cleanup());

@@ -79,7 +79,9 @@ describe('the workbook’s own chapters', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.mdx'));
 
   test.each(files)('%s has valid front matter and its labs exist', (file) => {
-    expect(() => validateChapter(`src/content/chapters/${file}`, frontMatter(join(dir, file)), join(repo, 'labs'))).not.toThrow();
+    expect(() =>
+      validateChapter(`src/content/chapters/${file}`, frontMatter(join(dir, file)), join(repo, 'labs')),
+    ).not.toThrow();
   });
 
   test('orders and slugs are unique, and the Toolkit comes first', () => {

@@ -16,7 +16,7 @@ const modules: Record<string, string> = {
   'gin-contrib/gzip': 'github.com/gin-contrib/gzip',
   'gin-contrib/cors': 'github.com/gin-contrib/cors',
   Gin: 'github.com/gin-gonic/gin',
-  'excelize': 'github.com/xuri/excelize/v2',
+  excelize: 'github.com/xuri/excelize/v2',
 };
 
 function pinned(): Map<string, string> {

@@ -5,7 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { axeViolations, formatViolations, launchBrowser, openPage, screenshot, startSite, type Site } from './harness.ts';
+import {
+  axeViolations,
+  formatViolations,
+  launchBrowser,
+  openPage,
+  screenshot,
+  startSite,
+  type Site,
+} from './harness.ts';
 import { agendas } from '../../src/data/facilitation.ts';
 
 let site: Site;
@@ -83,7 +91,10 @@ describe('progress and cohort', () => {
     await w.page.goto(site.url('/progress/'));
     await expect(w.page.locator('#my-progress').innerText()).resolves.toContain('Chapter read');
     await w.page.fill('#display-name', name);
-    const [download] = await Promise.all([w.page.waitForEvent('download'), w.page.click('#export-form button[type=submit]')]);
+    const [download] = await Promise.all([
+      w.page.waitForEvent('download'),
+      w.page.click('#export-form button[type=submit]'),
+    ]);
     const path = join(dir, `${name}.json`);
     await download.saveAs(path);
     await w.close();
@@ -91,12 +102,24 @@ describe('progress and cohort', () => {
   }
 
   it('imports several learners into a cohort table and refuses bad files without changing it', async () => {
-    const ada = await learnerExports('Ada', () => JSON.stringify({ 'nothing-retained': { passed: true, at: 1 }, 'every-log-delivered': { passed: true, at: 2 } }));
-    const bob = await learnerExports('Bob', () => JSON.stringify({ 'nothing-retained': { passed: false, at: 1, message: 'lines never uploaded' } }));
+    const ada = await learnerExports('Ada', () =>
+      JSON.stringify({ 'nothing-retained': { passed: true, at: 1 }, 'every-log-delivered': { passed: true, at: 2 } }),
+    );
+    const bob = await learnerExports('Bob', () =>
+      JSON.stringify({ 'nothing-retained': { passed: false, at: 1, message: 'lines never uploaded' } }),
+    );
     const cy = await learnerExports('Cy', () => undefined);
     const exported = JSON.parse(await readFile(ada, 'utf8'));
     expect(exported).toMatchObject({ format: 'leakbook-progress', version: 1, name: 'Ada' });
-    expect(Object.keys(exported).sort()).toEqual(['chapters', 'exportedAt', 'format', 'labs', 'name', 'quizzes', 'version']);
+    expect(Object.keys(exported).sort()).toEqual([
+      'chapters',
+      'exportedAt',
+      'format',
+      'labs',
+      'name',
+      'quizzes',
+      'version',
+    ]);
 
     const foreign = join(dir, 'package.json');
     await writeFile(foreign, JSON.stringify({ name: 'x', version: '1.0.0' }));

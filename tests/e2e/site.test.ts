@@ -3,10 +3,22 @@
 // serious/critical rules in light and dark, and fit a 375 px screen. Screenshots go to test-results/screenshots/.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { axeViolations, builtChapterSlugs, formatViolations, launchBrowser, openPage, screenshot, startSite, type Site } from './harness.ts';
+import {
+  axeViolations,
+  builtChapterSlugs,
+  formatViolations,
+  launchBrowser,
+  openPage,
+  screenshot,
+  startSite,
+  type Site,
+} from './harness.ts';
 
 const chapters = builtChapterSlugs();
-const pages = [{ name: 'home', path: '/' }, ...chapters.map((slug) => ({ name: `chapter-${slug}`, path: `/chapters/${slug}/` }))];
+const pages = [
+  { name: 'home', path: '/' },
+  ...chapters.map((slug) => ({ name: `chapter-${slug}`, path: `/chapters/${slug}/` })),
+];
 
 let site: Site;
 let browser: Browser;
@@ -58,15 +70,22 @@ test('every chapter lists every other one in its sidebar, and Next walks through
   const w = await openPage(browser);
   try {
     await w.page.goto(site.url('/chapters/toolkit/'));
-    const sidebar = await w.page.locator('nav[aria-label="Chapters"] a').evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+    const sidebar = await w.page
+      .locator('nav[aria-label="Chapters"] a')
+      .evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
     expect([...sidebar].sort()).toEqual(chapters.map((s) => `/chapters/${s}/`).sort());
-    expect(await w.page.locator('nav[aria-label="Chapters"] a[aria-current="page"]').getAttribute('href')).toBe('/chapters/toolkit/');
+    expect(await w.page.locator('nav[aria-label="Chapters"] a[aria-current="page"]').getAttribute('href')).toBe(
+      '/chapters/toolkit/',
+    );
 
     // From the first chapter in sidebar order, follow Next to the end, then Previous back.
     await w.page.goto(site.url(sidebar[0]!));
     const visited = [sidebar[0]!];
     while (await w.page.locator('a[rel="next"]').count()) {
-      await Promise.all([w.page.waitForURL((u) => u.pathname !== visited.at(-1)), w.page.locator('a[rel="next"]').click()]);
+      await Promise.all([
+        w.page.waitForURL((u) => u.pathname !== visited.at(-1)),
+        w.page.locator('a[rel="next"]').click(),
+      ]);
       visited.push(new URL(w.page.url()).pathname);
       expect(visited.length).toBeLessThanOrEqual(sidebar.length);
     }
@@ -88,7 +107,9 @@ test('"On this page" links point at headings that exist', async () => {
   try {
     for (const slug of chapters) {
       await w.page.goto(site.url(`/chapters/${slug}/`));
-      const targets = await w.page.locator('nav.on-this-page a').evaluateAll((as) => as.map((a) => decodeURIComponent((a as HTMLAnchorElement).hash.slice(1))));
+      const targets = await w.page
+        .locator('nav.on-this-page a')
+        .evaluateAll((as) => as.map((a) => decodeURIComponent((a as HTMLAnchorElement).hash.slice(1))));
       expect(targets.length, `${slug} has an "On this page" list`).toBeGreaterThan(0);
       for (const id of targets) expect(await w.page.locator(`[id="${id}"]`).count(), `${slug}: #${id}`).toBe(1);
     }
@@ -106,7 +127,13 @@ test('keyboard: the skip link comes first, is visible when focused and moves foc
       const el = document.activeElement as HTMLElement;
       const r = el.getBoundingClientRect();
       const style = getComputedStyle(el);
-      return { text: el.textContent?.trim(), top: r.top, bottom: r.bottom, outline: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth) };
+      return {
+        text: el.textContent?.trim(),
+        top: r.top,
+        bottom: r.bottom,
+        outline: style.outlineStyle,
+        outlineWidth: parseFloat(style.outlineWidth),
+      };
     });
     expect(skip.text).toBe('Skip to content');
     expect(skip.top).toBeGreaterThanOrEqual(0);
@@ -167,7 +194,9 @@ test('a chapter page loads at most 30 KB of gzipped JavaScript before a lab is s
       scripts.push(res.url());
     });
     const inline = async () =>
-      w.page.evaluate(() => [...document.querySelectorAll('script:not([src])')].map((s) => s.textContent ?? '').join('\n'));
+      w.page.evaluate(() =>
+        [...document.querySelectorAll('script:not([src])')].map((s) => s.textContent ?? '').join('\n'),
+      );
     for (const slug of chapters) {
       total = 0;
       scripts.length = 0;
@@ -187,7 +216,14 @@ test('printing a chapter keeps the content and drops the site chrome', async () 
     await w.page.emulateMedia({ media: 'print' });
     const shown = await w.page.evaluate(() =>
       Object.fromEntries(
-        ['header.site-header', 'nav[aria-label="Chapters"]', 'nav.on-this-page', 'nav.pager', 'article h1', '.prose'].map((sel) => {
+        [
+          'header.site-header',
+          'nav[aria-label="Chapters"]',
+          'nav.on-this-page',
+          'nav.pager',
+          'article h1',
+          '.prose',
+        ].map((sel) => {
           const el = document.querySelector(sel);
           return [sel, !!el && getComputedStyle(el).display !== 'none'];
         }),

@@ -9,7 +9,9 @@ const lab = loadLab(id);
 const solution = readLabFiles(lab, 'solution');
 const starter = readLabFiles(lab, 'starter');
 // lines that exist only in the solution (the fix itself)
-const fixLines = Object.entries(solution).flatMap(([p, text]) => text.split('\n').filter((l) => l.trim().length > 20 && !starter[p].includes(l)));
+const fixLines = Object.entries(solution).flatMap(([p, text]) =>
+  text.split('\n').filter((l) => l.trim().length > 20 && !starter[p].includes(l)),
+);
 
 describe('lab bundles', () => {
   it('the page bundle has the manifest and starter files with editable flags, and no fix', () => {
@@ -25,7 +27,17 @@ describe('lab bundles', () => {
 
   it('the runtime bundle is a whole workspace (kit, app, scenarios, lab.json) without checks or the fix', async () => {
     const b = await runtimeBundle(id);
-    for (const p of ['package.json', 'kit/index.ts', 'kit/supervisor.ts', 'kit/host.ts', 'contracts/lab-protocol.ts', 'app/cache.ts', 'app/server.ts', 'scenarios.ts', 'lab.json'])
+    for (const p of [
+      'package.json',
+      'kit/index.ts',
+      'kit/supervisor.ts',
+      'kit/host.ts',
+      'contracts/lab-protocol.ts',
+      'app/cache.ts',
+      'app/server.ts',
+      'scenarios.ts',
+      'lab.json',
+    ])
       expect(b.files[p], p).toBeDefined();
     expect(Object.keys(b.files).filter((p) => p.startsWith('checks/'))).toEqual([]);
     expect(b.files['app/cache.ts']).toBe(starter['cache.ts']);

@@ -41,7 +41,14 @@ export function manifestFor(id: string, extra: Record<string, unknown> = {}): Re
     summary: 'A lab used by the kit tests only.',
     entry: 'server.ts',
     files: [{ path: 'server.ts', editable: true }],
-    tasks: [{ id: 'answers', title: 'Answers requests', description: 'The service answers plain requests.', hints: ['Look at the handler.'] }],
+    tasks: [
+      {
+        id: 'answers',
+        title: 'Answers requests',
+        description: 'The service answers plain requests.',
+        hints: ['Look at the handler.'],
+      },
+    ],
     scenarios: [
       { id: 'poke', label: 'Poke it', description: 'Send three plain requests.' },
       { id: 'crash', label: 'Crash it', description: 'Ask the service to crash.' },
@@ -82,8 +89,13 @@ export function makeLabsRoot(labs: Record<string, FixtureLab>): string {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'lab.json'), JSON.stringify(lab.manifest ?? manifestFor(id), null, 2));
     // solution/ is an overlay: only the files that differ from the starter
-    const overlay = Object.fromEntries(Object.entries(lab.solution ?? {}).filter(([p, text]) => lab.starter[p] !== text));
-    for (const [variant, files] of [['starter', lab.starter], ['solution', overlay]] as const)
+    const overlay = Object.fromEntries(
+      Object.entries(lab.solution ?? {}).filter(([p, text]) => lab.starter[p] !== text),
+    );
+    for (const [variant, files] of [
+      ['starter', lab.starter],
+      ['solution', overlay],
+    ] as const)
       for (const [p, text] of Object.entries(files)) {
         fs.mkdirSync(path.dirname(path.join(dir, variant, p)), { recursive: true });
         fs.writeFileSync(path.join(dir, variant, p), text);

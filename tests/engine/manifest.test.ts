@@ -47,7 +47,9 @@ describe('manifest validation', () => {
     const m = manifestFor('x');
     const scenarios = m.scenarios as Array<{ id: string }>;
     scenarios[2].id = scenarios[0].id;
-    expect(errorOf(() => parseManifest(JSON.stringify(m), 'labs/x/lab.json'))).toContain('labs/x/lab.json: scenarios[2].id: duplicate id "poke"');
+    expect(errorOf(() => parseManifest(JSON.stringify(m), 'labs/x/lab.json'))).toContain(
+      'labs/x/lab.json: scenarios[2].id: duplicate id "poke"',
+    );
   });
 
   it('reports invalid JSON with the file name', () => {

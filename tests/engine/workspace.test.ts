@@ -8,7 +8,12 @@ import { makeLabsRoot, manifestFor, SERVER } from './fixture-labs.ts';
 
 const root = makeLabsRoot({
   lab: {
-    manifest: manifestFor('lab', { files: [{ path: 'server.ts', editable: true }, { path: 'data.ts', editable: false }] }),
+    manifest: manifestFor('lab', {
+      files: [
+        { path: 'server.ts', editable: true },
+        { path: 'data.ts', editable: false },
+      ],
+    }),
     starter: { 'server.ts': SERVER, 'data.ts': 'export const DATA = 1;\n' },
     solution: { 'server.ts': SERVER + '// solved\n', 'data.ts': 'export const DATA = 1;\n' },
   },
@@ -20,9 +25,12 @@ afterAll(() => {
 });
 
 describe('safeRelativePath', () => {
-  it.each(['/etc/passwd', '../x.ts', 'a/../../x.ts', 'a/./b.ts', 'a//b.ts', 'C:/x.ts', 'a\\b.ts', 'x\0.ts', ''])('rejects %j', (p) => {
-    expect(() => safeRelativePath(p)).toThrow();
-  });
+  it.each(['/etc/passwd', '../x.ts', 'a/../../x.ts', 'a/./b.ts', 'a//b.ts', 'C:/x.ts', 'a\\b.ts', 'x\0.ts', ''])(
+    'rejects %j',
+    (p) => {
+      expect(() => safeRelativePath(p)).toThrow();
+    },
+  );
   it('accepts nested relative paths', () => {
     expect(safeRelativePath('lib/cache.ts')).toBe('lib/cache.ts');
   });
@@ -42,17 +50,32 @@ describe('kitContractFiles', () => {
     // the zod manifest schema: the kit uses its type only, which Node erases
     expect(copied).not.toContain('manifest.ts');
     for (const [name, data] of Object.entries(kitContractFiles()))
-      for (const m of data.toString('utf8').matchAll(/from '([^']+)'/g)) expect(m[1], `contracts/${name}`).toMatch(/^(\.\/|node:)/);
+      for (const m of data.toString('utf8').matchAll(/from '([^']+)'/g))
+        expect(m[1], `contracts/${name}`).toMatch(/^(\.\/|node:)/);
   });
 });
 
 describe('createWorkspace', () => {
   it('builds the documented layout with the reader file over the starter, checks only when asked', async () => {
-    const ws = await createWorkspace({ labId: 'lab', labsDir: root, root: parent, files: { 'server.ts': '// mine\n' + SERVER } });
+    const ws = await createWorkspace({
+      labId: 'lab',
+      labsDir: root,
+      root: parent,
+      files: { 'server.ts': '// mine\n' + SERVER },
+    });
     try {
       const pkg = JSON.parse(fs.readFileSync(path.join(ws.dir, 'package.json'), 'utf8'));
       expect(pkg).toMatchObject({ type: 'module', imports: { '#kit': './kit/index.ts' } });
-      for (const p of ['kit/index.ts', 'kit/supervisor.ts', 'kit/host.ts', 'contracts/lab-protocol.ts', 'app/data.ts', 'scenarios.ts', 'lab.json', 'snapshots'])
+      for (const p of [
+        'kit/index.ts',
+        'kit/supervisor.ts',
+        'kit/host.ts',
+        'contracts/lab-protocol.ts',
+        'app/data.ts',
+        'scenarios.ts',
+        'lab.json',
+        'snapshots',
+      ])
         expect(fs.existsSync(path.join(ws.dir, p)), p).toBe(true);
       expect(fs.readFileSync(path.join(ws.dir, 'app/server.ts'), 'utf8')).toMatch(/^\/\/ mine/);
       expect(fs.existsSync(path.join(ws.dir, 'checks'))).toBe(false);
@@ -60,7 +83,13 @@ describe('createWorkspace', () => {
       ws.dispose();
     }
     expect(fs.existsSync(ws.dir)).toBe(false);
-    const withChecks = await createWorkspace({ labId: 'lab', labsDir: root, root: parent, withChecks: true, base: 'solution' });
+    const withChecks = await createWorkspace({
+      labId: 'lab',
+      labsDir: root,
+      root: parent,
+      withChecks: true,
+      base: 'solution',
+    });
     expect(fs.readFileSync(path.join(withChecks.dir, 'app/server.ts'), 'utf8')).toContain('// solved');
     expect(fs.existsSync(path.join(withChecks.dir, 'checks/index.ts'))).toBe(true);
     withChecks.dispose();
@@ -74,7 +103,9 @@ describe('createWorkspace', () => {
     ['a file the lab does not have', { 'extra.ts': 'x' }],
   ])('rejects %s and writes nothing', async (_what, files) => {
     const before = fs.readdirSync(parent);
-    await expect(createWorkspace({ labId: 'lab', labsDir: root, root: parent, files })).rejects.toThrow(/relative|inside the lab|not an editable file/);
+    await expect(createWorkspace({ labId: 'lab', labsDir: root, root: parent, files })).rejects.toThrow(
+      /relative|inside the lab|not an editable file/,
+    );
     expect(fs.readdirSync(parent)).toEqual(before);
     expect(fs.existsSync(path.join(os.tmpdir(), 'evil.ts'))).toBe(false);
   });

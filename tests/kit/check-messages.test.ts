@@ -35,11 +35,15 @@ export default defineChecks({
 
 const root = makeLabsRoot({
   msgs: { manifest: manifestFor('msgs', { tasks }), starter: { 'server.ts': SERVER }, checks: CHECKS },
-  broken: { starter: { 'server.ts': 'import http from "node:http";\nexport default (ctx => {\n  const x: number = ;\n});\n' } },
+  broken: {
+    starter: { 'server.ts': 'import http from "node:http";\nexport default (ctx => {\n  const x: number = ;\n});\n' },
+  },
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const codeLines = CHECKS.split('\n').map((l) => l.trim()).filter((l) => l.length > 12);
+const codeLines = CHECKS.split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l.length > 12);
 
 describe('check messages', () => {
   it('are single observed lines: thrown errors lose their stack, authoring errors are named, code never appears', async () => {
@@ -48,7 +52,10 @@ describe('check messages', () => {
     expect(byId.throws).toMatchObject({ passed: false, message: 'expected the ledger to be empty' });
     expect(byId['bad-count'].passed).toBe(false);
     expect(byId['bad-count'].message).toContain('cannot count "NoSuchClassAnywhere"');
-    expect(byId['no-verdict']).toMatchObject({ passed: false, message: 'the check gave no verdict (an authoring error)' });
+    expect(byId['no-verdict']).toMatchObject({
+      passed: false,
+      message: 'the check gave no verdict (an authoring error)',
+    });
     expect(byId.observes).toMatchObject({ passed: true, message: 'after 3 requests the service counted 3' });
     for (const t of report.tasks) {
       expect(t.message).not.toMatch(/\n|\bat \S+ \(|12345|file:\/\//);

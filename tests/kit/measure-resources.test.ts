@@ -34,7 +34,9 @@ export default defineChecks({
 `;
 
 const tasks = [{ id: 'timers', title: 'Timers', description: 'Counts timers.', hints: ['A hint.'] }];
-const root = makeLabsRoot({ res: { manifest: manifestFor('res', { tasks }), starter: { 'server.ts': TIMERS_SERVER }, checks: CHECKS } });
+const root = makeLabsRoot({
+  res: { manifest: manifestFor('res', { tasks }), starter: { 'server.ts': TIMERS_SERVER }, checks: CHECKS },
+});
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 it('counts timers the service keeps, even when lab code replaces getActiveResourcesInfo', async () => {

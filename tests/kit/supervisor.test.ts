@@ -22,7 +22,11 @@ function isAlive(pid: number): boolean {
 }
 
 /** Run a supervisor; `until` sees every event and returns true when the test has what it needs. */
-async function session(labId: string, onEvent: (ev: LabEvent, send: (cmd: object) => void) => boolean | void, timeoutMs = 60_000) {
+async function session(
+  labId: string,
+  onEvent: (ev: LabEvent, send: (cmd: object) => void) => boolean | void,
+  timeoutMs = 60_000,
+) {
   const ws = await createWorkspace({ labId, labsDir: root, withChecks: true });
   const events: LabEvent[] = [];
   const output: string[] = [];
@@ -53,11 +57,27 @@ describe('supervisor', () => {
       return metrics >= 2;
     });
     const ready = events.find((e) => e.type === 'ready');
-    expect(ready).toMatchObject({ type: 'ready', protocol: PROTOCOL_VERSION, restarts: 0, caps: { runtime: 'node', memoryUsage: true, gc: true, queryObjects: true, heapSnapshot: true, asyncLocalStorage: true, asyncHooks: true } });
+    expect(ready).toMatchObject({
+      type: 'ready',
+      protocol: PROTOCOL_VERSION,
+      restarts: 0,
+      caps: {
+        runtime: 'node',
+        memoryUsage: true,
+        gc: true,
+        queryObjects: true,
+        heapSnapshot: true,
+        asyncLocalStorage: true,
+        asyncHooks: true,
+      },
+    });
     // --max-old-space-size=32 is in force (V8 adds the young generation on top)
     expect((ready as { caps: { heapLimitMb: number } }).caps.heapLimitMb).toBeGreaterThanOrEqual(32);
     expect((ready as { caps: { heapLimitMb: number } }).caps.heapLimitMb).toBeLessThan(128);
-    expect(events.filter((e) => e.type === 'scenario').map((e) => (e as { phase: string }).phase)).toEqual(['start', 'end']);
+    expect(events.filter((e) => e.type === 'scenario').map((e) => (e as { phase: string }).phase)).toEqual([
+      'start',
+      'end',
+    ]);
   });
 
   it('restarts a crashed service: exit (crash, with the error) then ready with restarts = 1', async () => {
@@ -73,7 +93,9 @@ describe('supervisor', () => {
     expect(readies.map((e) => (e as { restarts: number }).restarts)).toEqual([0, 1]);
     expect(events.indexOf(exit!)).toBeLessThan(events.indexOf(readies[1]));
     // the reader sees one clear line, not a stack dump
-    expect(output.join('\n')).toContain('[lab] The service crashed with an uncaught exception: TypeError: the ledger is undefined');
+    expect(output.join('\n')).toContain(
+      '[lab] The service crashed with an uncaught exception: TypeError: the ledger is undefined',
+    );
     expect(output.join('\n')).not.toMatch(/^\s+at /m);
   });
 
@@ -92,18 +114,29 @@ describe('supervisor', () => {
       if (ev.type === 'ready') send({ cmd: 'scenario', id: 'block' });
       return ev.type === 'error';
     });
-    expect(events.find((e) => e.type === 'error')).toMatchObject({ message: expect.stringContaining('its event loop is blocked') });
+    expect(events.find((e) => e.type === 'error')).toMatchObject({
+      message: expect.stringContaining('its event loop is blocked'),
+    });
   });
 
-  it('runs Check on request: start, one task, end, then the reader\'s service comes back', async () => {
+  it("runs Check on request: start, one task, end, then the reader's service comes back", async () => {
     let readies = 0;
-    const { events } = await session('svc', (ev, send) => {
-      if (ev.type === 'ready' && ++readies === 1) send({ cmd: 'check' });
-      return readies === 2;
-    }, 170_000);
+    const { events } = await session(
+      'svc',
+      (ev, send) => {
+        if (ev.type === 'ready' && ++readies === 1) send({ cmd: 'check' });
+        return readies === 2;
+      },
+      170_000,
+    );
     const checks = events.filter((e) => e.type === 'check');
     expect(checks.map((e) => (e as { phase: string }).phase)).toEqual(['start', 'task', 'end']);
-    expect(checks[2]).toMatchObject({ passed: true, tasks: [{ id: 'answers', title: 'Answers requests', passed: true, message: 'the service answered with status 200' }] });
+    expect(checks[2]).toMatchObject({
+      passed: true,
+      tasks: [
+        { id: 'answers', title: 'Answers requests', passed: true, message: 'the service answered with status 200' },
+      ],
+    });
     // the check services stay off the chart: only the reader's two services said ready
     expect(events.filter((e) => e.type === 'ready')).toHaveLength(2);
   }, 200_000);
@@ -114,7 +147,12 @@ describe('supervisor', () => {
       return ev.type === 'snapshot' || (ev.type === 'error' && ev.message.startsWith('Snapshot'));
     });
     const snap = events.find((e) => e.type === 'snapshot');
-    expect(snap).toMatchObject({ type: 'snapshot', id: 's1', path: 'snapshots/s1-before-storm.heapsnapshot', label: 'Before storm!' });
+    expect(snap).toMatchObject({
+      type: 'snapshot',
+      id: 's1',
+      path: 'snapshots/s1-before-storm.heapsnapshot',
+      label: 'Before storm!',
+    });
     expect((snap as { bytes: number }).bytes).toBeGreaterThan(100_000);
     // writing a snapshot blocks the service on purpose; that is not reported as a blocked event loop
     expect(events.filter((e) => e.type === 'error')).toEqual([]);

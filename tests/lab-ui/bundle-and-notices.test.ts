@@ -8,7 +8,9 @@ describe('lab bundles as the page reads them', () => {
   it('reads the built page bundle of the warm-up lab: every manifest file, read-only ones marked', () => {
     const bundle = JSON.parse(JSON.stringify(pageBundle('cache-warmup')));
     const files = starterFiles(bundle.manifest, bundle, '/labs/cache-warmup/lab.json');
-    expect(files.map((f) => [f.path, f.editable])).toEqual(bundle.manifest.files.map((f: { path: string; editable: boolean }) => [f.path, f.editable]));
+    expect(files.map((f) => [f.path, f.editable])).toEqual(
+      bundle.manifest.files.map((f: { path: string; editable: boolean }) => [f.path, f.editable]),
+    );
     expect(files.find((f) => f.path === 'cache.ts')?.starter).toContain('class ResponseCache');
   });
 
@@ -27,8 +29,15 @@ describe('lab bundles as the page reads them', () => {
 
 describe('capability notices', () => {
   const full: Capabilities = {
-    runtime: 'node', nodeVersion: 'v22.23.0', memoryUsage: true, heapSnapshot: true, queryObjects: true,
-    gc: true, heapLimitMb: 80, asyncHooks: true, asyncLocalStorage: true,
+    runtime: 'node',
+    nodeVersion: 'v22.23.0',
+    memoryUsage: true,
+    heapSnapshot: true,
+    queryObjects: true,
+    gc: true,
+    heapLimitMb: 80,
+    asyncHooks: true,
+    asyncLocalStorage: true,
   };
 
   it('says nothing on a runtime that can do everything', () => {
@@ -36,7 +45,10 @@ describe('capability notices', () => {
   });
 
   it('explains each missing signal and points WebContainer readers to the local runner', () => {
-    const wc = capabilityNotices({ ...full, runtime: 'webcontainer', heapSnapshot: false, gc: false, heapLimitMb: null }, 'webcontainer');
+    const wc = capabilityNotices(
+      { ...full, runtime: 'webcontainer', heapSnapshot: false, gc: false, heapLimitMb: null },
+      'webcontainer',
+    );
     expect(wc).toHaveLength(3);
     expect(wc[0]).toMatch(/cannot take heap snapshots.*local Node runner/);
     expect(wc.every((n) => n.includes('local Node runner'))).toBe(true);

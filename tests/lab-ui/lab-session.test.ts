@@ -20,8 +20,23 @@ const CAPS: Capabilities = {
   asyncHooks: true,
   asyncLocalStorage: true,
 };
-const ready = (restarts = 0, protocol = PROTOCOL_VERSION): LabEvent => ({ type: 'ready', protocol, port: 4000, caps: CAPS, restarts });
-const metrics: LabEvent = { type: 'metrics', t: 1, rss: 1, heapUsed: 1, heapTotal: 1, external: 0, arrayBuffers: 0, gauges: {} };
+const ready = (restarts = 0, protocol = PROTOCOL_VERSION): LabEvent => ({
+  type: 'ready',
+  protocol,
+  port: 4000,
+  caps: CAPS,
+  restarts,
+});
+const metrics: LabEvent = {
+  type: 'metrics',
+  t: 1,
+  rss: 1,
+  heapUsed: 1,
+  heapTotal: 1,
+  external: 0,
+  arrayBuffers: 0,
+  gauges: {},
+};
 const exit = (reason: 'oom' | 'crash' | 'stopped', restartInMs: number | null): LabEvent => ({
   type: 'exit',
   code: 1,
@@ -78,7 +93,8 @@ async function setup(opts: { readyTimeoutMs?: number } = {}) {
   session.subscribe((u) => updates.push(u));
   const rt = new FakeRuntime();
   await session.attach(rt);
-  const of = <T extends SessionUpdate['type']>(type: T) => updates.filter((u): u is Extract<SessionUpdate, { type: T }> => u.type === type);
+  const of = <T extends SessionUpdate['type']>(type: T) =>
+    updates.filter((u): u is Extract<SessionUpdate, { type: T }> => u.type === type);
   const events = () => of('event').map((u) => u.event.type);
   return { session, rt, storage, updates, of, events };
 }
@@ -100,7 +116,13 @@ describe('LabSession: starting', () => {
   it('starts with the reader files, is "starting" until the service is ready, then "running"', async () => {
     const { session, rt, of } = await setup();
     expect(session.state).toMatchObject({ status: 'idle', runtime: 'local' });
-    expect(session.controls()).toMatchObject({ run: true, stop: false, snapshot: false, check: true, scenarios: false });
+    expect(session.controls()).toMatchObject({
+      run: true,
+      stop: false,
+      snapshot: false,
+      check: true,
+      scenarios: false,
+    });
     const started = session.run({ 'cache.ts': 'mine' });
     expect(session.state.status).toBe('starting');
     await flush();
@@ -237,7 +259,9 @@ describe('LabSession: Check', () => {
     expect(session.state.status).toBe('checking');
     rt.emit({ type: 'check', phase: 'end', passed: true, tasks: RESULTS });
     expect(of('check-ended')).toEqual([{ type: 'check-ended', results: RESULTS }]);
-    expect(JSON.parse(storage.getItem(tasksKey('cache-warmup'))!)).toEqual({ bounded: { passed: true, at: 1234, message: 'flat' } });
+    expect(JSON.parse(storage.getItem(tasksKey('cache-warmup'))!)).toEqual({
+      bounded: { passed: true, at: 1234, message: 'flat' },
+    });
     expect(session.state).toMatchObject({ status: 'restarting', check: 'none' });
     rt.emit(ready());
     expect(session.state.status).toBe('running');
@@ -263,7 +287,11 @@ describe('LabSession: Check', () => {
     a.session.check({});
     await flush();
     expect(a.of('check-ended')).toEqual([
-      { type: 'check-ended', results: null, problem: 'The check could not start because the lab is not running. See the Output tab.' },
+      {
+        type: 'check-ended',
+        results: null,
+        problem: 'The check could not start because the lab is not running. See the Output tab.',
+      },
     ]);
     expect(a.session.state.check).toBe('none');
 
@@ -271,14 +299,18 @@ describe('LabSession: Check', () => {
     b.session.check({ 'cache.ts': 'v1' });
     await flush();
     b.rt.emit({ type: 'stopped', reason: 'Stopped: the runner exited.' });
-    expect(b.of('check-ended').map((u) => u.problem)).toEqual(['The check did not finish: Stopped: the runner exited.']);
+    expect(b.of('check-ended').map((u) => u.problem)).toEqual([
+      'The check did not finish: Stopped: the runner exited.',
+    ]);
     expect(b.session.state).toMatchObject({ status: 'stopped', check: 'none' });
 
     const c = await running();
     c.session.check({ 'cache.ts': 'v1' });
     await flush();
     c.rt.emit({ type: 'error', message: 'checks/index.ts must export default defineChecks({ ... })' });
-    expect(c.of('check-ended').map((u) => u.problem)).toEqual(['checks/index.ts must export default defineChecks({ ... })']);
+    expect(c.of('check-ended').map((u) => u.problem)).toEqual([
+      'checks/index.ts must export default defineChecks({ ... })',
+    ]);
     expect(c.session.state.status).toBe('restarting');
     expect(c.storage.getItem(tasksKey('cache-warmup'))).toBeNull();
   });
@@ -288,7 +320,9 @@ describe('LabSession: Check', () => {
     rt.failSend = new Error('The lab is not running; press Run first.');
     session.check({ 'cache.ts': 'v1' });
     await flush();
-    expect(of('check-ended').map((u) => u.problem)).toEqual(['The check could not start: The lab is not running; press Run first.']);
+    expect(of('check-ended').map((u) => u.problem)).toEqual([
+      'The check could not start: The lab is not running; press Run first.',
+    ]);
     expect(session.controls().check).toBe(true);
   });
 
@@ -300,7 +334,13 @@ describe('LabSession: Check', () => {
     await session.attach(next);
     expect(rt.disposed).toBe(true);
     expect(of('check-ended').map((u) => u.problem)).toEqual(['The check did not finish: the lab was stopped.']);
-    expect(session.state).toEqual({ status: 'idle', check: 'none', snapshotPending: false, caps: null, runtime: 'webcontainer' });
+    expect(session.state).toEqual({
+      status: 'idle',
+      check: 'none',
+      snapshotPending: false,
+      caps: null,
+      runtime: 'webcontainer',
+    });
     rt.emit(ready());
     expect(session.state.status).toBe('idle');
   });

@@ -23,7 +23,8 @@ it('finds the labs', () => {
 
 it('names a real chapter in every lab manifest, Go labs included', () => {
   const slugs = fs.readdirSync('src/content/chapters').map((f) => f.replace(/^\d+-/, '').replace(/\.mdx$/, ''));
-  for (const id of listLabIds(root)) expect(slugs, `labs/${id}/lab.json: chapter`).toContain(loadLab(id, root).manifest.chapter);
+  for (const id of listLabIds(root))
+    expect(slugs, `labs/${id}/lab.json: chapter`).toContain(loadLab(id, root).manifest.chapter);
 });
 
 describe.each(labDirs)('lab %s', (id) => {
@@ -34,32 +35,58 @@ describe.each(labDirs)('lab %s', (id) => {
     expect(listVariants(lab).every((v) => Object.keys(v.changed).length > 0)).toBe(true);
   });
 
-  it('starter fails at least one task, the same way twice', async () => {
-    const a = await runLabCheck({ labId: id, base: 'starter' });
-    const b = await runLabCheck({ labId: id, base: 'starter' });
-    timings.push(`${id} starter ${a.ms} ms, ${b.ms} ms`);
-    expect(a.tasks.length).toBe(loadLab(id, root).manifest.tasks.length);
-    expect(a.tasks.some((t) => !t.passed), JSON.stringify(a.tasks)).toBe(true);
-    expect(verdicts(b)).toEqual(verdicts(a));
-  }, TWO_CHECKS_MS);
+  it(
+    'starter fails at least one task, the same way twice',
+    async () => {
+      const a = await runLabCheck({ labId: id, base: 'starter' });
+      const b = await runLabCheck({ labId: id, base: 'starter' });
+      timings.push(`${id} starter ${a.ms} ms, ${b.ms} ms`);
+      expect(a.tasks.length).toBe(loadLab(id, root).manifest.tasks.length);
+      expect(
+        a.tasks.some((t) => !t.passed),
+        JSON.stringify(a.tasks),
+      ).toBe(true);
+      expect(verdicts(b)).toEqual(verdicts(a));
+    },
+    TWO_CHECKS_MS,
+  );
 
-  it('solution passes every task, twice', async () => {
-    const a = await runLabCheck({ labId: id, base: 'solution' });
-    const b = await runLabCheck({ labId: id, base: 'solution' });
-    timings.push(`${id} solution ${a.ms} ms, ${b.ms} ms`);
-    expect(a.tasks.filter((t) => !t.passed), 'failed tasks').toEqual([]);
-    expect(a.passed).toBe(true);
-    expect(verdicts(b)).toEqual(verdicts(a));
-  }, TWO_CHECKS_MS);
+  it(
+    'solution passes every task, twice',
+    async () => {
+      const a = await runLabCheck({ labId: id, base: 'solution' });
+      const b = await runLabCheck({ labId: id, base: 'solution' });
+      timings.push(`${id} solution ${a.ms} ms, ${b.ms} ms`);
+      expect(
+        a.tasks.filter((t) => !t.passed),
+        'failed tasks',
+      ).toEqual([]);
+      expect(a.passed).toBe(true);
+      expect(verdicts(b)).toEqual(verdicts(a));
+    },
+    TWO_CHECKS_MS,
+  );
 
   for (const fix of listVariants(loadLab(id, root))) {
     const verdict = fix.kind === 'wrong' ? 'fails at least one task' : 'passes every task';
-    it(`${fix.kind} variant ${fix.name} ${verdict} (${fix.why})`, async () => {
-      const r = await runLabCheck({ labId: id, variant: fix.name });
-      timings.push(`${id} ${fix.kind} variant ${fix.name} ${r.ms} ms`);
-      if (fix.kind === 'wrong') expect(r.tasks.some((t) => !t.passed), JSON.stringify(r.tasks)).toBe(true);
-      else expect(r.tasks.filter((t) => !t.passed), 'failed tasks').toEqual([]);
-    }, TWO_CHECKS_MS);
+    it(
+      `${fix.kind} variant ${fix.name} ${verdict} (${fix.why})`,
+      async () => {
+        const r = await runLabCheck({ labId: id, variant: fix.name });
+        timings.push(`${id} ${fix.kind} variant ${fix.name} ${r.ms} ms`);
+        if (fix.kind === 'wrong')
+          expect(
+            r.tasks.some((t) => !t.passed),
+            JSON.stringify(r.tasks),
+          ).toBe(true);
+        else
+          expect(
+            r.tasks.filter((t) => !t.passed),
+            'failed tasks',
+          ).toEqual([]);
+      },
+      TWO_CHECKS_MS,
+    );
   }
 });
 

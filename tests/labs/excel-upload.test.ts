@@ -7,10 +7,23 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectedStore, OTHER_FIXTURES, recordHash, rowToRecord, workbookRows, WORKBOOKS } from '../../labs/excel-upload/checks/rows.ts';
+import {
+  expectedStore,
+  OTHER_FIXTURES,
+  recordHash,
+  rowToRecord,
+  workbookRows,
+  WORKBOOKS,
+} from '../../labs/excel-upload/checks/rows.ts';
 import { FIXTURES_DIR, generate, workbookBytes } from '../../labs/excel-upload/generator/generate.ts';
 import { readZip } from '../../labs/excel-upload/generator/zip.ts';
-import { BadRowError, COLUMNS, checkHeader, parseRow, type OrderRecord } from '../../labs/excel-upload/starter/records.ts';
+import {
+  BadRowError,
+  COLUMNS,
+  checkHeader,
+  parseRow,
+  type OrderRecord,
+} from '../../labs/excel-upload/starter/records.ts';
 import { UploadFormatError, watchZipEntries, type ZipEntryInfo } from '../../labs/excel-upload/starter/zip-entries.ts';
 
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES_DIR, name));
@@ -91,20 +104,28 @@ describe('fixtures', () => {
 
   it('are byte-for-byte reproducible from their seeds', async () => {
     const again = await workbookBytes(WORKBOOKS.weekB);
-    expect(createHash('sha256').update(again).digest('hex')).toBe(createHash('sha256').update(fixture(WORKBOOKS.weekB.file)).digest('hex'));
+    expect(createHash('sha256').update(again).digest('hex')).toBe(
+      createHash('sha256').update(fixture(WORKBOOKS.weekB.file)).digest('hex'),
+    );
   }, 30_000);
 });
 
 describe('watchZipEntries', () => {
   const weekA = () => fixture(WORKBOOKS.weekA.file);
 
-  it.each([[[1 << 20]], [[7, 3, 1, 4096, 29, 65_536]], [[1, 2, 3, 5, 8, 13, 21, 34, 55, 89]]])('sees every part with its declared sizes and passes the bytes unchanged (chunks %j)', async (sizes) => {
-    const bytes = weekA();
-    const { entries, passed, error } = await watch(bytes, sizes);
-    expect(error).toBeNull();
-    expect(passed.equals(bytes)).toBe(true);
-    expect(entries).toEqual(readZip(bytes).map((p) => ({ name: p.name, compressedSize: p.compressed.length, uncompressedSize: p.size })));
-  }, 30_000);
+  it.each([[[1 << 20]], [[7, 3, 1, 4096, 29, 65_536]], [[1, 2, 3, 5, 8, 13, 21, 34, 55, 89]]])(
+    'sees every part with its declared sizes and passes the bytes unchanged (chunks %j)',
+    async (sizes) => {
+      const bytes = weekA();
+      const { entries, passed, error } = await watch(bytes, sizes);
+      expect(error).toBeNull();
+      expect(passed.equals(bytes)).toBe(true);
+      expect(entries).toEqual(
+        readZip(bytes).map((p) => ({ name: p.name, compressedSize: p.compressed.length, uncompressedSize: p.size })),
+      );
+    },
+    30_000,
+  );
 
   it('refuses bytes that are not a zip archive', async () => {
     const { error } = await watch(fixture(OTHER_FIXTURES.notXlsx), [16]);
@@ -121,7 +142,10 @@ describe('watchZipEntries', () => {
 
   it('reports an upload cut right after the last part (no central directory) as truncated', async () => {
     const bytes = weekA();
-    const cd = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])));
+    const cd = bytes.lastIndexOf(
+      Buffer.from([0x50, 0x4b, 0x01, 0x02]),
+      bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])),
+    );
     const first = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     expect(first).toBeGreaterThan(0);
     expect(cd).toBeGreaterThanOrEqual(first);

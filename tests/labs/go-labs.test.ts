@@ -14,7 +14,10 @@ import { goEnv } from '../../kit/go-service.ts';
 
 function goVersion(): string | null {
   try {
-    return execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local' } }).trim();
+    return execFileSync('go', ['env', 'GOVERSION'], {
+      encoding: 'utf8',
+      env: { ...process.env, GOTOOLCHAIN: 'local' },
+    }).trim();
   } catch {
     return null;
   }
@@ -41,9 +44,13 @@ function variants(id: string): Variant[] {
     .filter((d) => d.isDirectory())
     .map((d) => {
       const vdir = path.join(dir, d.name);
-      const meta = JSON.parse(fs.readFileSync(path.join(vdir, 'variant.json'), 'utf8')) as Omit<Variant, 'name' | 'files'>;
+      const meta = JSON.parse(fs.readFileSync(path.join(vdir, 'variant.json'), 'utf8')) as Omit<
+        Variant,
+        'name' | 'files'
+      >;
       const files: Record<string, string> = {};
-      for (const f of fs.readdirSync(vdir)) if (f !== 'variant.json') files[f] = fs.readFileSync(path.join(vdir, f), 'utf8');
+      for (const f of fs.readdirSync(vdir))
+        if (f !== 'variant.json') files[f] = fs.readFileSync(path.join(vdir, f), 'utf8');
       return { name: d.name, ...meta, files };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -53,8 +60,12 @@ async function goTest(id: string, base: 'starter' | 'solution'): Promise<{ code:
   const ws = await createWorkspace({ labId: id, base });
   try {
     return await new Promise((resolve) => {
-      execFile('go', ['test', '-count=1', './app/'], { cwd: ws.dir, env: { ...process.env, ...goEnv() }, maxBuffer: 8 << 20 }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr }),
+      execFile(
+        'go',
+        ['test', '-count=1', './app/'],
+        { cwd: ws.dir, env: { ...process.env, ...goEnv() }, maxBuffer: 8 << 20 },
+        (err, stdout, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr }),
       );
     });
   } finally {
@@ -70,42 +81,75 @@ describe.skipIf(!go)(`Go labs (${go ?? 'skipped: go is not on PATH; the Go labs 
   });
 
   describe.each(goLabs)('%s', (id) => {
-    it('go test: the starter shows the leak, the solution passes', async () => {
-      const starter = await goTest(id, 'starter');
-      expect(starter.code, starter.output).not.toBe(0);
-      expect(starter.output).toMatch(/FAIL/);
-      const solution = await goTest(id, 'solution');
-      expect(solution.code, solution.output).toBe(0);
-    }, BUILD_MS);
+    it(
+      'go test: the starter shows the leak, the solution passes',
+      async () => {
+        const starter = await goTest(id, 'starter');
+        expect(starter.code, starter.output).not.toBe(0);
+        expect(starter.output).toMatch(/FAIL/);
+        const solution = await goTest(id, 'solution');
+        expect(solution.code, solution.output).toBe(0);
+      },
+      BUILD_MS,
+    );
 
-    it('check: the starter fails at least one task, the solution passes every task', async () => {
-      const starter = await runLabCheck({ labId: id, base: 'starter' });
-      expect(starter.tasks.length).toBe(loadLab(id, root).manifest.tasks.length);
-      expect(starter.tasks.some((t) => !t.passed), JSON.stringify(starter.tasks)).toBe(true);
-      const solution = await runLabCheck({ labId: id, base: 'solution' });
-      expect(solution.tasks.filter((t) => !t.passed), 'failed tasks').toEqual([]);
-      summary.push(`${id}: starter ${starter.ms} ms, solution ${solution.ms} ms`);
-    }, BUILD_MS);
+    it(
+      'check: the starter fails at least one task, the solution passes every task',
+      async () => {
+        const starter = await runLabCheck({ labId: id, base: 'starter' });
+        expect(starter.tasks.length).toBe(loadLab(id, root).manifest.tasks.length);
+        expect(
+          starter.tasks.some((t) => !t.passed),
+          JSON.stringify(starter.tasks),
+        ).toBe(true);
+        const solution = await runLabCheck({ labId: id, base: 'solution' });
+        expect(
+          solution.tasks.filter((t) => !t.passed),
+          'failed tasks',
+        ).toEqual([]);
+        summary.push(`${id}: starter ${starter.ms} ms, solution ${solution.ms} ms`);
+      },
+      BUILD_MS,
+    );
 
     it('has at least 8 wrong and 3 right variants, each changing only editable files', () => {
       const vs = variants(id);
       expect(vs.filter((v) => v.kind === 'wrong').length).toBeGreaterThanOrEqual(8);
       expect(vs.filter((v) => v.kind === 'right').length).toBeGreaterThanOrEqual(3);
-      const editable = new Set(loadLab(id, root).manifest.files.filter((f) => f.editable).map((f) => f.path));
+      const editable = new Set(
+        loadLab(id, root)
+          .manifest.files.filter((f) => f.editable)
+          .map((f) => f.path),
+      );
       for (const v of vs) {
         expect(['starter', 'solution']).toContain(v.base);
         expect(v.why.length, `${v.name}: variant.json needs a why`).toBeGreaterThan(10);
-        for (const f of Object.keys(v.files)) expect(editable.has(f), `${v.name}: ${f} is not an editable file`).toBe(true);
+        for (const f of Object.keys(v.files))
+          expect(editable.has(f), `${v.name}: ${f} is not an editable file`).toBe(true);
       }
     });
 
     for (const v of variants(id)) {
-      it(`${v.kind} variant ${v.name} ${v.kind === 'wrong' ? 'fails at least one task' : 'passes every task'}`, async () => {
-        const r = await runLabCheck({ labId: id, base: v.base, files: v.files });
-        summary.push(`${id} ${v.kind} ${v.name}: ${r.tasks.map((t) => `${t.id} ${t.passed ? 'pass' : 'FAIL'}`).join(', ')} (${r.ms} ms)`);
-        if (v.kind === 'wrong') expect(r.tasks.some((t) => !t.passed), JSON.stringify(r.tasks)).toBe(true);
-        else expect(r.tasks.filter((t) => !t.passed), JSON.stringify(r.tasks)).toEqual([]);
-      }, BUILD_MS);
+      it(
+        `${v.kind} variant ${v.name} ${v.kind === 'wrong' ? 'fails at least one task' : 'passes every task'}`,
+        async () => {
+          const r = await runLabCheck({ labId: id, base: v.base, files: v.files });
+          summary.push(
+            `${id} ${v.kind} ${v.name}: ${r.tasks.map((t) => `${t.id} ${t.passed ? 'pass' : 'FAIL'}`).join(', ')} (${r.ms} ms)`,
+          );
+          if (v.kind === 'wrong')
+            expect(
+              r.tasks.some((t) => !t.passed),
+              JSON.stringify(r.tasks),
+            ).toBe(true);
+          else
+            expect(
+              r.tasks.filter((t) => !t.passed),
+              JSON.stringify(r.tasks),
+            ).toEqual([]);
+        },
+        BUILD_MS,
+      );
     }
   });
 

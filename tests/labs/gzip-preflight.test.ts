@@ -2,7 +2,6 @@
 // contract does not pin down: the starter fails exactly the two leak tasks, the ledger cannot be fooled,
 // and the incomplete fix "CORS first" passes preflights but not aborted downloads.
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -28,7 +27,9 @@ async function start(base: 'starter' | 'solution'): Promise<Variant> {
   const ws = await createWorkspace({ labId: 'gzip-preflight', base });
   workspaces.push(ws);
   const dir = path.join(ws.dir, 'app');
-  const { buildApp } = (await import(path.join(dir, 'app.ts'))) as { buildApp(ctx: ServiceContext): { server(): http.Server } };
+  const { buildApp } = (await import(path.join(dir, 'app.ts'))) as {
+    buildApp(ctx: ServiceContext): { server(): http.Server };
+  };
   const { ledger } = (await import(path.join(dir, 'ledger.ts'))) as { ledger: Variant['ledger'] };
   const gauges = new Map<string, () => number>();
   const ctx = {
@@ -49,7 +50,13 @@ interface Reply {
   body: Buffer;
 }
 
-function request(v: Variant, method: string, url: string, headers: Record<string, string>, body?: string): Promise<Reply> {
+function request(
+  v: Variant,
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port: v.port, method, path: url, headers }, (res) => {
       const parts: Buffer[] = [];
@@ -83,7 +90,12 @@ describe('gzip-preflight service, in process', () => {
   it('the starter keeps one live gzip stream per preflight, allowed or refused', async () => {
     const before = starter.ledger.alive;
     for (let i = 0; i < 20; i++) {
-      const r = await request(starter, 'OPTIONS', '/report', preflightHeaders(i % 4 === 3 ? 'https://evil.example.org' : 'https://dash.example.com'));
+      const r = await request(
+        starter,
+        'OPTIONS',
+        '/report',
+        preflightHeaders(i % 4 === 3 ? 'https://evil.example.org' : 'https://dash.example.com'),
+      );
       expect(r.body.length).toBe(0);
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -108,10 +120,19 @@ describe('gzip-preflight service, in process', () => {
     expect(stats.headers['content-encoding']).toBe('gzip');
     const json = JSON.parse(gunzipSync(stats.body).toString('utf8')) as { rows: unknown[] };
     expect(json.rows.length).toBe(24 * 600);
-    const post = await request(solution, 'POST', '/report', { origin: 'https://dash.example.com', 'accept-encoding': 'gzip', 'content-type': 'application/json' }, '{"n":1}');
+    const post = await request(
+      solution,
+      'POST',
+      '/report',
+      { origin: 'https://dash.example.com', 'accept-encoding': 'gzip', 'content-type': 'application/json' },
+      '{"n":1}',
+    );
     expect(post.status).toBe(202);
     expect(JSON.parse(gunzipSync(post.body).toString('utf8'))).toMatchObject({ accepted: true });
-    const notModified = await request(solution, 'GET', '/stats', { 'accept-encoding': 'gzip', 'if-none-match': String(stats.headers.etag) });
+    const notModified = await request(solution, 'GET', '/stats', {
+      'accept-encoding': 'gzip',
+      'if-none-match': String(stats.headers.etag),
+    });
     expect(notModified.status).toBe(304);
     expect(notModified.headers['content-encoding']).toBeUndefined();
     await new Promise((r) => setTimeout(r, 50));
@@ -152,8 +173,13 @@ describe('what the chapter claims about zlib streams', () => {
       await settle();
       console.log(JSON.stringify({ held, dropped: { alive: ledger.alive, rss: process.memoryUsage().rss } }));
     `;
-    const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
-    const { held, dropped } = JSON.parse(out.trim().split('\n').at(-1)!) as Record<'held' | 'dropped', { alive: number; rss: number }>;
+    const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    const { held, dropped } = JSON.parse(out.trim().split('\n').at(-1)!) as Record<
+      'held' | 'dropped',
+      { alive: number; rss: number }
+    >;
     expect(held.alive).toBe(200);
     expect(dropped.alive).toBeLessThanOrEqual(2);
     expect(held.rss - dropped.rss).toBeGreaterThan(10 * 1024 * 1024); // ~200 x 100+ KB of zlib state freed

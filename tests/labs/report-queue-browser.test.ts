@@ -26,7 +26,10 @@ afterAll(async () => {
 
 async function runScenario(page: Page, id: string): Promise<void> {
   await page.locator(`[data-scenario="${id}"]`).click();
-  await page.locator('.lab-scenario-progress').filter({ hasText: /finished|failed/ }).waitFor({ timeout: 90_000 });
+  await page
+    .locator('.lab-scenario-progress')
+    .filter({ hasText: /finished|failed/ })
+    .waitFor({ timeout: 90_000 });
   await expect(page.locator('.lab-scenario-progress').textContent()).resolves.toMatch(/finished/);
   await page.locator(`[data-scenario="${id}"]:not([disabled])`).waitFor();
 }
@@ -59,7 +62,11 @@ it('staging stays clear, production strands waiters, the solution passes Check',
     await runScenario(page, 'production');
     expect(await tickWaiters(page)).toBeGreaterThanOrEqual(16);
     // the output pane may be collapsed: the line only has to be there
-    await page.locator('.lab-output-log').getByText(/MaxListenersExceededWarning/).first().waitFor({ state: 'attached', timeout: 10_000 });
+    await page
+      .locator('.lab-output-log')
+      .getByText(/MaxListenersExceededWarning/)
+      .first()
+      .waitFor({ state: 'attached', timeout: 10_000 });
     await labShot(page, 'lab-report-queue-production-1280');
 
     // Apply the solution (confirmed first, as before any failed Check) and run the hidden checks.
@@ -73,7 +80,9 @@ it('staging stays clear, production strands waiters, the solution passes Check',
 
     await page.locator('.lab-actions button', { hasText: 'Check' }).click();
     await page.locator('.lab-actions .lab-btn-primary[aria-busy="false"]').waitFor({ timeout: 240_000 });
-    const states = await page.locator('.lab-task').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.state));
+    const states = await page
+      .locator('.lab-task')
+      .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.state));
     const messages = await page.locator('.lab-task-message').allTextContents();
     expect(states, messages.join(' | ')).toEqual(['pass', 'pass']);
     await labShot(page, 'lab-report-queue-checked-1280');

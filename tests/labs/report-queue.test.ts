@@ -22,7 +22,9 @@ type QueueModule = typeof starter;
 
 function fakeSink() {
   const batches: number[][] = [];
-  const sink = { write: (batch: readonly Report[]) => void batches.push(batch.map((r) => r.seq)) } as unknown as BatchSink;
+  const sink = {
+    write: (batch: readonly Report[]) => void batches.push(batch.map((r) => r.seq)),
+  } as unknown as BatchSink;
   return { sink, batches };
 }
 
@@ -77,7 +79,10 @@ describe('starter queue (the incident, ported)', () => {
   it('strands one flusher per size-triggered flush, each holding the batch it was timing', async () => {
     const q = makeQueue(starter, 5);
     q.push(12); // two batches fill up, two reports wait in the open batch
-    expect(q.batches).toEqual([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]);
+    expect(q.batches).toEqual([
+      [0, 1, 2, 3, 4],
+      [5, 6, 7, 8, 9],
+    ]);
     expect(q.waiters()).toBe(3); // two stranded, one live
     await vi.advanceTimersByTimeAsync(INTERVAL);
     expect(q.batches.at(-1)).toEqual([10, 11]); // the timer still works for a batch that does not fill up
@@ -107,7 +112,10 @@ describe('solution queue', () => {
   it('releases the flusher whenever a batch leaves by size, and keeps order', async () => {
     const q = makeQueue(solution, 5);
     q.push(12);
-    expect(q.batches).toEqual([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]);
+    expect(q.batches).toEqual([
+      [0, 1, 2, 3, 4],
+      [5, 6, 7, 8, 9],
+    ]);
     await vi.advanceTimersByTimeAsync(0);
     expect(q.waiters()).toBe(1); // only the open batch's flusher
     await vi.advanceTimersByTimeAsync(INTERVAL);
@@ -129,7 +137,10 @@ describe('solution queue', () => {
     q.push(7);
     q.queue.stop();
     await vi.advanceTimersByTimeAsync(0);
-    expect(q.batches).toEqual([[0, 1, 2, 3, 4], [5, 6]]);
+    expect(q.batches).toEqual([
+      [0, 1, 2, 3, 4],
+      [5, 6],
+    ]);
     expect(q.waiters()).toBe(0);
     await vi.advanceTimersByTimeAsync(5 * INTERVAL);
     expect(q.batches.length).toBe(2); // no second delivery of the same reports
@@ -137,13 +148,41 @@ describe('solution queue', () => {
 });
 
 it('lab.json describes the scenarios the drivers actually run', () => {
-  const manifest = JSON.parse(fs.readFileSync(path.join(LAB, 'lab.json'), 'utf8')) as { scenarios: Array<{ id: string; description: string }> };
-  const words = ['', 'One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine', 'Ten', 'Eleven', 'Twelve', 'Thirteen', 'Fourteen', 'Fifteen', 'Sixteen', 'Seventeen', 'Eighteen', 'Nineteen', 'Twenty'];
+  const manifest = JSON.parse(fs.readFileSync(path.join(LAB, 'lab.json'), 'utf8')) as {
+    scenarios: Array<{ id: string; description: string }>;
+  };
+  const words = [
+    '',
+    'One',
+    'Two',
+    'Three',
+    'Four',
+    'Five',
+    'Six',
+    'Seven',
+    'Eight',
+    'Nine',
+    'Ten',
+    'Eleven',
+    'Twelve',
+    'Thirteen',
+    'Fourteen',
+    'Fifteen',
+    'Sixteen',
+    'Seventeen',
+    'Eighteen',
+    'Nineteen',
+    'Twenty',
+  ];
   const staging = manifest.scenarios.find((s) => s.id === 'staging')!.description;
   const production = manifest.scenarios.find((s) => s.id === 'production')!.description;
-  expect(staging).toContain(`${words[STAGING.rounds]} rounds of ${(STAGING.bundlesPerRound * STAGING.bundleSize).toLocaleString('en-US')} reports`);
+  expect(staging).toContain(
+    `${words[STAGING.rounds]} rounds of ${(STAGING.bundlesPerRound * STAGING.bundleSize).toLocaleString('en-US')} reports`,
+  );
   expect(staging).toContain(`${STAGING.quietLabMs / 1000} s of quiet`);
-  expect(production).toContain(`${words[PRODUCTION.bursts]} bursts of ${(PRODUCTION.bundlesPerBurst * PRODUCTION.bundleSize).toLocaleString('en-US')} reports, ${PRODUCTION.gapLabMs / 1000} s apart`);
+  expect(production).toContain(
+    `${words[PRODUCTION.bursts]} bursts of ${(PRODUCTION.bundlesPerBurst * PRODUCTION.bundleSize).toLocaleString('en-US')} reports, ${PRODUCTION.gapLabMs / 1000} s apart`,
+  );
 });
 
 describe('the checks judge the ledger, not the gauges', async () => {
@@ -160,7 +199,12 @@ describe('the checks judge the ledger, not the gauges', async () => {
       return b;
     });
   };
-  const ok: Array<[number, number]> = [[0, 3_000], [3_000, 13_050], [20_000, 20_100], [20_100, 30_100]];
+  const ok: Array<[number, number]> = [
+    [0, 3_000],
+    [3_000, 13_050],
+    [20_000, 20_100],
+    [20_100, 30_100],
+  ];
 
   it('passes full batches that leave at once and partial ones 10 s after their first report', () => {
     const j = judgeLedger(ledger([5_000, 1_200, 5_000, 30], ok), 11_230, Infinity, 'here');
@@ -170,7 +214,9 @@ describe('the checks judge the ledger, not the gauges', async () => {
   });
 
   it('names lost, repeated and oversized deliveries', () => {
-    expect(judgeLedger(ledger([5_000, 1_200], ok), 6_300, Infinity, 'here').problem).toMatch(/6,300 reports were accepted but only 6,200/);
+    expect(judgeLedger(ledger([5_000, 1_200], ok), 6_300, Infinity, 'here').problem).toMatch(
+      /6,300 reports were accepted but only 6,200/,
+    );
     const dup = ledger([5_000, 1_200], ok);
     dup[1] = { ...dup[1]!, first: 4_999, last: 6_198 };
     expect(judgeLedger(dup, 6_200, Infinity, 'here').problem).toMatch(/#4999 was delivered twice or out of order/);
@@ -178,14 +224,53 @@ describe('the checks judge the ledger, not the gauges', async () => {
   });
 
   it('fails a full batch held for the timer, batches sent too often, and a wait far over 10 s', () => {
-    expect(judgeLedger(ledger([5_000, 10], [[0, 10_000], [1_000, 12_000]]), 5_010, Infinity, 'here').problem).toMatch(/was full but left 9.0 s/);
-    expect(judgeLedger(ledger([3, 3], [[0, 10], [10, 20]]), 6, Infinity, 'here').problem).toMatch(/left 0.0 s apart/);
-    expect(judgeLedger(ledger([3], [[0, 95_000]]), 3, Infinity, 'here').problem).toMatch(/left 95.0 s after its first report/);
+    expect(
+      judgeLedger(
+        ledger(
+          [5_000, 10],
+          [
+            [0, 10_000],
+            [1_000, 12_000],
+          ],
+        ),
+        5_010,
+        Infinity,
+        'here',
+      ).problem,
+    ).toMatch(/was full but left 9.0 s/);
+    expect(
+      judgeLedger(
+        ledger(
+          [3, 3],
+          [
+            [0, 10],
+            [10, 20],
+          ],
+        ),
+        6,
+        Infinity,
+        'here',
+      ).problem,
+    ).toMatch(/left 0.0 s apart/);
+    expect(judgeLedger(ledger([3], [[0, 95_000]]), 3, Infinity, 'here').problem).toMatch(
+      /left 95.0 s after its first report/,
+    );
     expect(judgeTypicalWait([15_000, 15_100, 40_000])).toMatch(/typically left 15.1 s/);
   });
 
   it('judges deliveries made at shutdown for completeness only', () => {
-    const j = judgeLedger(ledger([5_000, 3], [[0, 100], [100, 100_000]]), 5_003, 50_000, 'here');
+    const j = judgeLedger(
+      ledger(
+        [5_000, 3],
+        [
+          [0, 100],
+          [100, 100_000],
+        ],
+      ),
+      5_003,
+      50_000,
+      'here',
+    );
     expect(j.problem).toBeNull();
     expect(j.partialWaits).toEqual([]);
   });

@@ -1,7 +1,13 @@
 // The trace-logs checks trust the file-service ledger; these tests make sure it cannot be fooled by
 // lines that arrive twice, out of order, split across trace IDs or mixed between requests.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ledger, noteWritten, resetLedger, upload, linesNotUploaded } from '../../labs/trace-logs/starter/file-service.ts';
+import {
+  ledger,
+  noteWritten,
+  resetLedger,
+  upload,
+  linesNotUploaded,
+} from '../../labs/trace-logs/starter/file-service.ts';
 
 const lines = ['[order-1] received', '[order-1] loaded', '[order-1] responded 200'];
 

@@ -18,14 +18,19 @@ afterAll(() => fs.rmSync(parent, { recursive: true, force: true }));
 function vendored(): string[] {
   return listLabIds().flatMap((id) => {
     const file = path.join(repo, 'labs', id, 'vendor.json');
-    return fs.existsSync(file) ? Object.values(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>) : [];
+    return fs.existsSync(file)
+      ? Object.values(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>)
+      : [];
   });
 }
 
 /** The declaration file an npm package names (NodeNext does not resolve a bare folder through `paths`). */
 function typesOf(name: string): string {
   const dir = path.join(repo, 'node_modules', name);
-  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { types?: string; typings?: string };
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+    types?: string;
+    typings?: string;
+  };
   return path.join(dir, pkg.types ?? pkg.typings ?? 'index.d.ts');
 }
 
@@ -34,13 +39,20 @@ it('starter, solution and every variant of every lab typecheck in their workspac
   for (const id of listLabIds()) {
     const lab = loadLab(id);
     built.push({ name: `${id} starter`, ws: await createWorkspace({ labId: id, root: parent, withChecks: true }) });
-    built.push({ name: `${id} solution`, ws: await createWorkspace({ labId: id, root: parent, base: 'solution', withChecks: true }) });
+    built.push({
+      name: `${id} solution`,
+      ws: await createWorkspace({ labId: id, root: parent, base: 'solution', withChecks: true }),
+    });
     for (const v of listVariants(lab))
-      built.push({ name: `${id} ${v.name}`, ws: await createWorkspace({ labId: id, root: parent, variant: v.name, withChecks: true }) });
+      built.push({
+        name: `${id} ${v.name}`,
+        ws: await createWorkspace({ labId: id, root: parent, variant: v.name, withChecks: true }),
+      });
   }
   // The kit imports contracts/manifest.ts for its types only, so workspaces leave that zod-based file out;
   // the typechecker needs it (with zod resolved from the repository).
-  for (const b of built) fs.copyFileSync(path.join(repo, 'contracts', 'manifest.ts'), path.join(b.ws.dir, 'contracts', 'manifest.ts'));
+  for (const b of built)
+    fs.copyFileSync(path.join(repo, 'contracts', 'manifest.ts'), path.join(b.ws.dir, 'contracts', 'manifest.ts'));
   const tsconfig = {
     compilerOptions: {
       target: 'ES2023',
@@ -62,7 +74,9 @@ it('starter, solution and every variant of every lab typecheck in their workspac
   fs.writeFileSync(path.join(parent, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
   let out = '';
   try {
-    execFileSync(process.execPath, [path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', parent], { encoding: 'utf8' });
+    execFileSync(process.execPath, [path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', parent], {
+      encoding: 'utf8',
+    });
   } catch (err) {
     out = String((err as { stdout?: string }).stdout ?? err);
   }

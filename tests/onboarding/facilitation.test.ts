@@ -10,7 +10,10 @@ const chapters = readdirSync(chaptersDir)
   .filter((f) => f.endsWith('.mdx'))
   .map((f) => {
     const text = readFileSync(join(chaptersDir, f), 'utf8');
-    return { slug: f.replace(/^\d+-/, '').replace(/\.mdx$/, ''), minutes: Number(/^minutes:\s*(\d+)/m.exec(text)?.[1]) };
+    return {
+      slug: f.replace(/^\d+-/, '').replace(/\.mdx$/, ''),
+      minutes: Number(/^minutes:\s*(\d+)/m.exec(text)?.[1]),
+    };
   });
 
 describe('facilitation data', () => {
@@ -24,13 +27,20 @@ describe('facilitation data', () => {
   });
 
   it("adds each chapter's timings up to the minutes the chapter announces", () => {
-    for (const c of chapters) expect(facilitation[c.slug].timings.reduce((s, t) => s + t.minutes, 0), c.slug).toBe(c.minutes);
+    for (const c of chapters)
+      expect(
+        facilitation[c.slug].timings.reduce((s, t) => s + t.minutes, 0),
+        c.slug,
+      ).toBe(c.minutes);
   });
 
   it('fills every agenda exactly and only refers to chapters that exist', () => {
     const slugs = new Set(chapters.map((c) => c.slug));
     for (const a of agendas) {
-      expect(a.blocks.reduce((s, b) => s + b.minutes, 0), a.title).toBe(a.minutes);
+      expect(
+        a.blocks.reduce((s, b) => s + b.minutes, 0),
+        a.title,
+      ).toBe(a.minutes);
       for (const b of a.blocks) if (b.chapter) expect(slugs.has(b.chapter), b.chapter).toBe(true);
     }
     expect(agendas.map((a) => a.minutes)).toEqual([60, 90, 180]);

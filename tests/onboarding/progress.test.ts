@@ -33,8 +33,27 @@ class MemoryStorage implements Storage {
 
 const catalog: Catalog = {
   chapters: [
-    { slug: 'toolkit', title: 'Toolkit', quizId: 'toolkit', labs: [{ id: 'cache-warmup', title: 'Cache', tasks: [{ id: 'bounded', title: 'Bounded' }, { id: 'still-a-cache', title: 'Still a cache' }] }] },
-    { slug: 'trace-map', title: 'Trace map', quizId: 'trace-map', labs: [{ id: 'trace-logs', title: 'Trace logs', tasks: [{ id: 'nothing-retained', title: 'Nothing retained' }] }] },
+    {
+      slug: 'toolkit',
+      title: 'Toolkit',
+      quizId: 'toolkit',
+      labs: [
+        {
+          id: 'cache-warmup',
+          title: 'Cache',
+          tasks: [
+            { id: 'bounded', title: 'Bounded' },
+            { id: 'still-a-cache', title: 'Still a cache' },
+          ],
+        },
+      ],
+    },
+    {
+      slug: 'trace-map',
+      title: 'Trace map',
+      quizId: 'trace-map',
+      labs: [{ id: 'trace-logs', title: 'Trace logs', tasks: [{ id: 'nothing-retained', title: 'Nothing retained' }] }],
+    },
   ],
 };
 
@@ -48,14 +67,23 @@ describe('progress export', () => {
   it('collects visited chapters, lab tasks and quiz scores, and nothing else', () => {
     const file = learner('Ada', (s) => {
       markChapterVisited(s, 'toolkit', 1000);
-      s.setItem('leakbook:v1:lab:cache-warmup:tasks', JSON.stringify({ bounded: { passed: true, at: 2000 }, 'still-a-cache': { passed: false, at: 2100, message: 'no cache hits' } }));
+      s.setItem(
+        'leakbook:v1:lab:cache-warmup:tasks',
+        JSON.stringify({
+          bounded: { passed: true, at: 2000 },
+          'still-a-cache': { passed: false, at: 2100, message: 'no cache hits' },
+        }),
+      );
       s.setItem('leakbook:v1:lab:cache-warmup:file:cache.ts', 'secret code of the learner');
       saveQuizAnswer(s, 'toolkit', 4, 0, 1, true);
       saveQuizAnswer(s, 'toolkit', 4, 1, 0, false);
     });
     expect(file.name).toBe('Ada');
     expect(file.chapters).toEqual({ toolkit: { visitedAt: 1000 } });
-    expect(file.labs['cache-warmup']).toEqual({ bounded: { passed: true, at: 2000 }, 'still-a-cache': { passed: false, at: 2100, message: 'no cache hits' } });
+    expect(file.labs['cache-warmup']).toEqual({
+      bounded: { passed: true, at: 2000 },
+      'still-a-cache': { passed: false, at: 2100, message: 'no cache hits' },
+    });
     expect(file.quizzes).toEqual({ toolkit: { answered: 2, correct: 1, total: 4 } });
     expect(JSON.stringify(file)).not.toContain('secret code');
   });
@@ -72,14 +100,28 @@ describe('progress export', () => {
 });
 
 describe('progress import refuses what it cannot trust', () => {
-  const good = learner('Linus', (s) => s.setItem('leakbook:v1:lab:trace-logs:tasks', JSON.stringify({ 'nothing-retained': { passed: true, at: 9 } })));
+  const good = learner('Linus', (s) =>
+    s.setItem('leakbook:v1:lab:trace-logs:tasks', JSON.stringify({ 'nothing-retained': { passed: true, at: 9 } })),
+  );
   const cases: Array<[string, string, RegExp]> = [
     ['not JSON', 'hello', /not JSON/],
     ['a foreign JSON file', JSON.stringify({ name: 'package', version: '1.0.0' }), /not a Leakbook progress file/],
     ['a newer version', JSON.stringify({ ...good, version: 2 }), /version/],
-    ['a bad count', JSON.stringify({ ...good, quizzes: { toolkit: { answered: 3, correct: 5, total: 4 } } }), /counts do not add up/],
-    ['an unknown lab', JSON.stringify({ ...good, labs: { 'other-lab': { x: { passed: true, at: 1 } } } }), /lab this workbook does not have/],
-    ['an unknown task', JSON.stringify({ ...good, labs: { 'trace-logs': { nope: { passed: true, at: 1 } } } }), /task lab "trace-logs" does not have/],
+    [
+      'a bad count',
+      JSON.stringify({ ...good, quizzes: { toolkit: { answered: 3, correct: 5, total: 4 } } }),
+      /counts do not add up/,
+    ],
+    [
+      'an unknown lab',
+      JSON.stringify({ ...good, labs: { 'other-lab': { x: { passed: true, at: 1 } } } }),
+      /lab this workbook does not have/,
+    ],
+    [
+      'an unknown task',
+      JSON.stringify({ ...good, labs: { 'trace-logs': { nope: { passed: true, at: 1 } } } }),
+      /task lab "trace-logs" does not have/,
+    ],
     ['extra personal fields', JSON.stringify({ ...good, email: 'a@b.c' }), /damaged/],
     ['an oversized file', JSON.stringify({ ...good, pad: 'x'.repeat(300 * 1024) }), /a few KB/],
   ];
@@ -97,9 +139,20 @@ describe('progress import refuses what it cannot trust', () => {
 
 describe('cohort', () => {
   it('shows who finished what and where people are stuck', () => {
-    const a = learner('Ada', (s) => s.setItem('leakbook:v1:lab:cache-warmup:tasks', JSON.stringify({ bounded: { passed: true, at: 1 }, 'still-a-cache': { passed: true, at: 2 } })));
-    const b = learner('Bob', (s) => s.setItem('leakbook:v1:lab:cache-warmup:tasks', JSON.stringify({ bounded: { passed: false, at: 1 } })));
-    const bNewer = learner('Bob', (s) => s.setItem('leakbook:v1:lab:cache-warmup:tasks', JSON.stringify({ bounded: { passed: true, at: 3 } })), '2026-11-26T11:00:00.000Z');
+    const a = learner('Ada', (s) =>
+      s.setItem(
+        'leakbook:v1:lab:cache-warmup:tasks',
+        JSON.stringify({ bounded: { passed: true, at: 1 }, 'still-a-cache': { passed: true, at: 2 } }),
+      ),
+    );
+    const b = learner('Bob', (s) =>
+      s.setItem('leakbook:v1:lab:cache-warmup:tasks', JSON.stringify({ bounded: { passed: false, at: 1 } })),
+    );
+    const bNewer = learner(
+      'Bob',
+      (s) => s.setItem('leakbook:v1:lab:cache-warmup:tasks', JSON.stringify({ bounded: { passed: true, at: 3 } })),
+      '2026-11-26T11:00:00.000Z',
+    );
     const c = learner('Cy', () => {});
     const cohort = summarizeCohort([a, bNewer, b, c], catalog);
     expect(cohort.rows.map((r) => r.name)).toEqual(['Ada', 'Bob', 'Cy']);

@@ -4,9 +4,12 @@ import { listRuntimes, pickRuntime } from '../../src/runtime/choose.ts';
 import { webContainerSupport } from '../../src/runtime/webcontainer-support.ts';
 
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/149.0.0.0 Safari/537.36';
-const SAFARI_16_1 = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 13_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.1 Safari/605.1.15';
-const SAFARI_17 = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Safari/605.1.15';
-const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+const SAFARI_16_1 =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 13_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.1 Safari/605.1.15';
+const SAFARI_17 =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Safari/605.1.15';
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -17,10 +20,18 @@ describe('webContainerSupport', () => {
     expect(r.reason).toMatch(/Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/);
   });
   it('accepts Chromium and Safari 16.4+, refuses older Safari and iOS with a reason', () => {
-    expect(webContainerSupport({ crossOriginIsolated: true, hasSharedArrayBuffer: true, userAgent: CHROME })).toEqual({ ok: true });
-    expect(webContainerSupport({ crossOriginIsolated: true, hasSharedArrayBuffer: true, userAgent: SAFARI_17 })).toEqual({ ok: true });
-    expect(webContainerSupport({ crossOriginIsolated: true, hasSharedArrayBuffer: true, userAgent: SAFARI_16_1 }).reason).toMatch(/Safari 16\.4 or newer/);
-    expect(webContainerSupport({ crossOriginIsolated: true, hasSharedArrayBuffer: true, userAgent: IPHONE }).reason).toMatch(/iOS/);
+    expect(webContainerSupport({ crossOriginIsolated: true, hasSharedArrayBuffer: true, userAgent: CHROME })).toEqual({
+      ok: true,
+    });
+    expect(
+      webContainerSupport({ crossOriginIsolated: true, hasSharedArrayBuffer: true, userAgent: SAFARI_17 }),
+    ).toEqual({ ok: true });
+    expect(
+      webContainerSupport({ crossOriginIsolated: true, hasSharedArrayBuffer: true, userAgent: SAFARI_16_1 }).reason,
+    ).toMatch(/Safari 16\.4 or newer/);
+    expect(
+      webContainerSupport({ crossOriginIsolated: true, hasSharedArrayBuffer: true, userAgent: IPHONE }).reason,
+    ).toMatch(/iOS/);
   });
 });
 

@@ -112,19 +112,28 @@ export function createFakeWebContainer(opts: FakeOptions = {}) {
       await write(root, tree);
     }
 
-    async spawn(command: string, args: string[], options: { cwd?: string; env?: Record<string, string | number | boolean> } = {}): Promise<WcProcess> {
+    async spawn(
+      command: string,
+      args: string[],
+      options: { cwd?: string; env?: Record<string, string | number | boolean> } = {},
+    ): Promise<WcProcess> {
       const cwd = this.path(options.cwd ?? '.');
       if (command !== 'node') throw new Error(`jsh: command not found: ${command}`);
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: this.workdir };
       for (const [k, v] of Object.entries(options.env ?? {})) env[k] = String(v);
-      if (this.preload) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(this.preload).href}`.trim();
+      if (this.preload)
+        env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(this.preload).href}`.trim();
 
       const entry = args.find((a) => !a.startsWith('-')) ?? '';
       let child: ChildProcess;
       if (opts.noTypeStripping && TS_ENTRY.test(entry)) {
         // What Node before type stripping says about a .ts entry point.
         const message = `TypeError [ERR_UNKNOWN_FILE_EXTENSION]: Unknown file extension "${entry.slice(entry.lastIndexOf('.'))}" for ${join(cwd, entry)}`;
-        child = spawnChild(process.execPath, ['-e', `console.error(${JSON.stringify(message)}); process.exit(1)`], { cwd, env, detached: true });
+        child = spawnChild(process.execPath, ['-e', `console.error(${JSON.stringify(message)}); process.exit(1)`], {
+          cwd,
+          env,
+          detached: true,
+        });
       } else {
         child = spawnChild(process.execPath, args, { cwd, env, detached: true, stdio: 'pipe' });
       }

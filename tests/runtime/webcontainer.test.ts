@@ -69,16 +69,25 @@ function setup(opts: FakeOptions = {}) {
   const waiters: Array<{ test: (e: RuntimeEvent) => boolean; done: (e: RuntimeEvent) => void }> = [];
   rt.subscribe((e) => {
     events.push(e);
-    for (const w of [...waiters]) if (w.test(e)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.done(e);
-    }
+    for (const w of [...waiters])
+      if (w.test(e)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.done(e);
+      }
   });
   const waitFor = (test: (e: RuntimeEvent) => boolean, what: string, timeoutMs = 40_000) => {
     const seen = events.find(test);
     if (seen) return Promise.resolve(seen);
     return new Promise<RuntimeEvent>((done, fail) => {
-      const t = setTimeout(() => fail(new Error(`no ${what}; events: ${JSON.stringify(events.filter((e) => e.type !== 'metrics')).slice(0, 1500)}`)), timeoutMs);
+      const t = setTimeout(
+        () =>
+          fail(
+            new Error(
+              `no ${what}; events: ${JSON.stringify(events.filter((e) => e.type !== 'metrics')).slice(0, 1500)}`,
+            ),
+          ),
+        timeoutMs,
+      );
       waiters.push({ test, done: (e) => (clearTimeout(t), done(e)) });
     });
   };
@@ -94,7 +103,7 @@ const labDirOf = (fake: ReturnType<typeof createFakeWebContainer>) => {
 };
 
 describe('WebContainer adapter', () => {
-  it('boots once, mounts the lab with the reader\'s file, runs the supervisor and reports ready', async () => {
+  it("boots once, mounts the lab with the reader's file, runs the supervisor and reports ready", async () => {
     const { fake, rt, waitFor, events } = setup();
     await rt.start(LAB, { 'service.ts': EDITED });
     const ready = await waitFor((e) => e.type === 'ready', 'ready');
@@ -113,14 +122,20 @@ describe('WebContainer adapter', () => {
     expect(events.filter((e) => e.type === 'output' && e.text.includes('\u001eLB'))).toEqual([]);
   }, 90_000);
 
-  it('runs a scenario and streams metrics with the lab\'s gauges', async () => {
+  it("runs a scenario and streams metrics with the lab's gauges", async () => {
     const { rt, waitFor, events } = setup();
     await rt.start(LAB, {});
     await waitFor((e) => e.type === 'ready', 'ready');
     await rt.send({ cmd: 'scenario', id: 'ping' });
-    const end = await waitFor((e) => e.type === 'scenario' && e.phase !== 'start' && e.phase !== 'progress', 'scenario end');
+    const end = await waitFor(
+      (e) => e.type === 'scenario' && e.phase !== 'start' && e.phase !== 'progress',
+      'scenario end',
+    );
     expect(end).toMatchObject({ phase: 'end', message: '10 requests' });
-    const metrics = await waitFor((e) => e.type === 'metrics' && (e.gauges['requests served'] ?? 0) >= 10, 'metrics after the scenario');
+    const metrics = await waitFor(
+      (e) => e.type === 'metrics' && (e.gauges['requests served'] ?? 0) >= 10,
+      'metrics after the scenario',
+    );
     expect(metrics).toMatchObject({ type: 'metrics' });
     expect((metrics as { heapUsed: number }).heapUsed).toBeGreaterThan(0);
     // The terminal echoes the command we typed; the adapter keeps that out of the output.
@@ -175,34 +190,45 @@ describe('WebContainer adapter', () => {
 
   it('explains a boot failure (blocked third-party cookies, network filters)', async () => {
     const { fake, rt } = setup({ bootError: 'Unable to create more instances' });
-    await expect(rt.start(LAB, {})).rejects.toThrow(/Could not start the in-browser runtime: Unable to create more instances.*third-party cookies/);
+    await expect(rt.start(LAB, {})).rejects.toThrow(
+      /Could not start the in-browser runtime: Unable to create more instances.*third-party cookies/,
+    );
     expect(fake.state.processes).toEqual([]);
   });
 
   it('gives up on a boot that never finishes, and says what usually causes it', async () => {
     const fake = createFakeWebContainer({ bootHangs: true });
     runtime = createWebContainerRuntime({ api: fake.api, fetch: fakeFetch, bootTimeoutMs: 300 });
-    await expect(runtime.start(LAB, {})).rejects.toThrow(/no answer from StackBlitz's servers within 300 ms.*Brave Shields/s);
+    await expect(runtime.start(LAB, {})).rejects.toThrow(
+      /no answer from StackBlitz's servers within 300 ms.*Brave Shields/s,
+    );
     expect(fake.state.processes).toEqual([]);
   });
 
   it('explains a Node that cannot run TypeScript', async () => {
     const { fake, rt } = setup({ noTypeStripping: true });
-    await expect(rt.start(LAB, {})).rejects.toThrow(/cannot run the lab's TypeScript files.*Unknown file extension.*npm start/s);
+    await expect(rt.start(LAB, {})).rejects.toThrow(
+      /cannot run the lab's TypeScript files.*Unknown file extension.*npm start/s,
+    );
     expect(fake.state.processes.every((p) => !p.args.includes('kit/supervisor.ts'))).toBe(true);
   }, 60_000);
 
   it('passes on errors the container reports, with what to do about them', async () => {
     const { fake, rt, waitFor } = setup();
     await rt.start(LAB, {});
-    (fake.container() as unknown as { emit(event: string, ...args: unknown[]): void }).emit('error', { message: 'Service worker registration failed' });
+    (fake.container() as unknown as { emit(event: string, ...args: unknown[]): void }).emit('error', {
+      message: 'Service worker registration failed',
+    });
     const error = await waitFor((e) => e.type === 'error', 'error event');
     expect((error as { message: string }).message).toMatch(/Service worker registration failed.*stackblitz\.com/);
   }, 90_000);
 
   it('refuses to boot on a page that is not cross-origin isolated', async () => {
     const fake = createFakeWebContainer();
-    vi.stubGlobal('navigator', { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/149.0.0.0 Safari/537.36' });
+    vi.stubGlobal('navigator', {
+      userAgent:
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/149.0.0.0 Safari/537.36',
+    });
     vi.stubGlobal('crossOriginIsolated', false);
     try {
       runtime = createWebContainerRuntime({ api: fake.api, fetch: fakeFetch, checkSupport: true });
@@ -243,7 +269,9 @@ describe('WebContainer adapter', () => {
       await second.start(LAB, { 'service.ts': EDITED });
       await bothReady;
       expect(fake.state.boots).toBe(1);
-      const dirs = fake.state.processes.filter((p) => p.args.includes('kit/supervisor.ts')).map((p) => relative(fake.state.workdir!, p.cwd));
+      const dirs = fake.state.processes
+        .filter((p) => p.args.includes('kit/supervisor.ts'))
+        .map((p) => relative(fake.state.workdir!, p.cwd));
       expect(new Set(dirs).size).toBe(2);
       await first.dispose();
       expect(fake.state.teardowns).toBe(0);
@@ -256,7 +284,7 @@ describe('WebContainer adapter', () => {
     expect(fake.state.teardowns).toBe(1);
   }, 90_000);
 
-  it('dispose tears the container down and kills the lab\'s processes', async () => {
+  it("dispose tears the container down and kills the lab's processes", async () => {
     const { fake, rt, waitFor } = setup();
     await rt.start(LAB, {});
     await waitFor((e) => e.type === 'ready', 'ready');

@@ -18,8 +18,15 @@ export default defineChecks({
 `;
 
 const root = makeLabsRoot({
-  good: { starter: { 'server.ts': SERVER }, solution: { 'server.ts': SERVER.replace("'ok ' + requests", "'fixed ' + requests") }, checks: FAILING_CHECKS },
-  'bad-manifest': { manifest: { ...manifestFor('bad-manifest'), heapLimitMb: 'lots' }, starter: { 'server.ts': SERVER } },
+  good: {
+    starter: { 'server.ts': SERVER },
+    solution: { 'server.ts': SERVER.replace("'ok ' + requests", "'fixed ' + requests") },
+    checks: FAILING_CHECKS,
+  },
+  'bad-manifest': {
+    manifest: { ...manifestFor('bad-manifest'), heapLimitMb: 'lots' },
+    starter: { 'server.ts': SERVER },
+  },
 });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakbook-cli-dir-'));
 afterAll(() => {
@@ -29,7 +36,10 @@ afterAll(() => {
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['server/lab-cli.ts', ...args], { env: { ...process.env, LEAKBOOK_LABS_DIR: root }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['server/lab-cli.ts', ...args], {
+      env: { ...process.env, LEAKBOOK_LABS_DIR: root },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -45,7 +55,11 @@ describe('lab CLI', () => {
     const parsed = JSON.parse(r.stdout);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     expect(Object.keys(parsed).sort()).toEqual(['lab', 'passed', 'tasks']);
-    expect(parsed).toEqual({ lab: 'good', passed: false, tasks: [{ id: 'answers', title: 'Answers requests', passed: false, message: 'the service answered "ok 1"' }] });
+    expect(parsed).toEqual({
+      lab: 'good',
+      passed: false,
+      tasks: [{ id: 'answers', title: 'Answers requests', passed: false, message: 'the service answered "ok 1"' }],
+    });
   });
 
   it('check --solution --json exits 0 when every task passes', async () => {

@@ -2,7 +2,17 @@
 // message, no process outlives the run, and the reader's files are still there, untouched.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeEvent } from '../../contracts/runtime-events.ts';
-import { alive, api, childPids, followEvents, groupPids, startRunner, waitUntil, workspaces, type Runner } from './harness.ts';
+import {
+  alive,
+  api,
+  childPids,
+  followEvents,
+  groupPids,
+  startRunner,
+  waitUntil,
+  workspaces,
+  type Runner,
+} from './harness.ts';
 
 let r: Runner;
 
@@ -77,13 +87,17 @@ function supervisorPid(): number {
   return pids[0];
 }
 
-describe('faults in the reader\'s code', () => {
+describe("faults in the reader's code", () => {
   for (const [name, fault] of Object.entries(FAULTS)) {
     it(`reports lab code that ${name}, leaves no process behind, keeps the reader's file`, async () => {
       const { runId, events } = await startRun(fault.code);
       const pgid = supervisorPid();
       // The service host runs in the supervisor's process group, so the group is the whole tree.
-      const report = await events.waitFor((e) => !!faultMessage(e) && fault.expect.test(faultMessage(e)!), REPORT_MS, `a report matching ${fault.expect}`);
+      const report = await events.waitFor(
+        (e) => !!faultMessage(e) && fault.expect.test(faultMessage(e)!),
+        REPORT_MS,
+        `a report matching ${fault.expect}`,
+      );
       expect(faultMessage(report)).toMatch(fault.expect);
       if (name === 'allocates without bound') expect(report).toMatchObject({ type: 'exit', reason: 'oom' });
 
@@ -93,7 +107,7 @@ describe('faults in the reader\'s code', () => {
 
       const members = groupPids(pgid);
       await stopRun(runId, events);
-      await waitUntil(() => groupPids(pgid).length === 0, 5000, 'the run\'s process group to end');
+      await waitUntil(() => groupPids(pgid).length === 0, 5000, "the run's process group to end");
       for (const pid of members) expect(alive(pid), `pid ${pid}`).toBe(false);
       expect(childPids(r.pid)).toEqual([]);
       expect(workspaces(r)).toEqual([]);
@@ -123,8 +137,13 @@ describe('output', () => {
       `export default defineService(() => { setInterval(() => console.log('log line '.repeat(1000)), 2); return { server: http.createServer((q, s) => s.end('hi')) }; });`,
     );
     const { runId, events } = await startRun(code);
-    await events.waitFor((e) => e.type === 'output' && e.text.includes('[runner] The lab printed more than 256 KB'), REPORT_MS, 'the output cap notice');
-    const printed = () => events.events.filter((e) => e.type === 'output').reduce((n, e) => n + (e as { text: string }).text.length, 0);
+    await events.waitFor(
+      (e) => e.type === 'output' && e.text.includes('[runner] The lab printed more than 256 KB'),
+      REPORT_MS,
+      'the output cap notice',
+    );
+    const printed = () =>
+      events.events.filter((e) => e.type === 'output').reduce((n, e) => n + (e as { text: string }).text.length, 0);
     const atCap = printed();
     await events.waitFor((e) => e.type === 'metrics', 10_000, 'metrics after the cap');
     await new Promise((done) => setTimeout(done, 500));
@@ -138,7 +157,9 @@ describe('output', () => {
 
 describe('process trees', () => {
   it('a stopped run takes its whole process tree with it', async () => {
-    const { runId, events } = await startRun(service(`export default defineService(() => ({ server: http.createServer((q, s) => s.end('hi')) }));`));
+    const { runId, events } = await startRun(
+      service(`export default defineService(() => ({ server: http.createServer((q, s) => s.end('hi')) }));`),
+    );
     await events.waitFor((e) => e.type === 'ready', REPORT_MS, 'ready');
     const pgid = supervisorPid();
     const members = groupPids(pgid);
@@ -149,7 +170,9 @@ describe('process trees', () => {
   }, 60_000);
 
   it('a page that goes away (its event stream closes) stops its run', async () => {
-    const { runId, events } = await startRun(service(`export default defineService(() => ({ server: http.createServer((q, s) => s.end('hi')) }));`));
+    const { runId, events } = await startRun(
+      service(`export default defineService(() => ({ server: http.createServer((q, s) => s.end('hi')) }));`),
+    );
     await events.waitFor((e) => e.type === 'ready', REPORT_MS, 'ready');
     const members = groupPids(supervisorPid());
     events.close();

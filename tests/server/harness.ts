@@ -33,9 +33,18 @@ export interface Reply {
 function makeSite(dir: string): void {
   mkdirSync(join(dir, 'chapters', 'toolkit'), { recursive: true });
   mkdirSync(join(dir, '_astro'), { recursive: true });
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><title>Leakbook</title></head><body>home</body></html>');
-  writeFileSync(join(dir, 'chapters', 'toolkit', 'index.html'), '<!doctype html><html lang="en"><head><title>Toolkit</title></head><body>toolkit</body></html>');
-  writeFileSync(join(dir, '404.html'), '<!doctype html><html><head><title>Not found</title></head><body>lost</body></html>');
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><html><head><title>Leakbook</title></head><body>home</body></html>',
+  );
+  writeFileSync(
+    join(dir, 'chapters', 'toolkit', 'index.html'),
+    '<!doctype html><html lang="en"><head><title>Toolkit</title></head><body>toolkit</body></html>',
+  );
+  writeFileSync(
+    join(dir, '404.html'),
+    '<!doctype html><html><head><title>Not found</title></head><body>lost</body></html>',
+  );
   writeFileSync(join(dir, '_astro', 'app.abc123.js'), 'console.log(1);\n');
 }
 
@@ -134,7 +143,13 @@ export function request(port: number, opts: RequestOptions): Promise<Reply> {
 }
 
 /** An authorised API call with the runner's own Origin. */
-export function api(r: Runner, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+export function api(
+  r: Runner,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   return request(r.port, {
     method,
     path,
@@ -225,10 +240,11 @@ export function followEvents(r: Runner, runId: string) {
             if (!line.trim()) continue;
             const event = JSON.parse(line) as RuntimeEvent;
             events.push(event);
-            for (const w of [...waiters]) if (w.test(event)) {
-              waiters.splice(waiters.indexOf(w), 1);
-              w.done(event);
-            }
+            for (const w of [...waiters])
+              if (w.test(event)) {
+                waiters.splice(waiters.indexOf(w), 1);
+                w.done(event);
+              }
           }
         });
         res.on('error', () => undefined);
@@ -246,7 +262,15 @@ export function followEvents(r: Runner, runId: string) {
       const seen = events.find(test);
       if (seen) return Promise.resolve(seen);
       return new Promise((done, fail) => {
-        const timer = setTimeout(() => fail(new Error(`no ${what} within ${timeoutMs} ms; got: ${JSON.stringify(events.filter((e) => e.type !== 'metrics')).slice(0, 2000)}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            fail(
+              new Error(
+                `no ${what} within ${timeoutMs} ms; got: ${JSON.stringify(events.filter((e) => e.type !== 'metrics')).slice(0, 2000)}`,
+              ),
+            ),
+          timeoutMs,
+        );
         waiters.push({ test, done: (e) => (clearTimeout(timer), done(e)) });
       });
     },

@@ -48,7 +48,12 @@ describe('the token', () => {
   });
 
   it('guards every API route, not only run creation', async () => {
-    for (const [method, path] of [['GET', '/api/health'], ['GET', '/api/runs/x/events'], ['DELETE', '/api/runs/x'], ['POST', '/api/runs/x/commands']]) {
+    for (const [method, path] of [
+      ['GET', '/api/health'],
+      ['GET', '/api/runs/x/events'],
+      ['DELETE', '/api/runs/x'],
+      ['POST', '/api/runs/x/commands'],
+    ]) {
       const reply = await request(r.port, { method, path });
       expect(reply.status, `${method} ${path}`).toBe(401);
     }
@@ -90,7 +95,11 @@ describe('Origin and Host', () => {
   });
 
   it('accepts localhost:<port> as its own host', async () => {
-    const reply = await request(r.port, { path: '/api/health', host: `localhost:${r.port}`, headers: { Authorization: `Bearer ${r.token}`, Origin: `http://localhost:${r.port}` } });
+    const reply = await request(r.port, {
+      path: '/api/health',
+      host: `localhost:${r.port}`,
+      headers: { Authorization: `Bearer ${r.token}`, Origin: `http://localhost:${r.port}` },
+    });
     expect(reply.status).toBe(200);
     expect(JSON.parse(reply.body)).toMatchObject({ ok: true, runs: 0 });
   });
@@ -110,7 +119,10 @@ describe('files sent for a run', () => {
   ];
   for (const [path, status, reason] of cases) {
     it(`refuses ${JSON.stringify(path)}`, async () => {
-      const reply = await startRun({ labId: 'probe-lab', files: { 'service.ts': GOOD_FILE, [path]: 'console.log("pwned")' } });
+      const reply = await startRun({
+        labId: 'probe-lab',
+        files: { 'service.ts': GOOD_FILE, [path]: 'console.log("pwned")' },
+      });
       expectRefused(reply, status, reason);
     });
   }
@@ -150,7 +162,11 @@ describe('files sent for a run', () => {
     const reply = await request(r.port, {
       method: 'POST',
       path: '/api/runs',
-      headers: { Authorization: `Bearer ${r.token}`, 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' },
+      headers: {
+        Authorization: `Bearer ${r.token}`,
+        'Content-Type': 'application/json',
+        'Transfer-Encoding': 'chunked',
+      },
       body: JSON.stringify({ labId: 'probe-lab', files: { 'service.ts': 'y'.repeat(1_100_000) } }),
     });
     expectRefused(reply, 413, /too large/);
@@ -173,7 +189,12 @@ describe('pages', () => {
   });
 
   it('does not serve files outside the site folder', async () => {
-    for (const path of ['/../../package.json', '/%2e%2e/%2e%2e/package.json', '/..%2f..%2fpackage.json', '/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc/passwd']) {
+    for (const path of [
+      '/../../package.json',
+      '/%2e%2e/%2e%2e/package.json',
+      '/..%2f..%2fpackage.json',
+      '/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc/passwd',
+    ]) {
       const reply = await request(r.port, { path });
       expect([400, 404], path).toContain(reply.status);
       expect(reply.body).not.toContain('"name": "leakbook"');
@@ -199,7 +220,11 @@ describe('limits', () => {
         expect(reply.status, path).toBe(400);
         expect(errorOf(reply)).toMatch(/only from the run's snapshots folder/);
       }
-      const none = await api(r, 'GET', `/api/runs/${runId}/snapshots?path=${encodeURIComponent('snapshots/s9.heapsnapshot')}`);
+      const none = await api(
+        r,
+        'GET',
+        `/api/runs/${runId}/snapshots?path=${encodeURIComponent('snapshots/s9.heapsnapshot')}`,
+      );
       expect(none.status).toBe(404);
       const badCommand = await api(r, 'POST', `/api/runs/${runId}/commands`, { cmd: 'exec', argv: ['rm', '-rf', '/'] });
       expect(badCommand.status).toBe(400);
@@ -213,7 +238,11 @@ describe('limits', () => {
 
 describe('listening', () => {
   it('refuses to listen anywhere but loopback', () => {
-    const out = spawnSync(process.execPath, ['server/start.ts', '--port', '0', '--host', '0.0.0.0'], { cwd: repo, encoding: 'utf8', timeout: 10_000 });
+    const out = spawnSync(process.execPath, ['server/start.ts', '--port', '0', '--host', '0.0.0.0'], {
+      cwd: repo,
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
     expect(out.status).toBe(2);
     expect(out.stderr).toMatch(/listens on 127\.0\.0\.1 only/);
     expect(out.stdout).not.toMatch(/Leakbook running/);

@@ -45,14 +45,17 @@ function problem(t: CheckContext, sent: Sent): { passed: false; message: string 
 
 function resourceGrowth(a: Measurement, b: Measurement): Array<[string, number]> {
   const kinds = new Set([...Object.keys(a.resources ?? {}), ...Object.keys(b.resources ?? {})]);
-  return [...kinds].map((k): [string, number] => [k, (b.resources?.[k] ?? 0) - (a.resources?.[k] ?? 0)]).filter(([, d]) => d > 0);
+  return [...kinds]
+    .map((k): [string, number] => [k, (b.resources?.[k] ?? 0) - (a.resources?.[k] ?? 0)])
+    .filter(([, d]) => d > 0);
 }
 
 export default defineChecks({
   'bounded-cache': async (t) => {
     const traffic = new Traffic('cache-warmup/bounded');
     const canCount = t.service.caps.queryObjects;
-    const measure = () => t.service.measure({ gc: true, count: canCount ? ['CachedResponse'] : undefined, resources: true });
+    const measure = () =>
+      t.service.measure({ gc: true, count: canCount ? ['CachedResponse'] : undefined, resources: true });
     // Shoppers' one-offs with the popular searches mixed in, then a crawler storm that replaces the large
     // pages in the cache by small ones, so that the rounds after it compare like with like.
     const shoppers = await send(t, traffic.phases(traffic.mixed(traffic.oneOffs(SHOPPERS), 2)));
@@ -100,9 +103,16 @@ export default defineChecks({
         passed: false,
         message: `over ${ROUNDS - 1} storms of ${formatCount(ROUND)} new searches the heap after GC grew by ${formatBytes(unexplained)} more than the responses in the cache account for: something is kept for every query`,
       };
-    const aliveNote = canCount ? `, ${rounds.map((m) => formatCount(m.counts!.CachedResponse!)).join(' → ')} responses alive after each storm` : '';
-    const heapNote = last.afterGc ? `, heap after GC ${formatBytes(unexplained)} beyond what the cached responses hold` : '';
-    return { passed: true, message: `after ${searches} distinct searches every answer was right${aliveNote}${heapNote}` };
+    const aliveNote = canCount
+      ? `, ${rounds.map((m) => formatCount(m.counts!.CachedResponse!)).join(' → ')} responses alive after each storm`
+      : '';
+    const heapNote = last.afterGc
+      ? `, heap after GC ${formatBytes(unexplained)} beyond what the cached responses hold`
+      : '';
+    return {
+      passed: true,
+      message: `after ${searches} distinct searches every answer was right${aliveNote}${heapNote}`,
+    };
   },
 
   'still-a-cache': async (t) => {

@@ -40,7 +40,12 @@ function terms(rng: Rng): string {
 function encode(params: Array<[string, string]>, rng: Rng): string {
   const ordered = rng.chance(0.1) ? rng.shuffle(params) : params;
   const plus = rng.chance(0.1);
-  return '?' + ordered.map(([k, v]) => `${k}=${plus ? encodeURIComponent(v).replace(/%20/g, '+') : encodeURIComponent(v)}`).join('&');
+  return (
+    '?' +
+    ordered
+      .map(([k, v]) => `${k}=${plus ? encodeURIComponent(v).replace(/%20/g, '+') : encodeURIComponent(v)}`)
+      .join('&')
+  );
 }
 
 /** A one-off search with ordinary or unusual parameters (page 0, page "abc", sort in capitals, no q …). */
@@ -100,7 +105,10 @@ export class Traffic {
     while (popular.size < popularCount) {
       const q = `${pick.pick(ADJECTIVES)} ${pick.pick(NOUNS)}`;
       const shown = pick.chance(0.15) ? q.toUpperCase() : q;
-      const params: Array<[string, string]> = [['q', shown], ['page', String(pick.int(1, 3))]];
+      const params: Array<[string, string]> = [
+        ['q', shown],
+        ['page', String(pick.int(1, 3))],
+      ];
       if (pick.chance(0.4)) params.push(['sort', pick.pick(SORTS)]);
       popular.add(encode(params, pick));
     }
@@ -128,7 +136,9 @@ export class Traffic {
 
   /** one-off searches with the popular ones mixed in, `perPopular` times each, in a seeded order */
   mixed(oneOffs: SearchRequest[], perPopular: number): SearchRequest[] {
-    const popular = this.popular.flatMap((p) => Array.from({ length: perPopular }, () => ({ method: 'GET', path: '/search' + p, popular: true })));
+    const popular = this.popular.flatMap((p) =>
+      Array.from({ length: perPopular }, () => ({ method: 'GET', path: '/search' + p, popular: true })),
+    );
     return this.rng.shuffle([...oneOffs, ...popular]);
   }
 

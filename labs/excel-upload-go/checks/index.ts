@@ -2,7 +2,15 @@
 // summary (count and checksum of every order's values, against what the workbooks hold), exits of the
 // service (OOMKilled when its RSS passes the container limit) and the heap in use after GC.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defineChecks, formatBytes, formatCount, growsEveryRound, liveHeap, type CheckContext, type HttpResult } from '#kit';
+import {
+  defineChecks,
+  formatBytes,
+  formatCount,
+  growsEveryRound,
+  liveHeap,
+  type CheckContext,
+  type HttpResult,
+} from '#kit';
 import { answer, FILES, upload } from '../scenarios.ts';
 import { expectedStore, WORKBOOKS } from './rows.ts';
 
@@ -37,16 +45,39 @@ export default defineChecks({
     for (const [i, spec] of order.entries()) {
       const r = await upload(t, await t.fixture(spec.file));
       const down = await died(t, r);
-      if (down) return { passed: false, message: `upload ${i + 1} of ${order.length} (${formatCount(spec.rows)} rows): ${down}` };
-      if (r.status !== 201) return { passed: false, message: `upload ${i + 1} of ${order.length} (${formatCount(spec.rows)} rows) was answered ${answer(r)}` };
+      if (down)
+        return {
+          passed: false,
+          message: `upload ${i + 1} of ${order.length} (${formatCount(spec.rows)} rows): ${down}`,
+        };
+      if (r.status !== 201)
+        return {
+          passed: false,
+          message: `upload ${i + 1} of ${order.length} (${formatCount(spec.rows)} rows) was answered ${answer(r)}`,
+        };
       heap.push(liveHeap(await t.service.measure({ gc: true })));
     }
     const want = expectedStore(order);
     const got = await summary(t);
-    if (got.count !== want.count) return { passed: false, message: `the store holds ${formatCount(got.count)} orders; the workbooks hold ${formatCount(want.count)}` };
-    if (got.checksum !== want.checksum) return { passed: false, message: `the store holds ${formatCount(got.count)} orders, but their values differ from what the workbooks hold` };
-    if (growsEveryRound(heap, HEAP_STEP)) return { passed: false, message: `the heap in use after GC grew with every upload: ${heap.map((n) => formatBytes(n)).join(' → ')}` };
-    return { passed: true, message: `${order.length} uploads of ${formatCount(WORKBOOKS.weekA.rows)} rows were imported within the ${limit ?? '?'} MB container limit with the workbooks' values; heap in use after GC ${heap.map((n) => formatBytes(n)).join(', ')}` };
+    if (got.count !== want.count)
+      return {
+        passed: false,
+        message: `the store holds ${formatCount(got.count)} orders; the workbooks hold ${formatCount(want.count)}`,
+      };
+    if (got.checksum !== want.checksum)
+      return {
+        passed: false,
+        message: `the store holds ${formatCount(got.count)} orders, but their values differ from what the workbooks hold`,
+      };
+    if (growsEveryRound(heap, HEAP_STEP))
+      return {
+        passed: false,
+        message: `the heap in use after GC grew with every upload: ${heap.map((n) => formatBytes(n)).join(' → ')}`,
+      };
+    return {
+      passed: true,
+      message: `${order.length} uploads of ${formatCount(WORKBOOKS.weekA.rows)} rows were imported within the ${limit ?? '?'} MB container limit with the workbooks' values; heap in use after GC ${heap.map((n) => formatBytes(n)).join(', ')}`,
+    };
   },
 
   'refuse-what-cannot-fit': async (t) => {
@@ -54,19 +85,39 @@ export default defineChecks({
     const r = await upload(t, await t.fixture(FILES.oversized));
     const down = await died(t, r);
     if (down) return { passed: false, message: `the oversized workbook (1.4 MB that inflates to 264 MB): ${down}` };
-    if (r.status !== 413) return { passed: false, message: `the oversized workbook (1.4 MB that inflates to 264 MB) was answered ${answer(r)} instead of 413` };
-    if (!same(before, await summary(t))) return { passed: false, message: 'the oversized workbook was refused, but the store changed' };
-    return { passed: true, message: `the oversized workbook was refused: ${answer(r)}; the store is unchanged and the service kept running` };
+    if (r.status !== 413)
+      return {
+        passed: false,
+        message: `the oversized workbook (1.4 MB that inflates to 264 MB) was answered ${answer(r)} instead of 413`,
+      };
+    if (!same(before, await summary(t)))
+      return { passed: false, message: 'the oversized workbook was refused, but the store changed' };
+    return {
+      passed: true,
+      message: `the oversized workbook was refused: ${answer(r)}; the store is unchanged and the service kept running`,
+    };
   },
 
   'no-half-import': async (t) => {
     const first = await upload(t, await t.fixture(WORKBOOKS.small.file));
-    if (first.status !== 201) return { passed: false, message: `a valid ${formatCount(WORKBOOKS.small.rows)}-row workbook was answered ${answer(first)}` };
+    if (first.status !== 201)
+      return {
+        passed: false,
+        message: `a valid ${formatCount(WORKBOOKS.small.rows)}-row workbook was answered ${answer(first)}`,
+      };
     const want = expectedStore([WORKBOOKS.small]);
     const before = await summary(t);
-    if (!same(before, want)) return { passed: false, message: `after a valid ${formatCount(WORKBOOKS.small.rows)}-row workbook the store holds ${formatCount(before.count)} orders, not its ${formatCount(want.count)}` };
+    if (!same(before, want))
+      return {
+        passed: false,
+        message: `after a valid ${formatCount(WORKBOOKS.small.rows)}-row workbook the store holds ${formatCount(before.count)} orders, not its ${formatCount(want.count)}`,
+      };
     const cases: Array<[string, string, RegExp | null]> = [
-      [FILES.badRow, `a workbook whose row ${WORKBOOKS.badRow.badRow} has "quantity" as text`, new RegExp(`row ${WORKBOOKS.badRow.badRow}\\b`)],
+      [
+        FILES.badRow,
+        `a workbook whose row ${WORKBOOKS.badRow.badRow} has "quantity" as text`,
+        new RegExp(`row ${WORKBOOKS.badRow.badRow}\\b`),
+      ],
       [FILES.truncated, 'a truncated workbook', null],
       [FILES.notXlsx, 'a CSV file named .xlsx', null],
     ];
@@ -75,10 +126,19 @@ export default defineChecks({
       const down = await died(t, r);
       if (down) return { passed: false, message: `${what}: ${down}` };
       if (r.status !== 400) return { passed: false, message: `${what} was answered ${answer(r)} instead of 400` };
-      if (mentions && !mentions.test(r.body.toString('utf8'))) return { passed: false, message: `${what} was refused with "${answer(r)}", which does not say which row` };
+      if (mentions && !mentions.test(r.body.toString('utf8')))
+        return { passed: false, message: `${what} was refused with "${answer(r)}", which does not say which row` };
       const now = await summary(t);
-      if (!same(before, now)) return { passed: false, message: `${what} was refused, but the store changed: ${formatCount(now.count)} orders instead of ${formatCount(before.count)}, a half import` };
+      if (!same(before, now))
+        return {
+          passed: false,
+          message: `${what} was refused, but the store changed: ${formatCount(now.count)} orders instead of ${formatCount(before.count)}, a half import`,
+        };
     }
-    return { passed: true, message: 'a workbook with a bad row, a truncated workbook and a CSV were each refused with 400 and the store stayed exactly as it was' };
+    return {
+      passed: true,
+      message:
+        'a workbook with a bad row, a truncated workbook and a CSV were each refused with 400 and the store stayed exactly as it was',
+    };
   },
 });

@@ -14,7 +14,8 @@ export async function generate(): Promise<void> {
   for (const name of readdirSync(SOURCE)) {
     const from = join(SOURCE, name);
     const to = join(TARGET, name);
-    if (existsSync(to) && statSync(to).size === statSync(from).size && readFileSync(to).equals(readFileSync(from))) continue;
+    if (existsSync(to) && statSync(to).size === statSync(from).size && readFileSync(to).equals(readFileSync(from)))
+      continue;
     copyFileSync(from, to);
   }
 }

@@ -22,7 +22,9 @@ async function labHeapLimitMb(): Promise<number> {
 function gauge(m: Measurement, name: string): number {
   const v = m.gauges[name];
   if (typeof v !== 'number')
-    throw new Error(`the service does not report "${name}": keep "new RecordStore(ctx)" and "await watchContainer(ctx)" in server.ts`);
+    throw new Error(
+      `the service does not report "${name}": keep "new RecordStore(ctx)" and "await watchContainer(ctx)" in server.ts`,
+    );
   return v;
 }
 
@@ -58,30 +60,42 @@ async function limitsProblem(t: CheckContext): Promise<string | null> {
  * POST a workbook but hold back its last quarter until the store has received a batch (or `waitMs`
  * passed), then send the rest. Tells whether rows reached the store while the upload was still arriving.
  */
-async function uploadHoldingBackTheEnd(t: CheckContext, body: Buffer, waitMs: number): Promise<{ result: HttpResult; early: boolean; heldBack: number }> {
+async function uploadHoldingBackTheEnd(
+  t: CheckContext,
+  body: Buffer,
+  waitMs: number,
+): Promise<{ result: HttpResult; early: boolean; heldBack: number }> {
   const cut = Math.floor(body.length * 0.75);
   const url = new URL('/upload', t.service.baseUrl);
   const batchesBefore = gauge(await t.service.measure(), 'batches written');
   return new Promise((resolve) => {
     let early = false;
     let status = 0;
-    let headers: Record<string, string> = {};
+    const headers: Record<string, string> = {};
     const chunks: Buffer[] = [];
     let done = false;
     const finish = (aborted: boolean, error?: string) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      resolve({ result: { status, headers, body: Buffer.concat(chunks), aborted, ...(error ? { error } : {}) }, early, heldBack: body.length - cut });
+      resolve({
+        result: { status, headers, body: Buffer.concat(chunks), aborted, ...(error ? { error } : {}) },
+        early,
+        heldBack: body.length - cut,
+      });
     };
     const timer = setTimeout(() => {
       req.destroy();
       finish(true, 'no answer within 60 s');
     }, 60_000);
-    const req = http.request(url, { method: 'POST', headers: { 'content-type': XLSX_TYPE, 'content-length': String(body.length) } });
+    const req = http.request(url, {
+      method: 'POST',
+      headers: { 'content-type': XLSX_TYPE, 'content-length': String(body.length) },
+    });
     req.on('response', (res) => {
       status = res.statusCode ?? 0;
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      for (const [k, v] of Object.entries(res.headers))
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => finish(false));
       res.on('error', (err) => finish(true, err.message));
@@ -110,8 +124,10 @@ async function uploadHoldingBackTheEnd(t: CheckContext, body: Buffer, waitMs: nu
 
 function storeProblem(m: Measurement, want: { count: number; checksum: number }, what: string): string | null {
   const count = gauge(m, 'records');
-  if (count !== want.count) return `${what} the store holds ${formatCount(count)} records; the workbook has ${formatCount(want.count)}`;
-  if (gauge(m, 'store checksum') !== want.checksum) return `${what} the store holds ${formatCount(count)} records, but their values differ from the workbook's`;
+  if (count !== want.count)
+    return `${what} the store holds ${formatCount(count)} records; the workbook has ${formatCount(want.count)}`;
+  if (gauge(m, 'store checksum') !== want.checksum)
+    return `${what} the store holds ${formatCount(count)} records, but their values differ from the workbook's`;
   return null;
 }
 
@@ -130,15 +146,22 @@ export default defineChecks({
       if (i === 7) ({ result: r, early, heldBack } = await uploadHoldingBackTheEnd(t, body, 20_000));
       else r = await upload(t.service, body);
       if (await diedSince(t.service, exitsBefore, r))
-        return fail(`upload ${i + 1} of 8 (${formatCount(ROWS_PER_FILE)} rows, ${formatBytes(body.length)}) killed the service: ${lastExit(t)}`);
+        return fail(
+          `upload ${i + 1} of 8 (${formatCount(ROWS_PER_FILE)} rows, ${formatBytes(body.length)}) killed the service: ${lastExit(t)}`,
+        );
       if (r.status !== 200) return fail(`upload ${i + 1} of 8 (${file}) was answered ${describe(r)}`);
       const m = await t.service.measure();
       const wrong = storeProblem(m, expectedFor(file), `after upload ${i + 1} of 8`);
       if (wrong) return fail(wrong);
       const largest = gauge(m, 'largest batch');
-      if (largest > 1000) return fail(`the store received a batch of ${formatCount(largest)} rows at once; write at most 1,000 rows per batch`);
+      if (largest > 1000)
+        return fail(
+          `the store received a batch of ${formatCount(largest)} rows at once; write at most 1,000 rows per batch`,
+        );
       if (i === 7 && !early)
-        return fail(`all 8 uploads were imported, but no row reached the store while the last ${formatBytes(heldBack)} of an upload were still on the way: the import waits for the whole file before it reads a row`);
+        return fail(
+          `all 8 uploads were imported, but no row reached the store while the last ${formatBytes(heldBack)} of an upload were still on the way: the import waits for the whole file before it reads a row`,
+        );
     }
     const after = await limitsProblem(t);
     if (after) return fail(after);
@@ -158,21 +181,36 @@ export default defineChecks({
     const exitsBefore = t.service.exits().length;
     const r = await upload(t.service, body, 30_000);
     if (await diedSince(t.service, exitsBefore, r))
-      return fail(`the oversized workbook (${formatBytes(body.length)} that inflates to 264 MB) killed the service: ${lastExit(t)}`);
-    if (r.status !== 413) return fail(`the oversized workbook was answered ${describe(r)}; a workbook that cannot fit gets 413`);
+      return fail(
+        `the oversized workbook (${formatBytes(body.length)} that inflates to 264 MB) killed the service: ${lastExit(t)}`,
+      );
+    if (r.status !== 413)
+      return fail(`the oversized workbook was answered ${describe(r)}; a workbook that cannot fit gets 413`);
     const text = r.body.toString('utf8');
     if (!/\b64\s?(MB|MiB)\b|67[,.\s]?108[,.\s]?864/i.test(text))
-      return fail(`the oversized workbook got 413 with "${text.slice(0, 160)}", which does not name the limit (64 MB per part)`);
+      return fail(
+        `the oversized workbook got 413 with "${text.slice(0, 160)}", which does not name the limit (64 MB per part)`,
+      );
     const after = await t.service.measure();
     const written = gauge(after, 'batches written') - gauge(before, 'batches written');
-    if (written > 0) return fail(`the oversized workbook got 413, but only after ${formatCount(written)} batches of its rows had been written: refuse it from the declared size, before inflating`);
-    if (gauge(after, 'records') !== gauge(before, 'records') || gauge(after, 'store checksum') !== gauge(before, 'store checksum'))
+    if (written > 0)
+      return fail(
+        `the oversized workbook got 413, but only after ${formatCount(written)} batches of its rows had been written: refuse it from the declared size, before inflating`,
+      );
+    if (
+      gauge(after, 'records') !== gauge(before, 'records') ||
+      gauge(after, 'store checksum') !== gauge(before, 'store checksum')
+    )
       return fail('the oversized workbook got 413 but the store changed');
     const still = await t.service.request('/records/count');
-    if (still.status !== 200) return fail(`after the refusal the service answers GET /records/count with ${describe(still)}`);
+    if (still.status !== 200)
+      return fail(`after the refusal the service answers GET /records/count with ${describe(still)}`);
     const limits = await limitsProblem(t);
     if (limits) return fail(limits);
-    return { passed: true, message: `the oversized workbook was refused with 413 ("${text.slice(0, 120)}") before any of its rows were read; the store is unchanged` };
+    return {
+      passed: true,
+      message: `the oversized workbook was refused with 413 ("${text.slice(0, 120)}") before any of its rows were read; the store is unchanged`,
+    };
   },
 
   'bad-input': async (t) => {
@@ -181,15 +219,33 @@ export default defineChecks({
     const exitsBefore = t.service.exits().length;
     const first = await upload(t.service, seed);
     if (await diedSince(t.service, exitsBefore, first))
-      return fail(`the valid workbook uploaded before the bad ones (${formatCount(WORKBOOKS.small.rows)} rows) killed the service: ${lastExit(t)}`);
-    if (first.status !== 200) return fail(`the valid workbook uploaded before the bad ones was answered ${describe(first)}`);
+      return fail(
+        `the valid workbook uploaded before the bad ones (${formatCount(WORKBOOKS.small.rows)} rows) killed the service: ${lastExit(t)}`,
+      );
+    if (first.status !== 200)
+      return fail(`the valid workbook uploaded before the bad ones was answered ${describe(first)}`);
     const base = await t.service.measure();
     const baseProblem = storeProblem(base, expected.small, 'after the valid upload');
     if (baseProblem) return fail(baseProblem);
     const cases = [
-      { file: OTHER_FIXTURES.notXlsx, what: 'a CSV file renamed to .xlsx', says: /xlsx|zip|workbook|spreadsheet|excel/i, needs: 'that it is not an .xlsx workbook' },
-      { file: OTHER_FIXTURES.truncated, what: 'a truncated workbook', says: /truncat|incomplete|ended|cut off|corrupt/i, needs: 'that the file is truncated or incomplete' },
-      { file: WORKBOOKS.badRow.file, what: `a workbook whose row ${formatCount(WORKBOOKS.badRow.badRow!)} has "pcs" in the quantity`, says: /30[,.\s]?001/, needs: 'which row is wrong' },
+      {
+        file: OTHER_FIXTURES.notXlsx,
+        what: 'a CSV file renamed to .xlsx',
+        says: /xlsx|zip|workbook|spreadsheet|excel/i,
+        needs: 'that it is not an .xlsx workbook',
+      },
+      {
+        file: OTHER_FIXTURES.truncated,
+        what: 'a truncated workbook',
+        says: /truncat|incomplete|ended|cut off|corrupt/i,
+        needs: 'that the file is truncated or incomplete',
+      },
+      {
+        file: WORKBOOKS.badRow.file,
+        what: `a workbook whose row ${formatCount(WORKBOOKS.badRow.badRow!)} has "pcs" in the quantity`,
+        says: /30[,.\s]?001/,
+        needs: 'which row is wrong',
+      },
     ];
     const seen: string[] = [];
     for (const c of cases) {
@@ -199,13 +255,21 @@ export default defineChecks({
       if (await diedSince(t.service, before, r)) return fail(`${c.what} killed the service: ${lastExit(t)}`);
       if (r.status !== 400) return fail(`${c.what} was answered ${describe(r)}; bad input gets 400`);
       const text = r.body.toString('utf8');
-      if (!c.says.test(text)) return fail(`${c.what} got 400 with "${text.slice(0, 160)}", which does not say ${c.needs}`);
+      if (!c.says.test(text))
+        return fail(`${c.what} got 400 with "${text.slice(0, 160)}", which does not say ${c.needs}`);
       const m = await t.service.measure();
       const changed = storeProblem(m, expected.small, `after ${c.what} was refused`);
-      if (changed) return fail(`${changed} (it held the valid workbook's ${formatCount(WORKBOOKS.small.rows)} before): no half imports`);
-      if (gauge(m, 'staged rows') !== 0) return fail(`after ${c.what} was refused, ${formatCount(gauge(m, 'staged rows'))} rows are still staged in the store: abort the import`);
+      if (changed)
+        return fail(
+          `${changed} (it held the valid workbook's ${formatCount(WORKBOOKS.small.rows)} before): no half imports`,
+        );
+      if (gauge(m, 'staged rows') !== 0)
+        return fail(
+          `after ${c.what} was refused, ${formatCount(gauge(m, 'staged rows'))} rows are still staged in the store: abort the import`,
+        );
       const still = await t.service.request('/records/count');
-      if (still.status !== 200) return fail(`after ${c.what} the service answers GET /records/count with ${describe(still)}`);
+      if (still.status !== 200)
+        return fail(`after ${c.what} the service answers GET /records/count with ${describe(still)}`);
       seen.push(`${c.what}: 400`);
     }
     return { passed: true, message: `${seen.join('; ')}; the store still holds exactly the valid workbook` };
@@ -216,15 +280,22 @@ export default defineChecks({
     const exitsBefore = t.service.exits().length;
     const results = await Promise.all(bodies.map((b) => uploadWithRetry(t, b)));
     for (const [i, { result }] of results.entries()) {
-      if (await diedSince(t.service, exitsBefore, result)) return fail(`two uploads at once killed the service: ${lastExit(t)}`);
-      if (result.status !== 200) return fail(`of two uploads sent at once, upload ${i + 1} ended with ${describe(result)}`);
+      if (await diedSince(t.service, exitsBefore, result))
+        return fail(`two uploads at once killed the service: ${lastExit(t)}`);
+      if (result.status !== 200)
+        return fail(`of two uploads sent at once, upload ${i + 1} ended with ${describe(result)}`);
     }
     const m = await t.service.measure();
     const peak = gauge(m, 'imports running (peak)');
-    if (peak > 1) return fail(`both imports ran at the same time (${peak} at once); run one import at a time and let the other wait or retry`);
+    if (peak > 1)
+      return fail(
+        `both imports ran at the same time (${peak} at once); run one import at a time and let the other wait or retry`,
+      );
     // each workbook holds all 40,000 ids, so the store ends as whichever import committed last
     if (storeProblem(m, expected.weekA, '') && storeProblem(m, expected.weekB, ''))
-      return fail(`after two uploads at once the store holds ${formatCount(gauge(m, 'records'))} records that match neither workbook`);
+      return fail(
+        `after two uploads at once the store holds ${formatCount(gauge(m, 'records'))} records that match neither workbook`,
+      );
     const limits = await limitsProblem(t);
     if (limits) return fail(limits);
     const waited = results.reduce((n, r) => n + r.toldToWait, 0);

@@ -3,8 +3,26 @@
 // Pure functions, no dependencies: the same numbers come out in every runtime.
 
 export const COLUMNS = [
-  'id', 'sku', 'product', 'category', 'region', 'country', 'city', 'warehouse', 'channel', 'status',
-  'currency', 'supplier', 'owner', 'team', 'unit', 'quantity', 'unit_price', 'discount_pct', 'priority', 'note',
+  'id',
+  'sku',
+  'product',
+  'category',
+  'region',
+  'country',
+  'city',
+  'warehouse',
+  'channel',
+  'status',
+  'currency',
+  'supplier',
+  'owner',
+  'team',
+  'unit',
+  'quantity',
+  'unit_price',
+  'discount_pct',
+  'priority',
+  'note',
 ] as const;
 
 export type Cell = string | number;
@@ -37,7 +55,20 @@ export const OTHER_FIXTURES = {
 
 /** Small vocabularies: the same strings repeat in thousands of cells, so the sheet shares them. */
 const WORDS = {
-  product: ['Desk lamp', 'Office chair', 'Standing desk', 'Monitor arm', 'Keyboard', 'Mouse', 'Headset', 'Webcam', 'Dock', 'Cable kit', 'Notebook', 'Whiteboard'],
+  product: [
+    'Desk lamp',
+    'Office chair',
+    'Standing desk',
+    'Monitor arm',
+    'Keyboard',
+    'Mouse',
+    'Headset',
+    'Webcam',
+    'Dock',
+    'Cable kit',
+    'Notebook',
+    'Whiteboard',
+  ],
   category: ['Furniture', 'Peripherals', 'Audio', 'Video', 'Stationery', 'Accessories'],
   region: ['North', 'South', 'East', 'West', 'Central'],
   country: ['Germany', 'France', 'Japan', 'Brazil', 'Canada', 'India', 'Kenya', 'Spain'],
@@ -76,9 +107,19 @@ export function* workbookRows(spec: WorkbookSpec): Generator<Cell[]> {
     const row: Cell[] = [
       id,
       `SKU-${String((id * 37) % 100_000).padStart(5, '0')}`,
-      pick(WORDS.product), pick(WORDS.category), pick(WORDS.region), pick(WORDS.country), pick(WORDS.city),
-      pick(WORDS.warehouse), pick(WORDS.channel), pick(WORDS.status), pick(WORDS.currency), pick(WORDS.supplier),
-      pick(WORDS.owner), pick(WORDS.team), pick(WORDS.unit),
+      pick(WORDS.product),
+      pick(WORDS.category),
+      pick(WORDS.region),
+      pick(WORDS.country),
+      pick(WORDS.city),
+      pick(WORDS.warehouse),
+      pick(WORDS.channel),
+      pick(WORDS.status),
+      pick(WORDS.currency),
+      pick(WORDS.supplier),
+      pick(WORDS.owner),
+      pick(WORDS.team),
+      pick(WORDS.unit),
       quantity,
       Math.round(next() * 50_000) / 100,
       pick([0, 0, 0, 5, 10, 15]),
@@ -114,7 +155,8 @@ export function recordHash(rec: OrderRecord): number {
 /** What the store must report after holding exactly these workbooks' rows (later files win per id). */
 export function expectedStore(specs: WorkbookSpec[]): { count: number; checksum: number } {
   const byId = new Map<number, number>();
-  for (const spec of specs) for (const row of workbookRows(spec)) byId.set(row[0] as number, recordHash(rowToRecord(row)));
+  for (const spec of specs)
+    for (const row of workbookRows(spec)) byId.set(row[0] as number, recordHash(rowToRecord(row)));
   let sum = 0;
   for (const h of byId.values()) sum = (sum + h) >>> 0;
   return { count: byId.size, checksum: sum };

@@ -3,7 +3,16 @@
 // reordered into a fixed layout with fixed timestamps so every run produces identical bytes.
 // Run: node labs/excel-upload/generator/generate.ts [--force]
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +27,14 @@ const STAMP = join(here, '..', '.fixtures-stamp');
 
 /** Parts a streaming reader needs before the rows come first; the big worksheet comes last. */
 function partRank(name: string): number {
-  const order = ['[Content_Types].xml', '_rels/.rels', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml', 'xl/sharedStrings.xml'];
+  const order = [
+    '[Content_Types].xml',
+    '_rels/.rels',
+    'xl/workbook.xml',
+    'xl/_rels/workbook.xml.rels',
+    'xl/styles.xml',
+    'xl/sharedStrings.xml',
+  ];
   const i = order.indexOf(name);
   if (i >= 0) return i;
   return name.startsWith('xl/worksheets/') ? 100 : 50;
@@ -55,8 +71,15 @@ function* bombSheet(rows: number): Generator<string> {
   const col = (i: number) => String.fromCharCode(65 + i);
   yield '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
   yield '<row r="1">' + COLUMNS.map((_, i) => `<c r="${col(i)}1" t="s"><v>${i}</v></c>`).join('') + '</row>';
-  const numbers = new Map([[0, 7], [15, 3], [16, 19.5], [17, 0]]);
-  const cells = COLUMNS.map((_, i) => (numbers.has(i) ? `<c r="${col(i)}2"><v>${numbers.get(i)}</v></c>` : `<c r="${col(i)}2" t="s"><v>${20 + i}</v></c>`));
+  const numbers = new Map([
+    [0, 7],
+    [15, 3],
+    [16, 19.5],
+    [17, 0],
+  ]);
+  const cells = COLUMNS.map((_, i) =>
+    numbers.has(i) ? `<c r="${col(i)}2"><v>${numbers.get(i)}</v></c>` : `<c r="${col(i)}2" t="s"><v>${20 + i}</v></c>`,
+  );
   const chunk = ('<row r="2">' + cells.join('') + '</row>').repeat(4096);
   for (let done = 0; done < rows; done += 4096) yield chunk;
   yield '</sheetData></worksheet>';

@@ -2,8 +2,26 @@
 // Both of exceljs's readers hand rows over as `row.values`: index 1 is column A, index 0 is empty.
 
 export const COLUMNS = [
-  'id', 'sku', 'product', 'category', 'region', 'country', 'city', 'warehouse', 'channel', 'status',
-  'currency', 'supplier', 'owner', 'team', 'unit', 'quantity', 'unit_price', 'discount_pct', 'priority', 'note',
+  'id',
+  'sku',
+  'product',
+  'category',
+  'region',
+  'country',
+  'city',
+  'warehouse',
+  'channel',
+  'status',
+  'currency',
+  'supplier',
+  'owner',
+  'team',
+  'unit',
+  'quantity',
+  'unit_price',
+  'discount_pct',
+  'priority',
+  'note',
 ] as const;
 
 export type Column = (typeof COLUMNS)[number];
@@ -24,16 +42,22 @@ export class BadRowError extends Error {
 
 function cellText(v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'object' && 'richText' in v) return (v as { richText: Array<{ text: string }> }).richText.map((r) => r.text).join('');
+  if (typeof v === 'object' && 'richText' in v)
+    return (v as { richText: Array<{ text: string }> }).richText.map((r) => r.text).join('');
   if (typeof v === 'object' && 'text' in v) return String((v as { text: unknown }).text);
   return String(v);
 }
 
 /** Row 1 must name the columns, in order. */
 export function checkHeader(values: readonly unknown[]): void {
-  const names = COLUMNS.map((_, i) => cellText(values[i + 1]).trim().toLowerCase());
+  const names = COLUMNS.map((_, i) =>
+    cellText(values[i + 1])
+      .trim()
+      .toLowerCase(),
+  );
   const wrong = COLUMNS.findIndex((c, i) => names[i] !== c);
-  if (wrong >= 0) throw new BadRowError(1, `expected the header "${COLUMNS[wrong]}" in column ${wrong + 1}, found "${names[wrong]}"`);
+  if (wrong >= 0)
+    throw new BadRowError(1, `expected the header "${COLUMNS[wrong]}" in column ${wrong + 1}, found "${names[wrong]}"`);
 }
 
 /** One data row -> record. Throws BadRowError when a cell cannot be used. */
@@ -45,7 +69,10 @@ export function parseRow(values: readonly unknown[], rowNumber: number): OrderRe
     if (NUMBERS.has(col)) {
       const n = typeof raw === 'number' ? raw : Number.NaN;
       if (!Number.isFinite(n) || n < 0 || (WHOLE.has(col) && !Number.isInteger(n)))
-        throw new BadRowError(rowNumber, `${col} must be a ${WHOLE.has(col) ? 'whole ' : ''}number, found ${JSON.stringify(cellText(raw))}`);
+        throw new BadRowError(
+          rowNumber,
+          `${col} must be a ${WHOLE.has(col) ? 'whole ' : ''}number, found ${JSON.stringify(cellText(raw))}`,
+        );
       rec[col] = n;
     } else {
       rec[col] = cellText(raw);

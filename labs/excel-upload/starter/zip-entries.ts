@@ -62,8 +62,15 @@ export function watchZipEntries(source: Readable, onEntry: (entry: ZipEntryInfo)
       return 0;
     }
     if (sig !== LOCAL) {
-      if (parts === 0) throw new UploadFormatError('not-zip', 'the upload is not an .xlsx workbook: it does not start like a zip archive');
-      throw new UploadFormatError('unsupported', `unexpected bytes where a zip part should start (byte ${received - pending.length})`);
+      if (parts === 0)
+        throw new UploadFormatError(
+          'not-zip',
+          'the upload is not an .xlsx workbook: it does not start like a zip archive',
+        );
+      throw new UploadFormatError(
+        'unsupported',
+        `unexpected bytes where a zip part should start (byte ${received - pending.length})`,
+      );
     }
     if (pending.length < HEADER_BYTES) return 0;
     const flags = pending.readUInt16LE(6);
@@ -72,7 +79,10 @@ export function watchZipEntries(source: Readable, onEntry: (entry: ZipEntryInfo)
     if (pending.length < HEADER_BYTES + nameLen + extraLen) return 0;
     const name = pending.toString('utf8', HEADER_BYTES, HEADER_BYTES + nameLen);
     if (flags & 0x0008)
-      throw new UploadFormatError('unsupported', `the part "${name}" does not declare its size up front (a streamed zip); save the workbook again from a spreadsheet program`);
+      throw new UploadFormatError(
+        'unsupported',
+        `the part "${name}" does not declare its size up front (a streamed zip); save the workbook again from a spreadsheet program`,
+      );
     parts++;
     current = { name, compressedSize: pending.readUInt32LE(18), uncompressedSize: pending.readUInt32LE(22) };
     onEntry(current);
@@ -121,10 +131,18 @@ export function watchZipEntries(source: Readable, onEntry: (entry: ZipEntryInfo)
     },
     flush(done) {
       if (received === 0) return done(new UploadFormatError('not-zip', 'the upload is empty'));
-      if (!inCentral && parts === 0) return done(new UploadFormatError('not-zip', 'the upload is not an .xlsx workbook: it is too short to be a zip archive'));
+      if (!inCentral && parts === 0)
+        return done(
+          new UploadFormatError('not-zip', 'the upload is not an .xlsx workbook: it is too short to be a zip archive'),
+        );
       if (!inCentral || tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])) < 0) {
         const where = current ? `, inside the part "${current.name}"` : '';
-        return done(new UploadFormatError('truncated', `the upload ended after ${received.toLocaleString('en-US')} bytes${where}: the workbook is incomplete (truncated)`));
+        return done(
+          new UploadFormatError(
+            'truncated',
+            `the upload ended after ${received.toLocaleString('en-US')} bytes${where}: the workbook is incomplete (truncated)`,
+          ),
+        );
       }
       done();
     },

@@ -23,7 +23,12 @@ function expectedProducts(page: number): unknown {
   const products = [];
   for (let i = 0; i < 40; i++) {
     const id = page * 40 + i;
-    products.push({ name: `Product ${id}, colour ${id % 7}`, price_cents: 199 + ((id * 37) % 9000), sku: `SKU-${String(id).padStart(5, '0')}`, stock: (id * 13) % 250 });
+    products.push({
+      name: `Product ${id}, colour ${id % 7}`,
+      price_cents: 199 + ((id * 37) % 9000),
+      sku: `SKU-${String(id).padStart(5, '0')}`,
+      stock: (id * 13) % 250,
+    });
   }
   return { page, products };
 }
@@ -31,8 +36,15 @@ function expectedProducts(page: number): unknown {
 function describePreflight(r: HttpResult, origin: string, method: string): string | null {
   if (r.error) return `the service stopped answering (${r.error})`;
   if (r.status !== 204) return `answered ${r.status} instead of 204`;
-  if (r.headers['access-control-allow-origin'] !== origin) return `had Access-Control-Allow-Origin ${JSON.stringify(r.headers['access-control-allow-origin'] ?? null)}`;
-  if (!(r.headers['access-control-allow-methods'] ?? '').split(',').map((m) => m.trim()).includes(method)) return `did not allow ${method}`;
+  if (r.headers['access-control-allow-origin'] !== origin)
+    return `had Access-Control-Allow-Origin ${JSON.stringify(r.headers['access-control-allow-origin'] ?? null)}`;
+  if (
+    !(r.headers['access-control-allow-methods'] ?? '')
+      .split(',')
+      .map((m) => m.trim())
+      .includes(method)
+  )
+    return `did not allow ${method}`;
   if (r.headers['content-encoding']) return `carried Content-Encoding: ${r.headers['content-encoding']}`;
   if (r.body.length > 0) return `carried a ${r.body.length}-byte body`;
   return null;
@@ -53,59 +65,127 @@ export default defineChecks({
       const origin = pick(ALLOWED, i);
       const method = i % 3 === 0 ? 'GET' : 'PUT';
       const path = i % 2 === 0 ? '/api/cart' : '/api/products';
-      const r = await preflight(t, origin, { gzip: i % 5 !== 4, method, path, headers: i % 4 === 0 ? 'content-type' : 'content-type,x-request-id' });
+      const r = await preflight(t, origin, {
+        gzip: i % 5 !== 4,
+        method,
+        path,
+        headers: i % 4 === 0 ? 'content-type' : 'content-type,x-request-id',
+      });
       const wrong = describePreflight(r, origin, method);
       if (wrong) return { passed: false, message: `a preflight for ${method} ${path} from ${origin} ${wrong}` };
     }
     for (let i = 0; i < 20; i++) {
       const origin = pick(FOREIGN, i);
       const r = await preflight(t, origin, { gzip: true });
-      if (r.status !== 403) return { passed: false, message: `a preflight from ${origin}, which is not allowed, answered ${r.status || r.error} instead of 403` };
+      if (r.status !== 403)
+        return {
+          passed: false,
+          message: `a preflight from ${origin}, which is not allowed, answered ${r.status || r.error} instead of 403`,
+        };
     }
     const after = await failedWrites(t);
     const failed = after.failed - before.failed;
     if (failed > 0)
-      return { passed: false, message: `the preflights looked right, but net/http refused ${formatCount(failed)} writes while answering ${formatCount(PREFLIGHTS + 20)} of them: ${after.last}` };
-    return { passed: true, message: `${formatCount(PREFLIGHTS)} preflights got 204 with their CORS headers and no body, 20 from foreign origins got 403, and no write was refused` };
+      return {
+        passed: false,
+        message: `the preflights looked right, but net/http refused ${formatCount(failed)} writes while answering ${formatCount(PREFLIGHTS + 20)} of them: ${after.last}`,
+      };
+    return {
+      passed: true,
+      message: `${formatCount(PREFLIGHTS)} preflights got 204 with their CORS headers and no body, 20 from foreign origins got 403, and no write was refused`,
+    };
   },
 
   'compression-and-cors': async (t) => {
     for (let page = 1; page <= 6; page++) {
       const origin = pick(ALLOWED, page);
       const want = expectedProducts(page);
-      const zipped = await t.service.request(`/api/products?page=${page}`, { headers: { origin, 'accept-encoding': 'gzip' } });
-      if (zipped.status !== 200) return { passed: false, message: `GET /api/products?page=${page} from ${origin} answered ${zipped.status || zipped.error}` };
-      if (zipped.headers['content-encoding'] !== 'gzip') return { passed: false, message: `a products page asked for with Accept-Encoding: gzip came back uncompressed` };
-      if (!/accept-encoding/i.test(zipped.headers.vary ?? '')) return { passed: false, message: 'a compressed response lacks Vary: Accept-Encoding, so caches may hand it to clients that cannot read gzip' };
+      const zipped = await t.service.request(`/api/products?page=${page}`, {
+        headers: { origin, 'accept-encoding': 'gzip' },
+      });
+      if (zipped.status !== 200)
+        return {
+          passed: false,
+          message: `GET /api/products?page=${page} from ${origin} answered ${zipped.status || zipped.error}`,
+        };
+      if (zipped.headers['content-encoding'] !== 'gzip')
+        return {
+          passed: false,
+          message: `a products page asked for with Accept-Encoding: gzip came back uncompressed`,
+        };
+      if (!/accept-encoding/i.test(zipped.headers.vary ?? ''))
+        return {
+          passed: false,
+          message:
+            'a compressed response lacks Vary: Accept-Encoding, so caches may hand it to clients that cannot read gzip',
+        };
       let body: Buffer;
       try {
         body = gunzipSync(zipped.body);
       } catch {
         return { passed: false, message: 'a response marked Content-Encoding: gzip is not valid gzip' };
       }
-      if (!isDeepStrictEqual(json(body), want)) return { passed: false, message: `the compressed products page ${page} does not hold the products the API should return` };
-      if (zipped.headers['access-control-allow-origin'] !== origin) return { passed: false, message: `a GET from the allowed origin ${origin} came back without Access-Control-Allow-Origin` };
+      if (!isDeepStrictEqual(json(body), want))
+        return {
+          passed: false,
+          message: `the compressed products page ${page} does not hold the products the API should return`,
+        };
+      if (zipped.headers['access-control-allow-origin'] !== origin)
+        return {
+          passed: false,
+          message: `a GET from the allowed origin ${origin} came back without Access-Control-Allow-Origin`,
+        };
 
       const plain = await t.service.request(`/api/products?page=${page}`, { headers: { origin } });
-      if (plain.headers['content-encoding']) return { passed: false, message: `a client that does not accept gzip got Content-Encoding: ${plain.headers['content-encoding']}` };
-      if (!isDeepStrictEqual(json(plain.body), want)) return { passed: false, message: `products page ${page} without compression does not hold the products the API should return` };
+      if (plain.headers['content-encoding'])
+        return {
+          passed: false,
+          message: `a client that does not accept gzip got Content-Encoding: ${plain.headers['content-encoding']}`,
+        };
+      if (!isDeepStrictEqual(json(plain.body), want))
+        return {
+          passed: false,
+          message: `products page ${page} without compression does not hold the products the API should return`,
+        };
     }
-    const foreign = await t.service.request('/api/products?page=1', { headers: { origin: FOREIGN[0], 'accept-encoding': 'gzip' } });
-    if (foreign.status !== 403) return { passed: false, message: `a GET from ${FOREIGN[0]}, which is not allowed, answered ${foreign.status || foreign.error} instead of 403` };
+    const foreign = await t.service.request('/api/products?page=1', {
+      headers: { origin: FOREIGN[0], 'accept-encoding': 'gzip' },
+    });
+    if (foreign.status !== 403)
+      return {
+        passed: false,
+        message: `a GET from ${FOREIGN[0]}, which is not allowed, answered ${foreign.status || foreign.error} instead of 403`,
+      };
     const sameOrigin = await t.service.request('/api/products?page=2');
     if (sameOrigin.status !== 200 || sameOrigin.headers['access-control-allow-origin'])
-      return { passed: false, message: `a request without Origin answered ${sameOrigin.status} with Access-Control-Allow-Origin ${sameOrigin.headers['access-control-allow-origin'] ?? 'absent'}` };
+      return {
+        passed: false,
+        message: `a request without Origin answered ${sameOrigin.status} with Access-Control-Allow-Origin ${sameOrigin.headers['access-control-allow-origin'] ?? 'absent'}`,
+      };
     for (let i = 0; i < 12; i++) {
       const origin = pick(ALLOWED, i);
       const body = cartBody(i);
-      const r = await t.service.request('/api/cart', { method: 'PUT', body, headers: { origin, 'content-type': 'application/json', 'x-request-id': `c-${i}`, 'accept-encoding': 'gzip' } });
+      const r = await t.service.request('/api/cart', {
+        method: 'PUT',
+        body,
+        headers: { origin, 'content-type': 'application/json', 'x-request-id': `c-${i}`, 'accept-encoding': 'gzip' },
+      });
       const text = r.headers['content-encoding'] === 'gzip' ? gunzipSync(r.body) : r.body;
       const items = (JSON.parse(body) as { items: Array<{ qty: number }> }).items;
       const want = { items: items.length, quantity: items.reduce((n, it) => n + it.qty, 0) };
-      if (r.status !== 200 || !isDeepStrictEqual(json(text), want)) return { passed: false, message: `PUT /api/cart from ${origin} answered ${r.status || r.error} with ${text.toString('utf8').slice(0, 80)}` };
-      if (r.headers['access-control-allow-origin'] !== origin) return { passed: false, message: `a PUT from ${origin} came back without Access-Control-Allow-Origin` };
+      if (r.status !== 200 || !isDeepStrictEqual(json(text), want))
+        return {
+          passed: false,
+          message: `PUT /api/cart from ${origin} answered ${r.status || r.error} with ${text.toString('utf8').slice(0, 80)}`,
+        };
+      if (r.headers['access-control-allow-origin'] !== origin)
+        return { passed: false, message: `a PUT from ${origin} came back without Access-Control-Allow-Origin` };
     }
-    return { passed: true, message: 'product pages are compressed exactly when the client accepts gzip and hold the right products; CORS headers go to allowed origins only, and carts are accepted' };
+    return {
+      passed: true,
+      message:
+        'product pages are compressed exactly when the client accepts gzip and hold the right products; CORS headers go to allowed origins only, and carts are accepted',
+    };
   },
 
   'preflight-allocations': async (t) => {
@@ -116,13 +196,19 @@ export default defineChecks({
         if (r.error) throw new Error(`a preflight failed: ${r.error}`);
       }
       const after = (await t.service.measure()).gauges;
-      return { objects: after['allocs objects'] - before['allocs objects'], bytes: after['allocs bytes'] - before['allocs bytes'] };
+      return {
+        objects: after['allocs objects'] - before['allocs objects'],
+        bytes: after['allocs bytes'] - before['allocs bytes'],
+      };
     };
     await round(true); // warm-up: connections, pools, lazily built tables
     await round(false);
     const sum = { gz: { objects: 0, bytes: 0 }, plain: { objects: 0, bytes: 0 } };
     for (let k = 0; k < 2; k++) {
-      for (const [key, gzip] of [['gz', true], ['plain', false]] as const) {
+      for (const [key, gzip] of [
+        ['gz', true],
+        ['plain', false],
+      ] as const) {
         const r = await round(gzip);
         sum[key].objects += r.objects;
         sum[key].bytes += r.bytes;
@@ -134,7 +220,10 @@ export default defineChecks({
     const extraBytes = per(sum.gz.bytes - sum.plain.bytes);
     const observed = `a preflight that accepts gzip allocates ${per(sum.gz.objects).toFixed(1)} objects (${formatBytes(per(sum.gz.bytes))}), one that does not ${per(sum.plain.objects).toFixed(1)} (${formatBytes(per(sum.plain.bytes))})`;
     if (extraObjects > ALLOC_SLACK)
-      return { passed: false, message: `${observed}: ${extraObjects.toFixed(1)} objects (${formatBytes(Math.max(0, extraBytes))}) per preflight go to compressing a response that has no body` };
+      return {
+        passed: false,
+        message: `${observed}: ${extraObjects.toFixed(1)} objects (${formatBytes(Math.max(0, extraBytes))}) per preflight go to compressing a response that has no body`,
+      };
     return { passed: true, message: `${observed}: nothing is allocated for compression` };
   },
 });

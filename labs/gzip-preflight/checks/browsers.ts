@@ -27,7 +27,10 @@ export function browserTraffic(seed: string, n: number): BrowserRequest[] {
     const origin = roll < 0.75 ? rng.pick(DASHBOARD_ORIGINS) : roll < 0.95 ? rng.pick(OTHER_ORIGINS) : undefined;
     const allowed = origin !== undefined && DASHBOARD_ORIGINS.includes(origin);
     const encoding = rng.chance(0.8) ? 'gzip, deflate, br' : rng.pick(ENCODINGS);
-    const headers: Record<string, string> = { ...(origin ? { origin } : {}), ...(encoding ? { 'accept-encoding': encoding } : {}) };
+    const headers: Record<string, string> = {
+      ...(origin ? { origin } : {}),
+      ...(encoding ? { 'accept-encoding': encoding } : {}),
+    };
     const kind = rng.next();
     if (kind < 0.7 || origin === undefined) {
       const path = rng.chance(0.85) ? '/report' : rng.pick(['/stats', '/nowhere', '/report?draft=1']);
@@ -37,8 +40,25 @@ export function browserTraffic(seed: string, n: number): BrowserRequest[] {
     }
     headers['content-type'] = 'application/json';
     if (kind < 0.9)
-      return { kind: 'report', path: '/report', method: 'POST', headers, origin, allowed, body: JSON.stringify({ page: '/cart', ms: rng.int(20, 900), i }) };
-    if (kind < 0.96) return { kind: 'bad-report', path: '/report', method: 'POST', headers, origin, allowed, body: rng.pick(['{', '42', '"x"', '']) };
+      return {
+        kind: 'report',
+        path: '/report',
+        method: 'POST',
+        headers,
+        origin,
+        allowed,
+        body: JSON.stringify({ page: '/cart', ms: rng.int(20, 900), i }),
+      };
+    if (kind < 0.96)
+      return {
+        kind: 'bad-report',
+        path: '/report',
+        method: 'POST',
+        headers,
+        origin,
+        allowed,
+        body: rng.pick(['{', '42', '"x"', '']),
+      };
     return { kind: 'elsewhere', path: rng.pick(['/nowhere', '/report/']), method: 'GET', headers, origin, allowed };
   });
 }

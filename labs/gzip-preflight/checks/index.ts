@@ -3,15 +3,17 @@
 // also count live Gzip objects after garbage collection and compare RSS between rounds.
 import { gunzipSync } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defineChecks, seeded, formatBytes, formatCount, type CheckContext, type HttpResult, type Measurement } from '#kit';
-import { browserTraffic, type BrowserRequest } from './browsers.ts';
 import {
-  DASHBOARD_ORIGINS,
-  downloadStats,
-  inParallel,
-  postReport,
-  preflight,
-} from '../scenarios.ts';
+  defineChecks,
+  seeded,
+  formatBytes,
+  formatCount,
+  type CheckContext,
+  type HttpResult,
+  type Measurement,
+} from '#kit';
+import { browserTraffic, type BrowserRequest } from './browsers.ts';
+import { DASHBOARD_ORIGINS, downloadStats, inParallel, postReport, preflight } from '../scenarios.ts';
 
 const LIVE = 'live gzip streams';
 const CUT_OFF = 'responses cut off by clients';
@@ -34,12 +36,14 @@ function decode(r: HttpResult): string | null {
 
 /** Why a complete dashboard download is not right, or null when it is. */
 function fullDownloadProblem(r: HttpResult, json: string): string | null {
-  if (r.aborted) return `a dashboard's download of /stats broke off (${r.error ?? 'connection closed'}) after ${formatBytes(r.body.length)}`;
+  if (r.aborted)
+    return `a dashboard's download of /stats broke off (${r.error ?? 'connection closed'}) after ${formatBytes(r.body.length)}`;
   if (r.status !== 200) return `GET /stats answered ${r.status}`;
   if (r.headers['content-encoding'] !== 'gzip') return 'GET /stats with Accept-Encoding: gzip came back uncompressed';
   const text = decode(r);
   if (text === null) return 'GET /stats is labelled gzip but does not decode as gzip';
-  if (text !== json) return `GET /stats decodes to ${formatBytes(text.length)} that differ from the ${formatBytes(json.length)} of JSON the service holds`;
+  if (text !== json)
+    return `GET /stats decodes to ${formatBytes(text.length)} that differ from the ${formatBytes(json.length)} of JSON the service holds`;
   return null;
 }
 
@@ -51,12 +55,15 @@ function preflightProblem(r: HttpResult, origin: string, allowed: boolean): stri
   if (r.status === 0) return `a preflight from ${origin} got no answer (${r.error ?? 'connection failed'})`;
   if (!allowed) {
     const leaked = corsHeaders(r);
-    return leaked.length ? `a preflight from ${origin}, which is not on the allow-list, got ${leaked.join(', ')}` : null;
+    return leaked.length
+      ? `a preflight from ${origin}, which is not on the allow-list, got ${leaked.join(', ')}`
+      : null;
   }
   if (r.status !== 204) return `a preflight from ${origin} got ${r.status} instead of 204`;
   if (r.headers['access-control-allow-origin'] !== origin)
     return `a preflight from ${origin} got Access-Control-Allow-Origin: ${r.headers['access-control-allow-origin'] ?? '(none)'}`;
-  if (!/\bPOST\b/i.test(r.headers['access-control-allow-methods'] ?? '')) return `a preflight from ${origin} does not allow POST`;
+  if (!/\bPOST\b/i.test(r.headers['access-control-allow-methods'] ?? ''))
+    return `a preflight from ${origin} does not allow POST`;
   if (r.body.length > 0) return `a 204 preflight carried a ${r.body.length}-byte body`;
   return null;
 }
@@ -79,7 +86,8 @@ function browserProblem(req: BrowserRequest, r: HttpResult, ids: number[]): stri
   const cors = corsHeaders(r);
   if (!req.allowed) {
     if (cors.length) return `${what}, which is not on the allow-list, got ${cors.join(', ')}`;
-    if (req.kind === 'report' && r.status < 300) return `a report ${who}, which is not on the allow-list, was accepted (${r.status})`;
+    if (req.kind === 'report' && r.status < 300)
+      return `a report ${who}, which is not on the allow-list, was accepted (${r.status})`;
     return null;
   }
   if (r.headers['access-control-allow-origin'] !== req.origin)
@@ -98,7 +106,8 @@ function browserProblem(req: BrowserRequest, r: HttpResult, ids: number[]): stri
     ids.push(reply.id);
     return null;
   }
-  if (req.kind === 'bad-report') return r.status === 400 ? null : `a report that is not a JSON object was answered ${r.status} instead of 400`;
+  if (req.kind === 'bad-report')
+    return r.status === 400 ? null : `a report that is not a JSON object was answered ${r.status} instead of 400`;
   return r.status === 404 ? null : `${what} answered ${r.status} instead of 404`;
 }
 
@@ -141,12 +150,18 @@ export default defineChecks({
       const done = formatCount(perRound * (round + 1));
       if (live !== undefined && live > 0) {
         const memory = `RSS is ${formatBytes(m.rss)}, heapUsed ${formatBytes(m.heapUsed)}`;
-        return { passed: false, message: `after ${done} browser requests, ${formatCount(live)} gzip streams are still alive; ${memory}` };
+        return {
+          passed: false,
+          message: `after ${done} browser requests, ${formatCount(live)} gzip streams are still alive; ${memory}`,
+        };
       }
       // Counted by the kit after GC, so compressors made without the lab's ledger count too.
       const gzipObjects = m.counts?.Gzip;
       if (gzipObjects !== undefined && gzipObjects > 0)
-        return { passed: false, message: `after ${done} browser requests and a garbage collection, ${formatCount(gzipObjects)} Gzip objects are still reachable` };
+        return {
+          passed: false,
+          message: `after ${done} browser requests and a garbage collection, ${formatCount(gzipObjects)} Gzip objects are still reachable`,
+        };
       rounds.push(m);
     }
     const first = rounds[0]!;
@@ -156,7 +171,10 @@ export default defineChecks({
     // The reference moves RSS by -4 MB .. +5 MB between rounds; a compressor kept per preflight costs
     // about 300 KB of native zlib memory, 100 of them per round about 30 MB.
     if (memoryOnNode(t) && growth > 24 * 1024 * 1024)
-      return { passed: false, message: `no gzip stream is alive, but RSS went from ${formatBytes(first.rss)} to ${formatBytes(last.rss)} over the rounds while heapUsed changed by ${formatBytes(last.heapUsed - first.heapUsed)}` };
+      return {
+        passed: false,
+        message: `no gzip stream is alive, but RSS went from ${formatBytes(first.rss)} to ${formatBytes(last.rss)} over the rounds while heapUsed changed by ${formatBytes(last.heapUsed - first.heapUsed)}`,
+      };
     return {
       passed: true,
       message: `${total} browser requests answered like the reference (204 with CORS headers for the dashboards' preflights, none for other origins, every report numbered once); no gzip stream alive afterwards${memoryOnNode(t) ? `; RSS changed by ${formatBytes(growth)} over the rounds` : ''}`,
@@ -190,10 +208,16 @@ export default defineChecks({
       const left = formatCount(cutOff);
       const live = m.gauges[LIVE];
       if (live !== undefined && live > 0)
-        return { passed: false, message: `${left} clients left mid-download and ${formatCount(live)} gzip streams are still alive` };
+        return {
+          passed: false,
+          message: `${left} clients left mid-download and ${formatCount(live)} gzip streams are still alive`,
+        };
       const gzipObjects = m.counts?.Gzip ?? 0;
       if (gzipObjects > (previous.counts?.Gzip ?? 0) || gzipObjects > 0)
-        return { passed: false, message: `${left} clients left mid-download; after a garbage collection ${formatCount(gzipObjects)} Gzip objects are still reachable` };
+        return {
+          passed: false,
+          message: `${left} clients left mid-download; after a garbage collection ${formatCount(gzipObjects)} Gzip objects are still reachable`,
+        };
       previous = m;
     }
     const cutOff = (previous.gauges[CUT_OFF] ?? 0) - (before.gauges[CUT_OFF] ?? 0);
@@ -204,7 +228,10 @@ export default defineChecks({
         message: `only ${formatCount(cutOff)} of ${formatCount(drops)} dropped downloads were still in progress when the client left: /stats has to keep streaming page by page`,
       };
     const rss = memoryOnNode(t) ? `; RSS changed by ${formatBytes(previous.rss - before.rss)}` : '';
-    return { passed: true, message: `${formatCount(cutOff)} clients left mid-download (${formatCount(dropped)} dropped), the full downloads were intact, and no gzip stream is alive${rss}` };
+    return {
+      passed: true,
+      message: `${formatCount(cutOff)} clients left mid-download (${formatCount(dropped)} dropped), the full downloads were intact, and no gzip stream is alive${rss}`,
+    };
   },
 
   'compression-still-works': async (t) => {
@@ -214,22 +241,36 @@ export default defineChecks({
     const problem = fullDownloadProblem(zipped, json);
     if (problem) return { passed: false, message: problem };
     if (zipped.body.length > json.length / 4)
-      return { passed: false, message: `/stats is ${formatBytes(zipped.body.length)} on the wire for ${formatBytes(json.length)} of JSON: it is hardly compressed` };
+      return {
+        passed: false,
+        message: `/stats is ${formatBytes(zipped.body.length)} on the wire for ${formatBytes(json.length)} of JSON: it is hardly compressed`,
+      };
 
     if (plain.status !== 200 || plain.headers['content-encoding'] || plain.body.toString('utf8') !== json)
-      return { passed: false, message: `without Accept-Encoding, GET /stats answered ${plain.status} with Content-Encoding ${plain.headers['content-encoding'] ?? '(none)'} and ${plain.body.length === json.length ? 'the same' : 'a different'} body` };
+      return {
+        passed: false,
+        message: `without Accept-Encoding, GET /stats answered ${plain.status} with Content-Encoding ${plain.headers['content-encoding'] ?? '(none)'} and ${plain.body.length === json.length ? 'the same' : 'a different'} body`,
+      };
 
     const etag = zipped.headers.etag;
     const bodiless: Array<[string, Promise<HttpResult>, number]> = [
       ['HEAD /stats', s.request('/stats', { method: 'HEAD', headers: { 'accept-encoding': 'gzip' } }), 200],
-      ['a 304 for /stats', s.request('/stats', { headers: { 'accept-encoding': 'gzip', 'if-none-match': etag ?? '"none"' } }), 304],
+      [
+        'a 304 for /stats',
+        s.request('/stats', { headers: { 'accept-encoding': 'gzip', 'if-none-match': etag ?? '"none"' } }),
+        304,
+      ],
       ['a preflight', preflight(s, DASHBOARD_ORIGINS[1]), 204],
     ];
     if (!etag) return { passed: false, message: 'GET /stats no longer sends an ETag, so clients cannot revalidate it' };
     for (const [what, pending, status] of bodiless) {
       const r = await pending;
       if (r.status !== status) return { passed: false, message: `${what} answered ${r.status} instead of ${status}` };
-      if (r.headers['content-encoding']) return { passed: false, message: `${what} carries Content-Encoding: ${r.headers['content-encoding']} but has no body` };
+      if (r.headers['content-encoding'])
+        return {
+          passed: false,
+          message: `${what} carries Content-Encoding: ${r.headers['content-encoding']} but has no body`,
+        };
       if (r.body.length > 0) return { passed: false, message: `${what} came with a ${r.body.length}-byte body` };
     }
 
@@ -237,7 +278,10 @@ export default defineChecks({
     const reply = decode(post);
     // A reply this small may go out uncompressed (standard middleware has a size threshold); it must decode.
     if (post.status !== 202 || reply === null || !/"accepted":\s*true/.test(reply))
-      return { passed: false, message: `POST /report answered ${post.status} with Content-Encoding ${post.headers['content-encoding'] ?? '(none)'} and body ${JSON.stringify(reply)}` };
+      return {
+        passed: false,
+        message: `POST /report answered ${post.status} with Content-Encoding ${post.headers['content-encoding'] ?? '(none)'} and body ${JSON.stringify(reply)}`,
+      };
 
     return {
       passed: true,

@@ -198,7 +198,8 @@ export class App {
 const seenErrors = new Map<string, number>();
 function reportError(where: string, err: unknown): void {
   traffic.errors++;
-  const message = err instanceof Error ? `${(err as NodeJS.ErrnoException).code ?? err.name}: ${err.message}` : String(err);
+  const message =
+    err instanceof Error ? `${(err as NodeJS.ErrnoException).code ?? err.name}: ${err.message}` : String(err);
   const key = `${where} ${message}`;
   const n = (seenErrors.get(key) ?? 0) + 1;
   seenErrors.set(key, n);

@@ -1,7 +1,12 @@
 // The numbers behind GET /stats: per-origin, per-day report counts, generated from a fixed seed so every
 // run serves byte-identical JSON. Highly repetitive text, like real dashboard data: gzip shrinks it ~10x.
 // Read-only: part of the lab's plumbing.
-const ORIGINS = ['https://dash.example.com', 'https://ops.example.com', 'https://m.example.com', 'https://partners.example.net'];
+const ORIGINS = [
+  'https://dash.example.com',
+  'https://ops.example.com',
+  'https://m.example.com',
+  'https://partners.example.net',
+];
 const PAGES = ['/checkout', '/search', '/cart', '/account', '/home', '/orders'];
 const PAGE_ROWS = 600;
 export const STATS_PAGES = 24;

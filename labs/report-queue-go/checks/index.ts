@@ -7,7 +7,16 @@
 // a queue that forgets its timer is late by minutes, not seconds.
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defineChecks, formatBytes, formatCount, goroutines, growsEveryRound, liveHeap, settleGoroutines, type CheckContext } from '#kit';
+import {
+  defineChecks,
+  formatBytes,
+  formatCount,
+  goroutines,
+  growsEveryRound,
+  liveHeap,
+  settleGoroutines,
+  type CheckContext,
+} from '#kit';
 import { bundle, production, sendBundle, PRODUCTION, STAGING, STAGING_REPORTS } from '../scenarios.ts';
 
 const MAX_BATCH = 5_000;
@@ -41,7 +50,8 @@ interface SinkState {
 
 async function sinkState(t: CheckContext): Promise<SinkState> {
   const r = await t.service.request('/batches', { timeoutMs: 10_000 });
-  if (r.status !== 200) throw new Error(`GET /batches answered ${r.status || r.error}; the batch endpoint could not be read`);
+  if (r.status !== 200)
+    throw new Error(`GET /batches answered ${r.status || r.error}; the batch endpoint could not be read`);
   return JSON.parse(r.body.toString('utf8')) as SinkState;
 }
 
@@ -68,7 +78,11 @@ export default defineChecks({
     for (let round = 1; round <= ROUNDS; round++) {
       await production(t, BURSTS_PER_ROUND, round * 101);
       const state = await untilDelivered(t, QUIET_LAB_MS);
-      if (state.waiting > 0) return { passed: false, message: `after round ${round} of production traffic and ${QUIET_LAB_MS / 1000} s of quiet, ${formatCount(state.waiting)} reports were still waiting` };
+      if (state.waiting > 0)
+        return {
+          passed: false,
+          message: `after round ${round} of production traffic and ${QUIET_LAB_MS / 1000} s of quiet, ${formatCount(state.waiting)} reports were still waiting`,
+        };
       const m = await settleGoroutines(t, baseline, QUIET_LAB_MS);
       after.push(goroutines(m));
       heap.push(liveHeap(m));
@@ -78,24 +92,42 @@ export default defineChecks({
     const traffic = `after ${ROUNDS} rounds of ${BURSTS_PER_ROUND} production bursts, each followed by ${QUIET_LAB_MS / 1000} s of quiet`;
     const extra = after.map((n) => n - baseline);
     if (extra.some((n) => n > 0))
-      return { passed: false, message: `${traffic}, the service has ${extra.map(formatCount).join(', then ')} goroutines more than before the traffic (started with ${formatCount(baseline)}): one is left parked for every batch that filled up` };
+      return {
+        passed: false,
+        message: `${traffic}, the service has ${extra.map(formatCount).join(', then ')} goroutines more than before the traffic (started with ${formatCount(baseline)}): one is left parked for every batch that filled up`,
+      };
     if (growsEveryRound(heap, HEAP_STEP))
-      return { passed: false, message: `${traffic}, the heap in use after GC grew every round: ${heap.map((n) => formatBytes(n)).join(' → ')}` };
-    return { passed: true, message: `${traffic}, the goroutine count was back to ${formatCount(baseline)} every time and the heap in use after GC stayed at ${heap.map((n) => formatBytes(n)).join(', ')}` };
+      return {
+        passed: false,
+        message: `${traffic}, the heap in use after GC grew every round: ${heap.map((n) => formatBytes(n)).join(' → ')}`,
+      };
+    return {
+      passed: true,
+      message: `${traffic}, the goroutine count was back to ${formatCount(baseline)} every time and the heap in use after GC stayed at ${heap.map((n) => formatBytes(n)).join(', ')}`,
+    };
   },
 
   'exactly-once-on-time': async (t) => {
     await t.runScenario('staging');
     let state = await untilDelivered(t, QUIET_LAB_MS);
     if (state.waiting > 0)
-      return { passed: false, message: `after staging traffic (${formatCount(STAGING_REPORTS)} reports in ${STAGING.rounds} rounds) and ${QUIET_LAB_MS / 1000} s of quiet, ${formatCount(state.waiting)} reports had still not been sent` };
+      return {
+        passed: false,
+        message: `after staging traffic (${formatCount(STAGING_REPORTS)} reports in ${STAGING.rounds} rounds) and ${QUIET_LAB_MS / 1000} s of quiet, ${formatCount(state.waiting)} reports had still not been sent`,
+      };
     if (state.batches > 0 && state.delivered / state.batches < MIN_AVERAGE_BATCH)
-      return { passed: false, message: `staging's ${formatCount(state.delivered)} reports went out in ${formatCount(state.batches)} batches: the queue no longer batches` };
+      return {
+        passed: false,
+        message: `staging's ${formatCount(state.delivered)} reports went out in ${formatCount(state.batches)} batches: the queue no longer batches`,
+      };
 
     await t.runScenario('production');
     state = await untilDelivered(t, QUIET_LAB_MS);
     if (state.waiting > 0)
-      return { passed: false, message: `after production traffic and ${QUIET_LAB_MS / 1000} s of quiet, ${formatCount(state.waiting)} of ${formatCount(state.received)} reports had not reached the batch endpoint` };
+      return {
+        passed: false,
+        message: `after production traffic and ${QUIET_LAB_MS / 1000} s of quiet, ${formatCount(state.waiting)} of ${formatCount(state.received)} reports had not reached the batch endpoint`,
+      };
 
     await sendBundle(t, bundle(SHUTDOWN_REPORTS, 7));
     const beforeStop = await sinkState(t);
@@ -105,10 +137,14 @@ export default defineChecks({
 
     let ledger: BatchSummary[];
     try {
-      ledger = fs.readFileSync(beforeStop.ledger, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as BatchSummary);
+      ledger = fs
+        .readFileSync(beforeStop.ledger, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as BatchSummary);
       fs.rmSync(beforeStop.ledger, { force: true });
     } catch (err) {
-      throw new Error(`the batch endpoint's ledger could not be read (${(err as Error).message})`);
+      throw new Error(`the batch endpoint's ledger could not be read (${(err as Error).message})`, { cause: err });
     }
     // commits run on their own goroutines, so the ledger is judged in report order
     ledger.sort((a, b) => a.first - b.first);
@@ -132,15 +168,27 @@ export default defineChecks({
       };
     }
     const largest = ledger.reduce((m, b) => Math.max(m, b.size), 0);
-    if (largest > MAX_BATCH) return { passed: false, message: `a batch of ${formatCount(largest)} reports was sent; batches may hold at most ${formatCount(MAX_BATCH)}` };
+    if (largest > MAX_BATCH)
+      return {
+        passed: false,
+        message: `a batch of ${formatCount(largest)} reports was sent; batches may hold at most ${formatCount(MAX_BATCH)}`,
+      };
     const average = delivered / ledger.length;
     if (average < MIN_AVERAGE_BATCH)
-      return { passed: false, message: `${formatCount(delivered)} reports went out in ${formatCount(ledger.length)} batches: the queue no longer batches` };
+      return {
+        passed: false,
+        message: `${formatCount(delivered)} reports went out in ${formatCount(ledger.length)} batches: the queue no longer batches`,
+      };
     const shutdownStart = beforeStop.now;
-    const late = ledger.filter((b) => b.deliveredAt < shutdownStart && b.deliveredAt - b.firstAt > FLUSH_AFTER_LAB_MS + ON_TIME_SLACK_LAB_MS);
+    const late = ledger.filter(
+      (b) => b.deliveredAt < shutdownStart && b.deliveredAt - b.firstAt > FLUSH_AFTER_LAB_MS + ON_TIME_SLACK_LAB_MS,
+    );
     if (late.length > 0) {
       const worst = late.reduce((a, b) => (b.deliveredAt - b.firstAt > a.deliveredAt - a.firstAt ? b : a));
-      return { passed: false, message: `${formatCount(late.length)} batches were sent late: the worst left ${((worst.deliveredAt - worst.firstAt) / 1000).toFixed(1)} s after its first report (the promise is 10 s)` };
+      return {
+        passed: false,
+        message: `${formatCount(late.length)} batches were sent late: the worst left ${((worst.deliveredAt - worst.firstAt) / 1000).toFixed(1)} s after its first report (the promise is 10 s)`,
+      };
     }
     const timed = ledger.filter((b) => b.size < MAX_BATCH && b.deliveredAt < shutdownStart);
     const slowest = timed.reduce((m, b) => Math.max(m, b.deliveredAt - b.firstAt), 0);

@@ -20,7 +20,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { defineChecks, formatBytes, formatCount, seeded, type CheckContext, type Rng } from '#kit';
 import { judgeLedger, judgeTypicalWait, MAX_BATCH, readLedger } from './ledger.ts';
 import { moreHandles, sample, type Sample } from './memory.ts';
-import { bundle, bundleSizes, clients, deal, oddRequest, oversized, send, trickle, TrafficLog, REQUEST_TIMEOUT_MS, type Request } from './traffic.ts';
+import {
+  bundle,
+  bundleSizes,
+  clients,
+  deal,
+  oddRequest,
+  oversized,
+  send,
+  trickle,
+  TrafficLog,
+  REQUEST_TIMEOUT_MS,
+  type Request,
+} from './traffic.ts';
 
 const PRODUCTION_ROUNDS = 3;
 const PRODUCTION_REPORTS = 15_000;
@@ -66,7 +78,8 @@ interface SinkState {
 
 async function sinkState(t: CheckContext): Promise<SinkState> {
   const r = await t.service.request('/batches', { timeoutMs: REQUEST_TIMEOUT_MS });
-  if (r.status !== 200) throw new Error(`GET /batches answered ${r.status || r.error}; the batch endpoint could not be read`);
+  if (r.status !== 200)
+    throw new Error(`GET /batches answered ${r.status || r.error}; the batch endpoint could not be read`);
   return JSON.parse(r.body.toString('utf8')) as SinkState;
 }
 
@@ -183,7 +196,10 @@ export default defineChecks({
 
     const end = s[s.length - 1]!;
     if (end.afterGc && before.afterGc && end.heap - before.heap > SETTLED_HEAP)
-      return { passed: false, message: `${traffic}, the heap in use after a full GC is ${kb(end.heap - before.heap)} above where it started` };
+      return {
+        passed: false,
+        message: `${traffic}, the heap in use after a full GC is ${kb(end.heap - before.heap)} above where it started`,
+      };
     const more = moreHandles(before, end, 1);
     if (more) return { passed: false, message: `${traffic}, the service holds ${more} than before any traffic` };
     return {
@@ -199,7 +215,12 @@ export default defineChecks({
     const waits: number[] = [];
     let firstBatches = 0;
     if (first) {
-      const judged = judgeLedger(readLedger(first.ledger), first.accepted, first.shutdownAt, 'during the production and staging rounds and the shutdown after them');
+      const judged = judgeLedger(
+        readLedger(first.ledger),
+        first.accepted,
+        first.shutdownAt,
+        'during the production and staging rounds and the shutdown after them',
+      );
       if (judged.problem) return { passed: false, message: judged.problem };
       waits.push(...judged.partialWaits);
       firstBatches = judged.batches;
@@ -210,13 +231,24 @@ export default defineChecks({
     const log = new TrafficLog();
     const tiny = Array.from({ length: 120 }, () => bundle(rng, rng.int(1, 3)));
     const filled = tiny.reduce((sum, r) => sum + r.expect.accepted!, 0);
-    const requests = [...tiny, bundle(rng, MAX_BATCH - filled), bundle(rng, MAX_BATCH), bundle(rng, 2 * MAX_BATCH), oversized(rng)];
+    const requests = [
+      ...tiny,
+      bundle(rng, MAX_BATCH - filled),
+      bundle(rng, MAX_BATCH),
+      bundle(rng, 2 * MAX_BATCH),
+      oversized(rng),
+    ];
     await clients(t, deal(rng, withOdd(rng, tiny, 12), 8), log);
     await clients(t, deal(rng, withOdd(rng, requests.slice(tiny.length), 6), 2), log);
     const state = await untilDelivered(t, log.accepted);
     const down = crashed(t);
     if (down) return { passed: false, message: down };
-    const judged = judgeLedger(readLedger(state.ledger), log.accepted, Infinity, 'with eight clients sending one to three reports at a time');
+    const judged = judgeLedger(
+      readLedger(state.ledger),
+      log.accepted,
+      Infinity,
+      'with eight clients sending one to three reports at a time',
+    );
     if (judged.problem) return { passed: false, message: judged.problem };
     waits.push(...judged.partialWaits);
     const typical = judgeTypicalWait(waits);

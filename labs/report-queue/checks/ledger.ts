@@ -39,9 +39,17 @@ export function readLedger(file: string): BatchSummary[] {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`the batch endpoint's ledger could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new Error(
+      `the batch endpoint's ledger could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      {
+        cause: err,
+      },
+    );
   }
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as BatchSummary);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as BatchSummary);
 }
 
 export interface Judged {
@@ -70,19 +78,27 @@ export function judgeLedger(ledger: BatchSummary[], accepted: number, shutdownAt
   const partialWaits: number[] = [];
   let expected = 0;
   for (const b of ledger) {
-    if (b.first > expected) return out(`reports #${expected} to #${b.first - 1} were never delivered (batch ${b.n} starts at #${b.first})`);
+    if (b.first > expected)
+      return out(`reports #${expected} to #${b.first - 1} were never delivered (batch ${b.n} starts at #${b.first})`);
     if (b.first < expected) return out(`report #${b.first} was delivered twice or out of order (batch ${b.n})`);
-    if (b.last - b.first + 1 !== b.size) return out(`batch ${b.n} holds ${formatCount(b.size)} reports but not #${b.first} to #${b.last} in order`);
+    if (b.last - b.first + 1 !== b.size)
+      return out(`batch ${b.n} holds ${formatCount(b.size)} reports but not #${b.first} to #${b.last} in order`);
     expected = b.last + 1;
   }
   if (expected < accepted) {
     const missing = accepted - expected;
-    return out(`${formatCount(accepted)} reports were accepted but only ${formatCount(expected)} reached the batch endpoint (${formatCount(missing)} lost)`);
+    return out(
+      `${formatCount(accepted)} reports were accepted but only ${formatCount(expected)} reached the batch endpoint (${formatCount(missing)} lost)`,
+    );
   }
-  if (expected > accepted) return out(`${formatCount(accepted)} reports were accepted but ${formatCount(expected)} were delivered`);
+  if (expected > accepted)
+    return out(`${formatCount(accepted)} reports were accepted but ${formatCount(expected)} were delivered`);
 
   const big = ledger.find((b) => b.size > MAX_BATCH);
-  if (big) return out(`batch ${big.n} held ${formatCount(big.size)} reports; a batch may hold at most ${formatCount(MAX_BATCH)}`);
+  if (big)
+    return out(
+      `batch ${big.n} held ${formatCount(big.size)} reports; a batch may hold at most ${formatCount(MAX_BATCH)}`,
+    );
 
   let lastPartial: BatchSummary | null = null;
   for (let i = 0; i < ledger.length; i++) {
@@ -90,15 +106,19 @@ export function judgeLedger(ledger: BatchSummary[], accepted: number, shutdownAt
     if (b.deliveredAt >= shutdownAt) break;
     const wait = b.deliveredAt - b.firstAt;
     if (wait > FLUSH_AFTER_LAB_MS + WAIT_SLACK)
-      return out(`batch ${b.n} (${formatCount(b.size)} reports) left ${seconds(wait)} after its first report arrived; the promise is 10 s`);
+      return out(
+        `batch ${b.n} (${formatCount(b.size)} reports) left ${seconds(wait)} after its first report arrived; the promise is 10 s`,
+      );
     const next = ledger[i + 1];
     if (b.size === MAX_BATCH && next && b.deliveredAt - next.firstAt > FULL_SLACK)
       return out(`batch ${b.n} was full but left ${seconds(b.deliveredAt - next.firstAt)} after it filled up`);
     if (b.size < MAX_BATCH) {
       partialWaits.push(wait);
       if (lastPartial && b.deliveredAt - lastPartial.deliveredAt < FLUSH_AFTER_LAB_MS - EARLY_SLACK)
-        return out(`batches ${lastPartial.n} and ${b.n} (${formatCount(lastPartial.size)} and ${formatCount(b.size)} reports) ` +
-          `left ${seconds(b.deliveredAt - lastPartial.deliveredAt)} apart without filling up: the queue no longer waits 10 s to fill a batch`);
+        return out(
+          `batches ${lastPartial.n} and ${b.n} (${formatCount(lastPartial.size)} and ${formatCount(b.size)} reports) ` +
+            `left ${seconds(b.deliveredAt - lastPartial.deliveredAt)} apart without filling up: the queue no longer waits 10 s to fill a batch`,
+        );
       lastPartial = b;
     }
   }

@@ -21,13 +21,27 @@ export async function sample(t: CheckContext, label: string, withObjects: boolea
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`the service did not answer a memory measurement ${label} within ${MEASURE_TIMEOUT_MS / 1000} s (is its event loop blocked?)`)),
+      () =>
+        reject(
+          new Error(
+            `the service did not answer a memory measurement ${label} within ${MEASURE_TIMEOUT_MS / 1000} s (is its event loop blocked?)`,
+          ),
+        ),
       MEASURE_TIMEOUT_MS,
     );
   });
   try {
-    const m: Measurement = await Promise.race([t.service.measure({ gc: t.service.caps.gc, count, resources: true }), timeout]);
-    return { label, heap: m.heapUsed, objects: m.counts?.Object ?? null, resources: m.resources ?? {}, afterGc: m.afterGc };
+    const m: Measurement = await Promise.race([
+      t.service.measure({ gc: t.service.caps.gc, count, resources: true }),
+      timeout,
+    ]);
+    return {
+      label,
+      heap: m.heapUsed,
+      objects: m.counts?.Object ?? null,
+      resources: m.resources ?? {},
+      afterGc: m.afterGc,
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -44,6 +58,8 @@ export function handles(s: Sample): Record<string, number> {
 export function moreHandles(a: Sample, b: Sample, allow = 0): string | null {
   const ha = handles(a);
   const hb = handles(b);
-  const more = Object.entries(hb).filter(([k, n]) => n > (ha[k] ?? 0) + allow).map(([k, n]) => `${n - (ha[k] ?? 0)} more ${k}`);
+  const more = Object.entries(hb)
+    .filter(([k, n]) => n > (ha[k] ?? 0) + allow)
+    .map(([k, n]) => `${n - (ha[k] ?? 0)} more ${k}`);
   return more.length ? more.join(', ') : null;
 }

@@ -40,7 +40,13 @@ function report(rng: Rng): Record<string, unknown> {
 export function bundle(rng: Rng, count: number): Request {
   const reports = Array.from({ length: count }, () => report(rng));
   const body = count === 1 && rng.chance(0.5) ? JSON.stringify(reports[0]) : JSON.stringify(reports);
-  return { method: 'POST', path: '/report', body, expect: { status: 202, accepted: count }, what: `a bundle of ${count} reports` };
+  return {
+    method: 'POST',
+    path: '/report',
+    body,
+    expect: { status: 202, accepted: count },
+    what: `a bundle of ${count} reports`,
+  };
 }
 
 /** Bundle sizes summing to exactly `total`: mostly ordinary, some single reports, some huge ones. */
@@ -49,7 +55,16 @@ export function bundleSizes(rng: Rng, total: number): number[] {
   let left = total;
   while (left > 0) {
     const r = rng.next();
-    let n = r < 0.15 ? 1 : r < 0.35 ? rng.int(2, 60) : r < 0.85 ? rng.int(400, 2_600) : r < 0.93 ? 5_000 : rng.int(6_000, 12_000);
+    let n =
+      r < 0.15
+        ? 1
+        : r < 0.35
+          ? rng.int(2, 60)
+          : r < 0.85
+            ? rng.int(400, 2_600)
+            : r < 0.93
+              ? 5_000
+              : rng.int(6_000, 12_000);
     n = Math.min(n, left);
     sizes.push(n);
     left -= n;
@@ -59,17 +74,35 @@ export function bundleSizes(rng: Rng, total: number): number[] {
 
 /** Requests the service must refuse or route elsewhere; none of them may change what is delivered. */
 export function oddRequest(rng: Rng): Request {
-  const bad = (body: string, what: string): Request => ({ method: 'POST', path: '/report', body, expect: { status: 400 }, what });
-  const route = (method: string, path: string, status = 404): Request => ({ method, path, expect: { status }, what: `${method} ${path}` });
+  const bad = (body: string, what: string): Request => ({
+    method: 'POST',
+    path: '/report',
+    body,
+    expect: { status: 400 },
+    what,
+  });
+  const route = (method: string, path: string, status = 404): Request => ({
+    method,
+    path,
+    expect: { status },
+    what: `${method} ${path}`,
+  });
   const good = JSON.stringify([report(rng), report(rng)]);
   const choices: Array<() => Request> = [
     () => bad(good.slice(0, Math.max(1, good.length - rng.int(1, 20))), 'a bundle cut off mid-JSON'),
     () => bad('', 'an empty body'),
     () => bad('[{"source":"web","kind":"click","value":"12"}]', 'a report whose value is a string'),
     () => bad(`[${JSON.stringify(report(rng))},null]`, 'a bundle with a null in it'),
-    () => bad(`[${JSON.stringify(report(rng))},{"source":"web","value":1}]`, 'a bundle with one report missing its kind'),
+    () =>
+      bad(`[${JSON.stringify(report(rng))},{"source":"web","value":1}]`, 'a bundle with one report missing its kind'),
     () => bad('42', 'a bare number'),
-    () => ({ method: 'POST', path: '/report', body: '[]', expect: { status: 202, accepted: 0 }, what: 'an empty bundle' }),
+    () => ({
+      method: 'POST',
+      path: '/report',
+      body: '[]',
+      expect: { status: 202, accepted: 0 },
+      what: 'an empty bundle',
+    }),
     () => route('GET', '/batches', 200),
     () => route('HEAD', '/batches'),
     () => route('OPTIONS', '/report'),
@@ -117,12 +150,14 @@ export async function send(s: ScenarioContext, req: Request, log: TrafficLog): P
 
 /** Several clients, each sending its own requests one after another; their requests interleave. */
 export async function clients(s: ScenarioContext, lanes: Request[][], log: TrafficLog): Promise<void> {
-  await Promise.all(lanes.map(async (lane) => {
-    for (const req of lane) {
-      if (s.signal.aborted) return;
-      await send(s, req, log);
-    }
-  }));
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (const req of lane) {
+        if (s.signal.aborted) return;
+        await send(s, req, log);
+      }
+    }),
+  );
 }
 
 /** Deal requests to `n` clients in a seeded way (each client keeps its own order). */
@@ -133,7 +168,12 @@ export function deal(rng: Rng, requests: Request[], n: number): Request[][] {
 }
 
 /** A trickle: `requests` sent one by one, `gapsLabMs[i]` of lab time before each. */
-export async function trickle(s: ScenarioContext, requests: Request[], gapsLabMs: number[], log: TrafficLog): Promise<void> {
+export async function trickle(
+  s: ScenarioContext,
+  requests: Request[],
+  gapsLabMs: number[],
+  log: TrafficLog,
+): Promise<void> {
   for (let i = 0; i < requests.length && !s.signal.aborted; i++) {
     if (gapsLabMs[i]) await sleep(s.ms(gapsLabMs[i]!), undefined, { signal: s.signal }).catch(() => {});
     await send(s, requests[i]!, log);

@@ -56,7 +56,8 @@ export default defineService((ctx) => {
         if (size <= MAX_BODY_BYTES) chunks.push(chunk);
       });
       req.on('end', () => {
-        if (size > MAX_BODY_BYTES) return send(413, { error: `a request may carry at most ${MAX_BODY_BYTES} bytes of reports` });
+        if (size > MAX_BODY_BYTES)
+          return send(413, { error: `a request may carry at most ${MAX_BODY_BYTES} bytes of reports` });
         let body: unknown;
         try {
           body = JSON.parse(Buffer.concat(chunks).toString('utf8'));

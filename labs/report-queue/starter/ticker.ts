@@ -49,5 +49,7 @@ export class Ticker extends EventEmitter {
 }
 
 function abortError(signal: AbortSignal): Error {
-  return Object.assign(new Error('the wait for the next tick was aborted', { cause: signal.reason }), { name: 'AbortError' });
+  return Object.assign(new Error('the wait for the next tick was aborted', { cause: signal.reason }), {
+    name: 'AbortError',
+  });
 }

@@ -67,7 +67,8 @@ export default defineChecks({
     const kept = [first.ledger, second.ledger].map((l) => l.linesWritten - l.linesUploaded);
     const growth = before && after ? after.heapUsed - before.heapUsed : null;
     if (kept.some((n) => n > 0)) {
-      const missing = `After ${HOURS_PER_ROUND} simulated hours of traffic and a pause, ${formatCount(kept[1])} log lines ` +
+      const missing =
+        `After ${HOURS_PER_ROUND} simulated hours of traffic and a pause, ${formatCount(kept[1])} log lines ` +
         `never reached the file service (${missingByKind(second.ledger)})`;
       const where =
         growth === null
@@ -105,10 +106,14 @@ export default defineChecks({
   'every-log-delivered': async (t) => {
     const { traffic, ledger } = await round(t);
     if (traffic.problems.length > 0) {
-      return { passed: false, message: `The service stopped doing its job: ${traffic.problems.slice(0, 3).join('; ')}.` };
+      return {
+        passed: false,
+        message: `The service stopped doing its job: ${traffic.problems.slice(0, 3).join('; ')}.`,
+      };
     }
     const problems: string[] = [];
-    if (ledger.mixedUploads > 0) problems.push(`${formatCount(ledger.mixedUploads)} uploads mixed the lines of different requests`);
+    if (ledger.mixedUploads > 0)
+      problems.push(`${formatCount(ledger.mixedUploads)} uploads mixed the lines of different requests`);
     const lost = ledger.subjects.filter((s) => s.received < s.written);
     if (lost.length > 0) {
       const s = lost[0];
@@ -119,16 +124,21 @@ export default defineChecks({
     }
     const garbled = ledger.subjects.filter((s) => s.received >= s.written && !s.intact);
     if (garbled.length > 0) {
-      problems.push(`${garbled[0].subject} and ${formatCount(garbled.length - 1)} others arrived duplicated or out of order`);
+      problems.push(
+        `${garbled[0].subject} and ${formatCount(garbled.length - 1)} others arrived duplicated or out of order`,
+      );
     }
     const split = ledger.subjects.filter((s) => s.traceIds.length > 1);
-    if (split.length > 0) problems.push(`${split[0].subject}'s lines were uploaded under ${split[0].traceIds.length} different trace IDs`);
+    if (split.length > 0)
+      problems.push(`${split[0].subject}'s lines were uploaded under ${split[0].traceIds.length} different trace IDs`);
     const misfiled = [...traffic.traceIds].filter(([subject, id]) => {
       const s = ledger.subjects.find((x) => x.subject === subject);
       return s && s.traceIds.length === 1 && s.traceIds[0] !== id;
     });
     if (misfiled.length > 0) {
-      problems.push(`${misfiled[0][0]}'s lines were uploaded under a trace ID other than the one in its x-trace-id header`);
+      problems.push(
+        `${misfiled[0][0]}'s lines were uploaded under a trace ID other than the one in its x-trace-id header`,
+      );
     }
     if (problems.length > 0) return { passed: false, message: problems.join('. ') + '.' };
     const reports = ledger.subjects.filter((s) => s.subject.startsWith('report-')).length;

@@ -20,7 +20,8 @@ class TraceLog {
   }
 
   write(line: string): void {
-    if (this.ended) upload(this.traceId, [line]); // a follow-up upload for a line written after the end
+    if (this.ended)
+      upload(this.traceId, [line]); // a follow-up upload for a line written after the end
     else this.lines.push(line);
   }
 

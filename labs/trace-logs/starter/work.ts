@@ -73,7 +73,11 @@ export function hourlyReport(log: Log): void {
   const subject = `report-${run}`;
   say(log, subject, `hourly report ${run} started`);
   for (let account = 1; account <= REPORT_LINES; account++) {
-    say(log, subject, `account ${String(account).padStart(5, '0')} reconciled: balance matches ledger, 0 discrepancies`);
+    say(
+      log,
+      subject,
+      `account ${String(account).padStart(5, '0')} reconciled: balance matches ledger, 0 discrepancies`,
+    );
   }
   say(log, subject, `hourly report ${run} finished`);
 }

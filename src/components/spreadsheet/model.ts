@@ -20,7 +20,14 @@ export interface ModelParams {
   concurrent: 1 | 2;
 }
 
-export const DEFAULTS: ModelParams = { gogc: 100, memLimitMb: null, madvise: 'free', containerMb: 512, reader: 'eager', concurrent: 1 };
+export const DEFAULTS: ModelParams = {
+  gogc: 100,
+  memLimitMb: null,
+  madvise: 'free',
+  containerMb: 512,
+  reader: 'eager',
+  concurrent: 1,
+};
 
 /** Assumptions, in MB: the steady live heap, each upload's extra live data, non-heap runtime memory. */
 export const ASSUME = { baseLiveMb: 40, eagerUploadMb: 220, streamingUploadMb: 12, runtimeMb: 30 };
@@ -130,15 +137,26 @@ function verdict(p: ModelParams, uploads: UploadOutcome[], kills: number): strin
       `Every upload is OOM-killed (${kills} restarts): each needs ${mb(u.peakLive)} of live heap, the GC lets the heap reach ${mb(u.peakHeap)} (${gogc}${p.memLimitMb ? `, GOMEMLIMIT=${p.memLimitMb}MiB` : ''}), and with ${mb(ASSUME.runtimeMb)} of runtime memory that is over the ${mb(p.containerMb)} container limit.`,
     );
   } else {
-    parts.push(`All 8 uploads survive. The heap peaks at ${mb(u.peakHeap)} and the process at ${mb(u.peakNeeded)}, under the ${mb(p.containerMb)} limit.`);
+    parts.push(
+      `All 8 uploads survive. The heap peaks at ${mb(u.peakHeap)} and the process at ${mb(u.peakNeeded)}, under the ${mb(p.containerMb)} limit.`,
+    );
   }
   if (u.thrashing)
-    parts.push(`The live heap alone (${mb(u.peakLive)}) is above what GOMEMLIMIT leaves for it: the GC runs almost continuously, spending CPU, and still cannot go below the live data, because the limit is soft.`);
+    parts.push(
+      `The live heap alone (${mb(u.peakLive)}) is above what GOMEMLIMIT leaves for it: the GC runs almost continuously, spending CPU, and still cannot go below the live data, because the limit is soft.`,
+    );
   else if (p.memLimitMb !== null && u.peakHeap < u.peakLive * (1 + (p.gogc ?? 1e9) / 100) - 1)
-    parts.push(`GOMEMLIMIT holds the heap below what ${gogc} alone would allow: the GC simply runs more often near the limit.`);
+    parts.push(
+      `GOMEMLIMIT holds the heap below what ${gogc} alone would allow: the GC simply runs more often near the limit.`,
+    );
   if (p.madvise === 'free' && kills < 8)
-    parts.push('With MADV_FREE the reported RSS stays near the peak between uploads, but those pages are reclaimable: they never cause a kill.');
-  if (p.madvise === 'dontneed' && kills > 0) parts.push('MADV_DONTNEED makes RSS fall faster after each upload; it does not lower the peak, so it cannot prevent the kill.');
+    parts.push(
+      'With MADV_FREE the reported RSS stays near the peak between uploads, but those pages are reclaimable: they never cause a kill.',
+    );
+  if (p.madvise === 'dontneed' && kills > 0)
+    parts.push(
+      'MADV_DONTNEED makes RSS fall faster after each upload; it does not lower the peak, so it cannot prevent the kill.',
+    );
   if (p.concurrent === 2) parts.push('Two uploads at once double the live data, and the GC headroom doubles with it.');
   return parts.join(' ');
 }

@@ -26,13 +26,25 @@ export function renderModelSvg(p: ModelParams, r: ModelResult): string {
   }
   for (let t = 0; t <= tMax; t += 10)
     out.push(`<text class="mm-tick" x="${x(t)}" y="${H - M.bottom + 16}" text-anchor="middle">${t}</text>`);
-  out.push(`<text class="mm-axis" x="${(M.left + W - M.right) / 2}" y="${H - 4}" text-anchor="middle">minutes (an upload every 10)</text>`);
-  out.push(`<text class="mm-axis" transform="translate(13 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">MB</text>`);
-  out.push(`<line class="mm-limit" x1="${M.left}" x2="${W - M.right}" y1="${y(p.containerMb)}" y2="${y(p.containerMb)}"/>`);
-  out.push(`<text class="mm-limit-label" x="${W - M.right - 4}" y="${y(p.containerMb) - 9}" text-anchor="end">container limit ${p.containerMb} MB</text>`);
+  out.push(
+    `<text class="mm-axis" x="${(M.left + W - M.right) / 2}" y="${H - 4}" text-anchor="middle">minutes (an upload every 10)</text>`,
+  );
+  out.push(
+    `<text class="mm-axis" transform="translate(13 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">MB</text>`,
+  );
+  out.push(
+    `<line class="mm-limit" x1="${M.left}" x2="${W - M.right}" y1="${y(p.containerMb)}" y2="${y(p.containerMb)}"/>`,
+  );
+  out.push(
+    `<text class="mm-limit-label" x="${W - M.right - 4}" y="${y(p.containerMb) - 9}" text-anchor="end">container limit ${p.containerMb} MB</text>`,
+  );
   if (p.memLimitMb !== null) {
-    out.push(`<line class="mm-memlimit" x1="${M.left}" x2="${W - M.right}" y1="${y(p.memLimitMb)}" y2="${y(p.memLimitMb)}"/>`);
-    out.push(`<text class="mm-memlimit-label" x="${M.left + 4}" y="${y(p.memLimitMb) - 9}">GOMEMLIMIT ${p.memLimitMb} MiB</text>`);
+    out.push(
+      `<line class="mm-memlimit" x1="${M.left}" x2="${W - M.right}" y1="${y(p.memLimitMb)}" y2="${y(p.memLimitMb)}"/>`,
+    );
+    out.push(
+      `<text class="mm-memlimit-label" x="${M.left + 4}" y="${y(p.memLimitMb) - 9}">GOMEMLIMIT ${p.memLimitMb} MiB</text>`,
+    );
   }
   out.push(`<path class="mm-rss" d="${path((s) => s.rss)}"/>`);
   out.push(`<path class="mm-heap" d="${path((s) => s.heap)}"/>`);
@@ -40,7 +52,9 @@ export function renderModelSvg(p: ModelParams, r: ModelResult): string {
   for (const t of r.killTimes) {
     const cx = x(t);
     const cy = y(p.containerMb);
-    out.push(`<path class="mm-kill" d="M${cx - 5},${cy - 5}L${cx + 5},${cy + 5}M${cx + 5},${cy - 5}L${cx - 5},${cy + 5}"/>`);
+    out.push(
+      `<path class="mm-kill" d="M${cx - 5},${cy - 5}L${cx + 5},${cy + 5}M${cx + 5},${cy - 5}L${cx - 5},${cy + 5}"/>`,
+    );
   }
   out.push('</svg>');
   return out.join('');

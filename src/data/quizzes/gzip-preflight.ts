@@ -26,35 +26,35 @@ export const questions: QuizQuestion[] = [
     answer: 1,
     explain: [
       'A gzip.Writer holds no file descriptor, goroutine or C memory. An unreachable writer is ordinary garbage.',
-      'Reset rebuilds the writer\'s state, and sync.Pool may drop any item at any time. Since Go 1.13 an item survives one extra GC in the victim cache, and then it is collected.',
+      "Reset rebuilds the writer's state, and sync.Pool may drop any item at any time. Since Go 1.13 an item survives one extra GC in the victim cache, and then it is collected.",
       'Go 1.13 changed how quickly the pool empties (the victim cache), not whether pooled writers can pile up.',
     ],
   },
   {
-    q: 'The lab\'s chart shows RSS climbing by hundreds of megabytes while heapUsed barely moves. Where is the memory?',
+    q: "The lab's chart shows RSS climbing by hundreds of megabytes while heapUsed barely moves. Where is the memory?",
     choices: [
       'In V8 objects that a garbage collection has not reached yet.',
-      'In zlib\'s native state (about 256 KiB per deflate stream by default), allocated outside the V8 heap and held by JavaScript objects that are still reachable.',
-      'In the kernel\'s socket buffers for the open connections.',
+      "In zlib's native state (about 256 KiB per deflate stream by default), allocated outside the V8 heap and held by JavaScript objects that are still reachable.",
+      "In the kernel's socket buffers for the open connections.",
     ],
     answer: 1,
     explain: [
       'The checks collect garbage before they measure, and heapUsed stays flat. The growth is not on the V8 heap.',
       'A Gzip object weighs a few hundred bytes on the heap, but it owns a native "zlib_memory" block of about 285 KB (measured with this lab on Node 22.23). Heap snapshots show it as a native node; heapUsed does not count it, and external shows only a small part of it.',
-      'Socket buffers are not counted in the process\'s RSS, and the preflight connections are idle keep-alive sockets with nothing buffered.',
+      "Socket buffers are not counted in the process's RSS, and the preflight connections are idle keep-alive sockets with nothing buffered.",
     ],
   },
   {
     q: 'A client disconnects halfway through GET /stats. Which response event lets the gzip middleware release its stream?',
     choices: [
-      '\'finish\', because every response eventually finishes.',
-      '\'close\', because it is emitted both after a response finished and when the connection went away first.',
+      "'finish', because every response eventually finishes.",
+      "'close', because it is emitted both after a response finished and when the connection went away first.",
       'None: Node releases the zlib stream when the socket closes.',
     ],
     answer: 1,
     explain: [
-      '\'finish\' means the whole response was handed to the operating system. A client that leaves first means it never comes.',
-      'That is why compression 1.8.2 added a \'close\' listener that destroys the stream.',
+      "'finish' means the whole response was handed to the operating system. A client that leaves first means it never comes.",
+      "That is why compression 1.8.2 added a 'close' listener that destroys the stream.",
       'Nothing releases a stream that your own code still references. The middleware has to destroy it, or let go of it.',
     ],
   },
@@ -68,7 +68,7 @@ export const questions: QuizQuestion[] = [
     ],
     answer: 2,
     explain: [
-      'The refusal was never the problem; allowed preflights leak too. It also lets any site post reports from its visitors\' browsers.',
+      "The refusal was never the problem; allowed preflights leak too. It also lets any site post reports from its visitors' browsers.",
       'Between sweeps the streams pile up as before, and every sweep also kills downloads that are still in progress.',
       'A preflight is answered before any compressor exists, and a request that can never carry a body never asks for one.',
       'The leak goes, and so does a tenfold saving on every /stats download.',

@@ -3,17 +3,17 @@ import type { QuizQuestion } from '../../lib/quiz-store.ts';
 
 export const questions: QuizQuestion[] = [
   {
-    q: 'In the Go service, tens of thousands of goroutines were parked, yet the heap diff pointed at nothing in the author\'s code. Why?',
+    q: "In the Go service, tens of thousands of goroutines were parked, yet the heap diff pointed at nothing in the author's code. Why?",
     choices: [
       'The heap profile samples too rarely to notice small objects.',
-      'Each parked goroutine\'s stack, at least 2 KiB, is not a heap allocation, so a heap profile does not record it; the heap part shows up under runtime and standard-library functions such as runtime.malg.',
+      "Each parked goroutine's stack, at least 2 KiB, is not a heap allocation, so a heap profile does not record it; the heap part shows up under runtime and standard-library functions such as runtime.malg.",
       'The goroutines had no local variables, so they used no memory at all.',
     ],
     answer: 1,
     explain: [
-      'Sampling is statistical but unbiased: thousands of identical allocations do show up. They did, just not under the author\'s functions.',
+      "Sampling is statistical but unbiased: thousands of identical allocations do show up. They did, just not under the author's functions.",
       'Stacks are accounted separately (StackInuse in runtime.MemStats). What does reach the heap, goroutine descriptors and stopped tickers, is allocated in runtime.malg and time.NewTicker, easy to take for runtime noise. The goroutine profile shows the whole picture at once.',
-      'Every goroutine has a stack of at least 2 KiB whatever its variables (more when the runtime\'s adaptive starting size has grown), plus a descriptor on the heap.',
+      "Every goroutine has a stack of at least 2 KiB whatever its variables (more when the runtime's adaptive starting size has grown), plus a descriptor on the heap.",
     ],
   },
   {
@@ -59,7 +59,7 @@ export const questions: QuizQuestion[] = [
     ],
   },
   {
-    q: 'Which change fixes the lab\'s queue without breaking what it promises?',
+    q: "Which change fixes the lab's queue without breaking what it promises?",
     choices: [
       'An AbortController per timed batch: flush() aborts it, and the flusher passes its signal to the wait and returns when it aborts.',
       'ticker.setMaxListeners(0), so the warning stops.',
@@ -67,7 +67,7 @@ export const questions: QuizQuestion[] = [
     ],
     answer: 0,
     explain: [
-      'This is Go\'s select on a done channel in Node form: the waiter has a second way out, taken whenever its batch leaves by size, by timer or at shutdown.',
+      "This is Go's select on a done channel in Node form: the waiter has a second way out, taken whenever its batch leaves by size, by timer or at shutdown.",
       'The warning is the one alarm that fires on its own; silencing it leaves every stranded flusher and its batch in memory.',
       'No waiter, but also no batching: the batch endpoint receives one report at a time.',
     ],

@@ -40,10 +40,15 @@ function progressBox(): { el: HTMLElement; update(p: Progress, labels: string[])
     el: box,
     update(p, labels) {
       const name = labels[p.snapshot] ?? `snapshot ${p.snapshot + 1}`;
-      const done = p.totalBytes ? ` ${formatBytes(p.bytes)} of ${formatBytes(p.totalBytes)}` : p.phase === 'parse' ? ` ${formatBytes(p.bytes)}` : '';
+      const done = p.totalBytes
+        ? ` ${formatBytes(p.bytes)} of ${formatBytes(p.totalBytes)}`
+        : p.phase === 'parse'
+          ? ` ${formatBytes(p.bytes)}`
+          : '';
       text.textContent = `${PHASES[p.phase]} "${name}"${done}…`;
       // Parsing dominates; each snapshot's share of the bar grows with its bytes read.
-      const within = p.phase === 'parse' && p.totalBytes ? (p.bytes / p.totalBytes) * 0.7 : p.phase === 'parse' ? 0 : 0.85;
+      const within =
+        p.phase === 'parse' && p.totalBytes ? (p.bytes / p.totalBytes) * 0.7 : p.phase === 'parse' ? 0 : 0.85;
       bar.value = Math.min(1, (p.snapshot + within) / p.snapshots);
     },
     fail(message) {
@@ -78,7 +83,12 @@ async function run(host: HTMLElement, snapshots: SnapshotBytes[], signal?: Abort
   }
 }
 
-export function mountSnapshotDiff(host: HTMLElement, base: SnapshotBytes, target: SnapshotBytes, third?: SnapshotBytes): Promise<Report | null> {
+export function mountSnapshotDiff(
+  host: HTMLElement,
+  base: SnapshotBytes,
+  target: SnapshotBytes,
+  third?: SnapshotBytes,
+): Promise<Report | null> {
   return run(host, third ? [base, target, third] : [base, target]);
 }
 
@@ -108,14 +118,26 @@ export function mountSnapshotPanel(host: HTMLElement, options: SnapshotPanelOpti
   let abort: AbortController | null = null;
   const read = (item: SnapshotListItem) => {
     let p = cache.get(item.id);
-    if (!p) { p = options.readSnapshot(item.path); cache.set(item.id, p); p.catch(() => cache.delete(item.id)); }
+    if (!p) {
+      p = options.readSnapshot(item.path);
+      cache.set(item.id, p);
+      p.catch(() => cache.delete(item.id));
+    }
     return p;
   };
   const items = h('ol', { class: 'snap-list', 'aria-label': 'Heap snapshots' });
   const hint = h('p', { class: 'snap-muted' });
   const compare = h('button', { type: 'button', class: 'snap-btn', onclick: () => void start() }, 'Compare');
   const result = h('div', { class: 'snap-result' });
-  host.replaceChildren(h('div', { class: 'snap-panel snap-standalone' }, items, h('div', { class: 'snap-actions' }, compare, hint), result));
+  host.replaceChildren(
+    h(
+      'div',
+      { class: 'snap-panel snap-standalone' },
+      items,
+      h('div', { class: 'snap-actions' }, compare, hint),
+      result,
+    ),
+  );
 
   async function download(item: SnapshotListItem, link: HTMLAnchorElement): Promise<void> {
     if (urls.has(item.id)) return;
@@ -132,25 +154,61 @@ export function mountSnapshotPanel(host: HTMLElement, options: SnapshotPanelOpti
     // The list is rebuilt on every change; keep keyboard focus on the same control.
     const focused = host.ownerDocument.activeElement?.id;
     for (const id of [...chosen]) if (!list.some((i) => i.id === id)) chosen.delete(id);
-    items.replaceChildren(...list.map((item, n) => {
-      const box = h('input', {
-        type: 'checkbox', id: `snap-pick-${item.id}`, checked: chosen.has(item.id),
-        disabled: !chosen.has(item.id) && chosen.size >= 3,
-        onchange: (e: Event) => { if ((e.target as HTMLInputElement).checked) chosen.add(item.id); else chosen.delete(item.id); render(); },
-      });
-      const file = `${n + 1}-${item.label.replace(/[^\w-]+/g, '-')}.heapsnapshot`;
-      const link = h('a', { class: 'snap-btn snap-btn-ghost', href: urls.get(item.id) ?? '#', download: file, 'aria-label': `Download ${item.label} (.heapsnapshot for Chrome DevTools)` }, 'Download');
-      if (!urls.has(item.id)) link.addEventListener('click', (e) => { e.preventDefault(); void download(item, link); });
-      return h('li', { class: 'snap-item' }, box,
-        h('label', { for: box.id }, h('span', { class: 'snap-n' }, n + 1), item.label, h('small', {}, ` · ${formatBytes(item.bytes)}`)), link);
-    }));
+    items.replaceChildren(
+      ...list.map((item, n) => {
+        const box = h('input', {
+          type: 'checkbox',
+          id: `snap-pick-${item.id}`,
+          checked: chosen.has(item.id),
+          disabled: !chosen.has(item.id) && chosen.size >= 3,
+          onchange: (e: Event) => {
+            if ((e.target as HTMLInputElement).checked) chosen.add(item.id);
+            else chosen.delete(item.id);
+            render();
+          },
+        });
+        const file = `${n + 1}-${item.label.replace(/[^\w-]+/g, '-')}.heapsnapshot`;
+        const link = h(
+          'a',
+          {
+            class: 'snap-btn snap-btn-ghost',
+            href: urls.get(item.id) ?? '#',
+            download: file,
+            'aria-label': `Download ${item.label} (.heapsnapshot for Chrome DevTools)`,
+          },
+          'Download',
+        );
+        if (!urls.has(item.id))
+          link.addEventListener('click', (e) => {
+            e.preventDefault();
+            void download(item, link);
+          });
+        return h(
+          'li',
+          { class: 'snap-item' },
+          box,
+          h(
+            'label',
+            { for: box.id },
+            h('span', { class: 'snap-n' }, n + 1),
+            item.label,
+            h('small', {}, ` · ${formatBytes(item.bytes)}`),
+          ),
+          link,
+        );
+      }),
+    );
     if (focused) host.ownerDocument.getElementById(focused)?.focus();
     const k = chosen.size;
     compare.disabled = k < 2;
-    hint.textContent = list.length < 2
-      ? 'Take at least two snapshots to compare them.'
-      : k < 2 ? 'Pick two snapshots (before, after) — or three (baseline, after the action, after repeating it) to see only what leaked.'
-        : k === 2 ? 'Compare the two picked snapshots.' : 'Three picked: the report lists objects the action allocated that are still alive after repeating it.';
+    hint.textContent =
+      list.length < 2
+        ? 'Take at least two snapshots to compare them.'
+        : k < 2
+          ? 'Pick two snapshots (before, after) — or three (baseline, after the action, after repeating it) to see only what leaked.'
+          : k === 2
+            ? 'Compare the two picked snapshots.'
+            : 'Three picked: the report lists objects the action allocated that are still alive after repeating it.';
   }
 
   async function start(): Promise<void> {
@@ -160,15 +218,28 @@ export function mountSnapshotPanel(host: HTMLElement, options: SnapshotPanelOpti
     result.replaceChildren(h('p', { class: 'snap-muted', role: 'status' }, 'Fetching snapshots…'));
     try {
       const data = await Promise.all(picked.map(read));
-      await run(result, picked.map((p, i) => ({ label: p.label, data: data[i]! })), abort.signal);
+      await run(
+        result,
+        picked.map((p, i) => ({ label: p.label, data: data[i]! })),
+        abort.signal,
+      );
     } catch (error) {
-      result.replaceChildren(h('p', { class: 'snap-status snap-error', role: 'alert' }, `Could not fetch the snapshots: ${(error as Error).message}`));
+      result.replaceChildren(
+        h(
+          'p',
+          { class: 'snap-status snap-error', role: 'alert' },
+          `Could not fetch the snapshots: ${(error as Error).message}`,
+        ),
+      );
     }
   }
 
   render();
   return {
-    setList(next) { list = next.slice(); render(); },
+    setList(next) {
+      list = next.slice();
+      render();
+    },
     dispose() {
       abort?.abort();
       for (const url of urls.values()) URL.revokeObjectURL(url);

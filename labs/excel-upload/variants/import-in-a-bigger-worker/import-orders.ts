@@ -40,7 +40,10 @@ async function readAll(body: Readable): Promise<Buffer> {
 export async function importOrders(body: Readable, store: RecordStore): Promise<ImportResult> {
   const bytes = await readAll(body);
   const records = await new Promise<OrderRecord[]>((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { bytes }, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+    const worker = new Worker(new URL(import.meta.url), {
+      workerData: { bytes },
+      resourceLimits: { maxOldGenerationSizeMb: 1024 },
+    });
     worker.once('message', (m: { records?: OrderRecord[]; error?: string }) => {
       void worker.terminate();
       if (m.records) resolve(m.records);

@@ -36,7 +36,9 @@ export function buildApp(ctx: ServiceContext): App {
   });
 
   app.get('/stats', async (c) => {
-    c.header('Content-Type', 'application/json; charset=utf-8').header('ETag', statsEtag).header('Cache-Control', 'no-cache');
+    c.header('Content-Type', 'application/json; charset=utf-8')
+      .header('ETag', statsEtag)
+      .header('Cache-Control', 'no-cache');
     if (c.req.headers['if-none-match'] === statsEtag) {
       c.status(304);
       return;

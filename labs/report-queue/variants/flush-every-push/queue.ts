@@ -33,6 +33,7 @@ export class ReportQueue {
   }
 
   // Go: scheduleFlush. Start the ticker and a flusher for the open batch, unless one is running.
+  // eslint-disable-next-line no-unused-private-class-members -- the wrong fix no longer calls it
   #scheduleFlush(): void {
     if (this.#run !== 0) return;
     this.#run = this.#ticker.start(this.#options.intervalMs); // Go: q.ticker = time.NewTicker(d)

@@ -5,4 +5,6 @@ import { bundleLabIds, pageBundle } from '../../../../engine/bundle.ts';
 export const getStaticPaths: GetStaticPaths = () => bundleLabIds().map((id) => ({ params: { id } }));
 
 export const GET: APIRoute = async ({ params }) =>
-  new Response(JSON.stringify(await pageBundle(String(params.id))), { headers: { 'content-type': 'application/json' } });
+  new Response(JSON.stringify(await pageBundle(String(params.id))), {
+    headers: { 'content-type': 'application/json' },
+  });
