@@ -5,6 +5,7 @@ import path from 'node:path';
 import { decodeEvent, type LabEvent } from '../contracts/lab-protocol.ts';
 import { HOST_REPLY_PREFIX, type HostReply, type HostRequest } from '../contracts/host-protocol.ts';
 import { onLines } from './lines.ts';
+import { endHostProcesses, hostMarkEnv, scanLabProcesses } from './lab-processes.ts';
 import { buildGoService, GoBuildError, labLanguage, watchRss } from './go-service.ts';
 import type { Capabilities, Measurement, ProfileKind, ServiceExit } from './types.ts';
 
@@ -159,6 +160,7 @@ export class ServiceProcess {
     this.lastError = '';
     this.startedAt = Date.now();
     const cmd = this.hostCommand(node);
+    const mark = hostMarkEnv();
     const child = spawn(cmd.file, cmd.args, {
       cwd: ws,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -168,6 +170,7 @@ export class ServiceProcess {
         ...this.opts.env,
         LEAKBOOK_TIME_SCALE: String(timeScale),
         LEAKBOOK_RESTARTS: String(this.restarts),
+        ...mark,
       },
     });
     this.child = child;
@@ -207,6 +210,8 @@ export class ServiceProcess {
     });
     child.on('exit', (code, signal) => {
       liveHosts.delete(child);
+      // nothing the service started outlives it (children in their own session included)
+      endHostProcesses(child.pid, mark);
       this.stopRssWatch();
       startTimer.clear();
       // let stderr drain so the OOM banner is seen before classifying
@@ -387,6 +392,7 @@ export class ServiceProcess {
     const child = this.child;
     if (!child) return;
     this.stopping = true;
+    scanLabProcesses(); // see what the service started just now, before its end hands it to init
     await new Promise<void>((resolve) => {
       const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
       child.once('exit', () => {
@@ -405,6 +411,7 @@ export class ServiceProcess {
     this.disposed = true;
     if (this.liveness) clearInterval(this.liveness);
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    scanLabProcesses();
     this.child?.kill('SIGKILL');
   }
 }

@@ -12,6 +12,7 @@ import { liveHosts, ServiceProcess } from './service-process.ts';
 import { createControl, createScenarioContext, nextSnapshotFile } from './control.ts';
 import { cleanMessage, loadModuleDefault, runChecks } from './check-runner.ts';
 import { closeHttpClient } from './http-client.ts';
+import { endAllLabProcesses, watchLabProcesses } from './lab-processes.ts';
 import type { Scenario } from './types.ts';
 
 const ws = process.cwd();
@@ -34,6 +35,8 @@ async function scenarios(): Promise<Record<string, Scenario>> {
 function killAll(): void {
   for (const s of services) s.kill();
   for (const child of liveHosts) child.kill('SIGKILL');
+  // what the lab started in its own session or process group, which the kills above do not reach
+  endAllLabProcesses();
 }
 const services = new Set<ServiceProcess>();
 let exiting = false;
@@ -255,5 +258,6 @@ setInterval(() => {
   if (process.ppid !== parentPid) exit(1);
 }, 1000).unref();
 
+watchLabProcesses();
 if (checkOnly) void checkOnce();
 else startService();
