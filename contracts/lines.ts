@@ -13,6 +13,8 @@ export class LineSplitter {
   private rest = '';
   /** the current line was cut and handed over: skip the rest of it */
   private cut = false;
+  /** a protocol line interrupted a cut line: skip on once it has ended */
+  private resumeCut = false;
   /** a "\r" ended the last chunk: either half of "\r\n", or the start of a redraw */
   private pendingCr = false;
   /** the end of the last chunk, when it could be the start of breakBefore */
@@ -51,10 +53,10 @@ export class LineSplitter {
     const prefix = this.breakBefore;
     if (prefix) {
       // a protocol line begins wherever its prefix does: what came before it is a line of its own
-      if (text.startsWith(prefix)) this.endLine(out, false);
+      if (text.startsWith(prefix)) this.startProtocolLine(out);
       for (let p = text.indexOf(prefix, 1); p !== -1; p = text.indexOf(prefix, 1)) {
         this.append(text.slice(0, p), out);
-        this.endLine(out, false);
+        this.startProtocolLine(out);
         text = text.slice(p);
       }
       // the chunk may end in the middle of the prefix: keep that back until the next chunk
@@ -88,6 +90,15 @@ export class LineSplitter {
     } else this.rest += text;
   }
 
+  /** A protocol line begins: the line before it ends; if that one was cut, its rest is still skipped
+   * after the protocol line (which interrupts it without ending it). */
+  private startProtocolLine(out: string[]): void {
+    const skipping = this.cut || this.resumeCut;
+    this.endLine(out, false);
+    this.resumeCut = skipping;
+    this.cut = false;
+  }
+
   private restartLine(): void {
     this.rest = '';
     this.cut = false;
@@ -103,6 +114,7 @@ export class LineSplitter {
     this.pendingCr = false;
     if (this.rest !== '' || (newline && !this.cut)) out.push(this.rest);
     this.rest = '';
-    this.cut = false;
+    this.cut = this.resumeCut;
+    this.resumeCut = false;
   }
 }

@@ -52,8 +52,10 @@ describe('LineSplitter', () => {
     expect(s.push('a\u001e')).toEqual([]);
     expect(s.push('b\n')).toEqual(['a\u001eb']);
     // a protocol line right after a cut line is not skipped with the cut line's rest
-    const cut = new LineSplitter(8, P);
-    expect(cut.push(`${'x'.repeat(12)}${P}{}\n`)).toEqual(['x'.repeat(8) + CUT_MARK, `${P}{}`]);
+    const cut = new LineSplitter(12, P);
+    expect(cut.push(`${'x'.repeat(16)}${P}{}\n`)).toEqual(['x'.repeat(12) + CUT_MARK, `${P}{}`]);
+    // and the rest of the cut line, after the protocol line, is still skipped up to its newline
+    expect(cut.push(`${'x'.repeat(20)}${P}{"b":2}\n${'x'.repeat(20)}\nnext\n`)).toEqual([`${P}{"b":2}`, 'next']);
   });
 });
 
