@@ -2,9 +2,10 @@
 // limit, restarted with backoff when it crashes, each exit classified (oom / crash / stopped).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { decodeEvent, type LabEvent } from '../contracts/lab-protocol.ts';
+import { decodeEvent, EVENT_PREFIX, type LabEvent } from '../contracts/lab-protocol.ts';
 import { HOST_REPLY_PREFIX, type HostReply, type HostRequest } from '../contracts/host-protocol.ts';
 import { onLines } from './lines.ts';
+import { ByteBucket } from './byte-bucket.ts';
 import { endHostProcesses, hostMarkEnv, scanLabProcesses } from './lab-processes.ts';
 import { buildGoService, GoBuildError, labLanguage, watchRss } from './go-service.ts';
 import type { Capabilities, Measurement, ProfileKind, ServiceExit } from './types.ts';
@@ -219,6 +220,18 @@ export class ServiceProcess {
     });
   }
 
+  private readonly eventBudget = new ByteBucket(2 * 1024 * 1024, 64 * 1024);
+  private eventsDropped = 0;
+
+  private dropEvent(): void {
+    if (this.eventsDropped++ % 10_000 !== 0) return;
+    this.opts.onEvent({
+      type: 'error',
+      message:
+        'The service prints more protocol lines than the lab passes on (over 64 KB a second); some are not shown. Is lab code printing them?',
+    });
+  }
+
   // Liveness: the host reports metrics 4 times a second, so silence means its event loop is blocked.
   private lastHeard = 0;
   private silentReported = false;
@@ -259,6 +272,9 @@ export class ServiceProcess {
       else p.reject(new Error(r.error));
       return;
     }
+    // metered before parsing: lab code printing forged protocol lines by the hundred MB costs a bounded
+    // amount of the supervisor's time and memory (a real host sends about 1.5 KB/s)
+    if (line.startsWith(EVENT_PREFIX) && !this.eventBudget.take(line.length)) return this.dropEvent();
     const ev = decodeEvent(line);
     if (!ev) return this.opts.onOutput(line, 'stdout');
     if (ev.type === 'ready') {

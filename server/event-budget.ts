@@ -1,34 +1,10 @@
 // The bounds on what one run may make the runner hold: a byte budget that refills with time (for the
 // lab's protocol events, which a normal lab sends at a steady trickle and a hostile one can forge in
-// floods) and a replay buffer for reconnecting pages that is bounded in events and in bytes.
+// floods; kit/byte-bucket.ts) and a replay buffer for reconnecting pages that is bounded in events and
+// in bytes.
 import type { RuntimeEvent } from '../contracts/runtime-events.ts';
 
-/** Bytes that may be spent in a burst of `capacity`, refilled at `perSecond`. */
-export class ByteBucket {
-  private level: number;
-  private last: number;
-  private readonly capacity: number;
-  private readonly perSecond: number;
-  private readonly now: () => number;
-
-  constructor(capacity: number, perSecond: number, now: () => number = Date.now) {
-    this.capacity = capacity;
-    this.perSecond = perSecond;
-    this.now = now;
-    this.level = capacity;
-    this.last = now();
-  }
-
-  /** Spend n bytes; false (and nothing spent) when the bucket does not hold them. */
-  take(n: number): boolean {
-    const t = this.now();
-    this.level = Math.min(this.capacity, this.level + ((t - this.last) / 1000) * this.perSecond);
-    this.last = t;
-    if (n > this.level) return false;
-    this.level -= n;
-    return true;
-  }
-}
+export { ByteBucket } from '../kit/byte-bucket.ts';
 
 /** The events a page that (re)connects is shown first. Metrics and output go first when it is full;
  * ready/snapshot/check/exit history stays while there is any other kind of event to drop. */
