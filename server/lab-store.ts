@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { LabError, loadLab, readTree, type LoadedLab } from '../engine/load-lab.ts';
 import { createWorkspace, safeRelativePath } from '../engine/workspace.ts';
 import { HttpError } from './http-guard.ts';
-import { readInWorkspace, writeTreeInWorkspace } from './workspace-fs.ts';
+import { readInWorkspace, WorkspaceLinkError, writeTreeInWorkspace } from './workspace-fs.ts';
 
 export interface LabStore {
   /** The lab's editable file paths, or null when there is no such lab. */
@@ -53,7 +53,9 @@ export function createLabStore(labsDir: string): LabStore {
       const lab = mustLoad(labId);
       const out: Record<string, string> = {};
       for (const f of lab.manifest.files.filter((file) => file.editable))
-        out[f.path] = await readInWorkspace(dir, `app/${f.path}`);
+        out[f.path] = await readInWorkspace(dir, `app/${f.path}`).catch((err: Error) => {
+          throw err instanceof WorkspaceLinkError ? new HttpError(409, err.message) : err;
+        });
       return out;
     },
     supervisorCommand() {
