@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { CUT_MARK } from '../../contracts/lines.ts';
 import type { RuntimeEvent } from '../../contracts/runtime-events.ts';
-import { api, childPids, followEvents, startRunner, type Runner } from './harness.ts';
+import { api, childPids, followEvents, labProcessesOf, startRunner, type Runner } from './harness.ts';
 
 /** The runner's and the supervisor's memory ceiling, as the README states it. */
 const CEILING = 200 * 1024 * 1024;
@@ -17,6 +17,8 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(async () => {
   await r?.stop();
+  // `ps` after these tests: nothing any of their labs started is still running
+  if (r) expect(labProcessesOf(r)).toEqual([]);
 });
 
 /** Peak resident memory of a process so far, in bytes. */

@@ -6,7 +6,17 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, childPids, followEvents, repo, startRunner, waitUntil, workspaces, type Runner } from './harness.ts';
+import {
+  api,
+  childPids,
+  followEvents,
+  labProcessesOf,
+  repo,
+  startRunner,
+  waitUntil,
+  workspaces,
+  type Runner,
+} from './harness.ts';
 import { escapingChildren, processesWith, sleepTag } from './leftovers.ts';
 
 const tags: string[] = [];
@@ -16,6 +26,7 @@ afterAll(async () => {
   for (const r of runners) await r.stop('SIGKILL').catch(() => undefined);
   // `ps` after these tests: no process any of their labs started is still there
   for (const tag of tags) expect(processesWith(tag), `processes with tag ${tag}`).toEqual([]);
+  for (const r of runners) expect(labProcessesOf(r)).toEqual([]);
 });
 
 function escapingService(tag: string, delayMs = 0, cleanEnv = true): string {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RuntimeEvent } from '../../contracts/runtime-events.ts';
+import { findMarked } from '../../kit/lab-processes.ts';
 
 export const repo = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const node = process.execPath;
@@ -209,6 +210,11 @@ export function groupPids(pgid: number): number[] {
   } catch {
     return [];
   }
+}
+
+/** Living processes that any lab of this runner started (they carry its mark): `ps` for leftovers. */
+export function labProcessesOf(r: Runner): number[] {
+  return findMarked((mark) => mark.startsWith(`${r.pid}.`)).map((p) => p.pid);
 }
 
 export function alive(pid: number): boolean {

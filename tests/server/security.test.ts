@@ -10,6 +10,7 @@ import {
   childPids,
   errorOf,
   followEvents,
+  labProcessesOf,
   repo,
   request,
   startRunner,
@@ -26,6 +27,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await r?.stop();
+  // `ps` after these tests: nothing any of their labs started is still running
+  if (r) expect(labProcessesOf(r)).toEqual([]);
 });
 
 const GOOD_FILE = "import http from 'node:http';\nexport default (() => ({ server: http.createServer() }));\n";
