@@ -6,6 +6,9 @@
 // - breakBefore (the protocol's prefix) starts a new line wherever it appears, so output printed
 //   without a newline is not swallowed by the protocol line that follows it.
 
+/** The longest line of lab output the kit and the runner keep; the rest of a longer line is cut. */
+export const LINE_CAP = 256 * 1024;
+
 /** Appended to a line that was cut at the limit. */
 export const CUT_MARK = ' [… line cut: it was too long to show]';
 

@@ -1,9 +1,6 @@
 // Lines of a child's output (the kit's framing over pipes and PTYs) and one-line error descriptions.
 import type { Readable } from 'node:stream';
-import { LineSplitter } from '../contracts/lines.ts';
-
-/** The longest line the kit reads: a longer one is cut (and says so) rather than buffered. */
-export const LINE_CAP = 256 * 1024;
+import { LINE_CAP, LineSplitter } from '../contracts/lines.ts';
 
 /** The start both protocols share (events "\u001eLB ", host replies "\u001eLBH "): a protocol line
  * begins wherever it appears, so output printed without a newline before it is not lost. */

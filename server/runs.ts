@@ -9,7 +9,7 @@ import { join, relative, resolve, sep, isAbsolute } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { formatBytes } from '../contracts/format.ts';
 import { decodeEvent, EVENT_PREFIX, type LabCommand } from '../contracts/lab-protocol.ts';
-import { LineSplitter } from '../contracts/lines.ts';
+import { LINE_CAP, LineSplitter } from '../contracts/lines.ts';
 import type { RuntimeEvent } from '../contracts/runtime-events.ts';
 import { HttpError } from './http-guard.ts';
 import { allGone, type KillFn, type ProcInfo } from '../kit/lab-processes.ts';
@@ -57,8 +57,6 @@ export const defaultLimits: RunLimits = {
 
 type Subscriber = (event: RuntimeEvent) => void;
 
-/** The longest line of lab output the runner keeps; the rest of a longer line is cut. */
-export const LINE_CAP = 256 * 1024;
 /** How long a supervisor gets to end its lab after SIGTERM before the group is killed. */
 const STOP_GRACE_MS = 1000;
 
