@@ -12,7 +12,7 @@ import { liveHosts, ServiceProcess } from './service-process.ts';
 import { createControl, createScenarioContext, nextSnapshotFile } from './control.ts';
 import { cleanMessage, loadModuleDefault, runChecks } from './check-runner.ts';
 import { closeHttpClient } from './http-client.ts';
-import { endAllLabProcesses, watchLabProcesses } from './lab-processes.ts';
+import { endAllLabProcesses, scanLabProcesses, watchLabProcesses } from './lab-processes.ts';
 import type { Scenario } from './types.ts';
 
 const ws = process.cwd();
@@ -33,6 +33,7 @@ async function scenarios(): Promise<Record<string, Scenario>> {
 }
 
 function killAll(): void {
+  scanLabProcesses(); // what the lab started just now, seen before the kills below hand it to init
   for (const s of services) s.kill();
   for (const child of liveHosts) child.kill('SIGKILL');
   // what the lab started in its own session or process group, which the kills above do not reach

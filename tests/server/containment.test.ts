@@ -153,7 +153,6 @@ describe('processes a lab starts', () => {
       const exited = new Promise((done) => cli.once('exit', done));
       if (kill) {
         await waitUntil(() => processesWith(tag).length === 3, 30_000, 'the check service children');
-        await new Promise((done) => setTimeout(done, 700));
         cli.kill('SIGKILL');
       }
       await exited;
