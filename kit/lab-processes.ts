@@ -118,7 +118,8 @@ export function killMarked(test: (mark: string) => boolean, kill: KillFn = syste
 /**
  * Remembers every descendant of this process it has seen, with the child of ours it descends from,
  * so that a service's teardown can end what that service started and an exit can end everything.
- * The process table is walked every `everyMs` (never more often than 20 walks' worth of CPU time).
+ * The process table is walked every `everyMs`, up to four times less often on a machine so busy that
+ * a walk costs more than a twentieth of that.
  */
 export class DescendantWatch {
   private readonly seen = new Map<number, ProcInfo & { via: number }>();
@@ -134,7 +135,7 @@ export class DescendantWatch {
       const t = performance.now();
       this.scan();
       const cost = performance.now() - t;
-      this.timer = setTimeout(tick, Math.max(this.everyMs, cost * 20));
+      this.timer = setTimeout(tick, Math.min(4 * this.everyMs, Math.max(this.everyMs, cost * 20)));
       this.timer.unref();
     };
     tick();

@@ -56,10 +56,17 @@ export function reapGroup(pid: number, mark: string): ProcInfo[] {
   return members;
 }
 
-/** Ask a group whose leader is still running to end; false when it is not ours (any more). */
+/** Signal a group whose leader is still running; false when it is not ours (any more). */
 export function signalGroup(pid: number, sig: NodeJS.Signals): boolean {
   const kill = live.get(pid);
   return kill ? signal(kill, -pid, sig) : false;
+}
+
+/** Signal only the group's leader (the supervisor), which ends its lab in order: it looks at what
+ * the services started while they still run, then ends them and all they started. */
+export function signalLeader(pid: number, sig: NodeJS.Signals): boolean {
+  const kill = live.get(pid);
+  return kill ? signal(kill, pid, sig) : false;
 }
 
 function signal(kill: KillFn, pid: number, sig: NodeJS.Signals): boolean {

@@ -14,7 +14,7 @@ import type { RuntimeEvent } from '../contracts/runtime-events.ts';
 import { HttpError } from './http-guard.ts';
 import { allGone, type KillFn, type ProcInfo } from '../kit/lab-processes.ts';
 import { ByteBucket, ReplayBuffer } from './event-budget.ts';
-import { reapGroup, runMark, signalGroup, spawnGroup, systemKill } from './process-tree.ts';
+import { reapGroup, runMark, signalGroup, signalLeader, spawnGroup, systemKill } from './process-tree.ts';
 import { removeInWorkspace, WorkspaceLinkError } from './workspace-fs.ts';
 import type { LabStore } from './lab-store.ts';
 
@@ -312,12 +312,13 @@ export class Run {
     this.timers.delete(name);
   }
 
-  /** Kill the whole process tree; the workspace stays readable until dispose(). A run whose
-   * supervisor has exited signals nothing: its exit already took the rest with it. */
+  /** End the whole process tree: SIGTERM to the supervisor, the group killed after its exit (or after
+   * a grace period). The workspace stays readable until dispose(). A run whose supervisor has exited
+   * signals nothing: its exit already took the rest with it. */
   async stop(reason: string): Promise<void> {
     if (this.running) this.finish(reason);
     const pid = this.pid;
-    if (pid !== null && signalGroup(pid, 'SIGTERM')) {
+    if (pid !== null && signalLeader(pid, 'SIGTERM')) {
       const grace = new Promise<void>((done) => setTimeout(done, STOP_GRACE_MS).unref());
       await Promise.race([this.exited, grace]);
       if (this.pid === pid) signalGroup(pid, 'SIGKILL');

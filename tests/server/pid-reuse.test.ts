@@ -46,14 +46,14 @@ describe('an ended run', () => {
     expect(kills.every((k) => k.pid !== pid)).toBe(true);
   });
 
-  it('stops a live run by its group, then signals nothing more after its exit', async () => {
+  it('stops a live run through its supervisor, then signals nothing more after its exit', async () => {
     const { run, kills } = newRun();
     run.start(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { PATH: process.env.PATH });
     const pid = run.pid!;
     await new Promise((done) => setTimeout(done, 300));
     await run.stop('Stopped.');
     expect(run.pid).toBeNull();
-    expect(kills[0]).toEqual({ pid: -pid, signal: 'SIGTERM' });
+    expect(kills[0]).toEqual({ pid, signal: 'SIGTERM' });
     const afterStop = kills.length;
     await run.dispose();
     await run.stop('Stopped again.');
