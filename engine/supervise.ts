@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { TaskResult } from '../contracts/check-result.ts';
 import { decodeEvent, type LabEvent } from '../contracts/lab-protocol.ts';
 import { LineSplitter } from '../contracts/lines.ts';
+import { EVENT_PREFIX } from '../contracts/lab-protocol.ts';
+import { killMarked, MARK_VAR, processIdentity } from '../kit/lab-processes.ts';
 import { createWorkspace, type WorkspaceOptions } from './workspace.ts';
 import { LabError } from './load-lab.ts';
 
@@ -23,13 +25,15 @@ export function spawnSupervisor(
     onOutput(line: string, stream: 'stdout' | 'stderr'): void;
   },
 ): SupervisorHandle {
+  const mark = `${processIdentity() ?? process.pid}/cli-${++supervisors}`;
   const child = spawn(process.execPath, [path.join('kit', 'supervisor.ts'), ...(opts.args ?? [])], {
     cwd: ws,
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...opts.env },
+    env: { ...process.env, ...opts.env, [MARK_VAR]: mark },
   });
+  endOnExit(mark);
   const lines = (stream: 'stdout' | 'stderr') => {
-    const splitter = new LineSplitter(Infinity);
+    const splitter = new LineSplitter(1 << 20, EVENT_PREFIX);
     const onLine = (line: string) => {
       const ev = stream === 'stdout' ? decodeEvent(line) : null;
       if (ev) opts.onEvent(ev);
@@ -42,8 +46,22 @@ export function spawnSupervisor(
   lines('stdout');
   lines('stderr');
   child.stdin!.on('error', () => {});
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      // what the lab started in its own session does not outlive the supervisor
+      killMarked((m) => m === mark || m.startsWith(mark + '/'));
+      resolve(code);
+    }),
+  );
   return { child, exited };
+}
+
+let supervisors = 0;
+const marks = new Set<string>();
+/** However this process ends (a CLI run interrupted, a test runner leaving), its labs end with it. */
+function endOnExit(mark: string): void {
+  if (marks.size === 0) process.once('exit', () => killMarked((m) => [...marks].some((k) => m.startsWith(k))));
+  marks.add(mark);
 }
 
 export interface CheckReport {

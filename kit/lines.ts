@@ -1,10 +1,13 @@
 // Lines of a child's output (the kit's framing over pipes and PTYs) and one-line error descriptions.
 import type { Readable } from 'node:stream';
-import { LineSplitter } from '../contracts/lines.ts';
+import { LINE_CAP, LineSplitter } from '../contracts/lines.ts';
+
+/** The start both protocols share (events "\u001eLB ", host replies "\u001eLBH "): a protocol line
+ * begins wherever it appears, so output printed without a newline before it is not lost. */
+const PROTOCOL_STEM = '\u001eLB';
 
 export function onLines(stream: Readable, onLine: (line: string) => void, onEnd?: () => void): void {
-  // no length cap: a protocol line is never handed over in pieces
-  const lines = new LineSplitter(Infinity);
+  const lines = new LineSplitter(LINE_CAP, PROTOCOL_STEM);
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => lines.push(chunk).forEach(onLine));
   stream.on('end', () => {

@@ -2,9 +2,11 @@
 // limit, restarted with backoff when it crashes, each exit classified (oom / crash / stopped).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { decodeEvent, type LabEvent } from '../contracts/lab-protocol.ts';
+import { decodeEvent, EVENT_PREFIX, type LabEvent } from '../contracts/lab-protocol.ts';
 import { HOST_REPLY_PREFIX, type HostReply, type HostRequest } from '../contracts/host-protocol.ts';
 import { onLines } from './lines.ts';
+import { ByteBucket } from './byte-bucket.ts';
+import { endHostProcesses, hostMarkEnv, scanLabProcesses } from './lab-processes.ts';
 import { buildGoService, GoBuildError, labLanguage, watchRss } from './go-service.ts';
 import type { Capabilities, Measurement, ProfileKind, ServiceExit } from './types.ts';
 
@@ -159,6 +161,7 @@ export class ServiceProcess {
     this.lastError = '';
     this.startedAt = Date.now();
     const cmd = this.hostCommand(node);
+    const mark = hostMarkEnv();
     const child = spawn(cmd.file, cmd.args, {
       cwd: ws,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -168,6 +171,7 @@ export class ServiceProcess {
         ...this.opts.env,
         LEAKBOOK_TIME_SCALE: String(timeScale),
         LEAKBOOK_RESTARTS: String(this.restarts),
+        ...mark,
       },
     });
     this.child = child;
@@ -207,10 +211,24 @@ export class ServiceProcess {
     });
     child.on('exit', (code, signal) => {
       liveHosts.delete(child);
+      // nothing the service started outlives it (children in their own session included)
+      endHostProcesses(child.pid, mark);
       this.stopRssWatch();
       startTimer.clear();
       // let stderr drain so the OOM banner is seen before classifying
       setTimeout(() => this.onExit(child, code, signal), 20);
+    });
+  }
+
+  private readonly eventBudget = new ByteBucket(2 * 1024 * 1024, 64 * 1024);
+  private eventsDropped = 0;
+
+  private dropEvent(): void {
+    if (this.eventsDropped++ % 10_000 !== 0) return;
+    this.opts.onEvent({
+      type: 'error',
+      message:
+        'The service prints more protocol lines than the lab passes on (over 64 KB a second); some are not shown. Is lab code printing them?',
     });
   }
 
@@ -254,6 +272,9 @@ export class ServiceProcess {
       else p.reject(new Error(r.error));
       return;
     }
+    // metered before parsing: lab code printing forged protocol lines by the hundred MB costs a bounded
+    // amount of the supervisor's time and memory (a real host sends about 1.5 KB/s)
+    if (line.startsWith(EVENT_PREFIX) && !this.eventBudget.take(line.length)) return this.dropEvent();
     const ev = decodeEvent(line);
     if (!ev) return this.opts.onOutput(line, 'stdout');
     if (ev.type === 'ready') {
@@ -387,6 +408,7 @@ export class ServiceProcess {
     const child = this.child;
     if (!child) return;
     this.stopping = true;
+    scanLabProcesses(); // see what the service started just now, before its end hands it to init
     await new Promise<void>((resolve) => {
       const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
       child.once('exit', () => {
@@ -405,6 +427,7 @@ export class ServiceProcess {
     this.disposed = true;
     if (this.liveness) clearInterval(this.liveness);
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    scanLabProcesses();
     this.child?.kill('SIGKILL');
   }
 }

@@ -12,6 +12,7 @@ import { liveHosts, ServiceProcess } from './service-process.ts';
 import { createControl, createScenarioContext, nextSnapshotFile } from './control.ts';
 import { cleanMessage, loadModuleDefault, runChecks } from './check-runner.ts';
 import { closeHttpClient } from './http-client.ts';
+import { endAllLabProcesses, scanLabProcesses, watchLabProcesses } from './lab-processes.ts';
 import type { Scenario } from './types.ts';
 
 const ws = process.cwd();
@@ -32,8 +33,11 @@ async function scenarios(): Promise<Record<string, Scenario>> {
 }
 
 function killAll(): void {
+  scanLabProcesses(); // what the lab started just now, seen before the kills below hand it to init
   for (const s of services) s.kill();
   for (const child of liveHosts) child.kill('SIGKILL');
+  // what the lab started in its own session or process group, which the kills above do not reach
+  endAllLabProcesses();
 }
 const services = new Set<ServiceProcess>();
 let exiting = false;
@@ -255,5 +259,6 @@ setInterval(() => {
   if (process.ppid !== parentPid) exit(1);
 }, 1000).unref();
 
+watchLabProcesses();
 if (checkOnly) void checkOnce();
 else startService();

@@ -81,10 +81,27 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   }
 }
 
+/**
+ * Why a page (which carries the token) must not be served to this request, or null when it may be:
+ * a request another site made (its Origin, or the browser's Sec-Fetch-Site) never gets the token.
+ * A link from another page on this machine (another port is "same-site") is refused as well.
+ */
+export function foreignPageRequest(req: IncomingMessage): string | null {
+  const own = `http://${(req.headers.host ?? '').toLowerCase()}`;
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin.toLowerCase() !== own) return `it was requested by ${origin}`;
+  const site = req.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') return 'it was requested by another site';
+  return null;
+}
+
 /** Security headers on every response. COOP/COEP make the page cross-origin isolated, which
- * WebContainer needs; nosniff and a strict referrer policy cost nothing. */
+ * WebContainer needs; frame-ancestors and X-Frame-Options keep other sites from framing the pages
+ * (clickjacking the Run and Check buttons); nosniff and a strict referrer policy cost nothing. */
 export function baseHeaders(): Record<string, string> {
   return {
+    'Content-Security-Policy': "frame-ancestors 'self'",
+    'X-Frame-Options': 'SAMEORIGIN',
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Embedder-Policy': 'require-corp',
     'Cross-Origin-Resource-Policy': 'same-origin',

@@ -1,11 +1,11 @@
 // Where the runner gets labs from: the repository's labs/ folder, read through the engine's loader
 // and workspace builder (engine/load-lab.ts, engine/workspace.ts), so a run's workspace is laid out
 // as the CLI's and the WebContainer bundle's are.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { LabError, loadLab, readTree, type LoadedLab } from '../engine/load-lab.ts';
 import { createWorkspace, safeRelativePath } from '../engine/workspace.ts';
 import { HttpError } from './http-guard.ts';
+import { readInWorkspace, WorkspaceLinkError, writeTreeInWorkspace } from './workspace-fs.ts';
 
 export interface LabStore {
   /** The lab's editable file paths, or null when there is no such lab. */
@@ -45,17 +45,17 @@ export function createLabStore(labsDir: string): LabStore {
     },
     async addChecks(labId, dir) {
       const lab = mustLoad(labId);
-      for (const [rel, data] of Object.entries(readTree(join(lab.dir, 'checks')))) {
-        const target = join(dir, 'checks', safeRelativePath(rel));
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, data);
-      }
+      const tree = readTree(join(lab.dir, 'checks'));
+      for (const rel of Object.keys(tree)) safeRelativePath(rel);
+      await writeTreeInWorkspace(dir, 'checks', tree);
     },
     async readFiles(labId, dir) {
       const lab = mustLoad(labId);
       const out: Record<string, string> = {};
       for (const f of lab.manifest.files.filter((file) => file.editable))
-        out[f.path] = await readFile(join(dir, 'app', f.path), 'utf8');
+        out[f.path] = await readInWorkspace(dir, `app/${f.path}`).catch((err: Error) => {
+          throw err instanceof WorkspaceLinkError ? new HttpError(409, err.message) : err;
+        });
       return out;
     },
     supervisorCommand() {

@@ -1,68 +1,99 @@
 // Lab processes run in their own process group (spawned detached), so one kill(-pid) reaches the
-// supervisor, the service host it spawned and anything the reader's code spawned in turn.
-// Every group is registered here so the runner can kill them all when it exits, even abruptly.
+// supervisor, the service host it spawned and whatever stayed in the group. What lab code starts in
+// its own session escapes the group; it still carries the run's mark in its environment
+// (kit/lab-processes.ts), so the runner ends it by the mark. A group is signalled only until its leader's
+// exit has been seen: after that its number may belong to someone else.
 import { spawn, type ChildProcessWithoutNullStreams, type SpawnOptionsWithoutStdio } from 'node:child_process';
+import {
+  findMarked,
+  identityAlive,
+  killIfSame,
+  killMarked,
+  MARK_VAR,
+  processIdentity,
+  type KillFn,
+  type ProcInfo,
+} from '../kit/lab-processes.ts';
 
-const live = new Set<number>();
+export const systemKill: KillFn = (pid, signal) => process.kill(pid, signal);
+
+/** This runner, as marks name it: "<pid>.<start time>". */
+export const runnerIdentity = processIdentity() ?? String(process.pid);
+
+/** The mark every process of a run carries: "<runner identity>/<run id>". */
+export function runMark(runId: string): string {
+  return `${runnerIdentity}/${runId}`;
+}
+
+const live = new Map<number, KillFn>();
 
 export function spawnGroup(
   command: string,
   args: string[],
-  options: SpawnOptionsWithoutStdio,
+  options: SpawnOptionsWithoutStdio & { mark: string; kill?: KillFn },
 ): ChildProcessWithoutNullStreams {
-  const child = spawn(command, args, { ...options, detached: true, stdio: 'pipe' });
-  const pid = child.pid;
-  if (pid !== undefined) {
-    live.add(pid);
-    // The group may outlive its leader (a grandchild that ignored the leader's exit), so the group
-    // stays registered until we have killed it explicitly.
-  }
+  const { mark, kill = systemKill, ...rest } = options;
+  const child = spawn(command, args, {
+    ...rest,
+    env: { ...rest.env, [MARK_VAR]: mark },
+    detached: true,
+    stdio: 'pipe',
+  });
+  if (child.pid !== undefined) live.set(child.pid, kill);
   return child;
 }
 
-/** Signal a whole process group; false when it no longer exists. */
-export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
+/** The group's leader has exited: end what is left of the group and every process with the run's
+ * mark now, then never signal the group again. Returns what was ended, to wait for. */
+export function reapGroup(pid: number, mark: string): ProcInfo[] {
+  const kill = live.get(pid) ?? systemKill;
+  live.delete(pid);
+  const ours = (m: string) => m === mark || m.startsWith(mark + '/');
+  const members = findMarked(ours, pid);
+  signal(kill, -pid, 'SIGKILL');
+  for (const info of members) killIfSame(info, kill);
+  killMarked(ours, kill);
+  return members;
+}
+
+/** Signal a group whose leader is still running; false when it is not ours (any more). */
+export function signalGroup(pid: number, sig: NodeJS.Signals): boolean {
+  const kill = live.get(pid);
+  return kill ? signal(kill, -pid, sig) : false;
+}
+
+/** Signal only the group's leader (the supervisor), which ends its lab in order: it looks at what
+ * the services started while they still run, then ends them and all they started. */
+export function signalLeader(pid: number, sig: NodeJS.Signals): boolean {
+  const kill = live.get(pid);
+  return kill ? signal(kill, pid, sig) : false;
+}
+
+function signal(kill: KillFn, pid: number, sig: NodeJS.Signals): boolean {
   try {
-    process.kill(-pid, signal);
+    kill(pid, sig);
     return true;
   } catch {
     return false;
   }
 }
 
-export function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Ask the group to end with SIGTERM, then SIGKILL whatever is left after graceMs.
- * Resolves once no process of the group remains (or after the SIGKILL when we cannot tell).
- */
-export async function killGroup(pid: number, graceMs = 1000): Promise<void> {
-  if (signalGroup(pid, 'SIGTERM')) {
-    const until = Date.now() + graceMs;
-    while (Date.now() < until && groupAlive(pid)) await sleep(25);
-  }
-  signalGroup(pid, 'SIGKILL');
-  for (let i = 0; i < 40 && groupAlive(pid); i++) await sleep(25);
-  live.delete(pid);
-}
-
-/** Synchronous last resort for process exit: no time for grace periods. */
+/** Synchronous last resort for process exit: every group still led by a live supervisor, and
+ * every process carrying one of this runner's marks. */
 export function killAllGroupsNow(): void {
-  for (const pid of live) signalGroup(pid, 'SIGKILL');
+  for (const [pid, kill] of live) signal(kill, -pid, 'SIGKILL');
   live.clear();
+  killMarked((m) => m.startsWith(runnerIdentity + '/'));
+}
+
+/** End what runners that died without cleaning up (SIGKILL, power loss) left running. */
+export function killOrphansOfDeadRunners(): number {
+  return killMarked((m) => {
+    const owner = m.split('/')[0];
+    return /^\d+\.\d+$/.test(owner) && owner !== runnerIdentity && !identityAlive(owner);
+  });
 }
 
 export function liveGroups(): number[] {
-  return [...live];
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return [...live.keys()];
 }

@@ -8,6 +8,7 @@ import type { LabStore } from './lab-store.ts';
 import { killAllGroupsNow } from './process-tree.ts';
 import type { StartRunRequest } from '../contracts/runner-api.ts';
 import { Run, type RunLimits } from './runs.ts';
+import { claimRunsFolder, RUNS_PREFIX, sweepStaleRuns } from './stale-runs.ts';
 
 export interface RunManagerOptions {
   store: LabStore;
@@ -29,7 +30,9 @@ export class RunManager {
     this.store = opts.store;
     this.limits = opts.limits;
     this.nodePath = opts.nodePath ?? process.execPath;
-    this.root = mkdtempSync(join(tmpdir(), 'leakbook-runs-'));
+    sweepStaleRuns();
+    this.root = mkdtempSync(join(tmpdir(), RUNS_PREFIX));
+    claimRunsFolder(this.root);
   }
 
   liveCount(): number {

@@ -1,25 +1,34 @@
 // One run = one lab supervisor process (its own process group) in its own temporary workspace.
 // The run turns the supervisor's stdout into RuntimeEvents, keeps a bounded replay buffer for the
-// page's event stream, forwards commands to stdin, and makes sure nothing outlives it.
+// page's event stream, forwards commands to stdin, and makes sure nothing outlives it. Whatever the lab
+// prints, the run holds a bounded amount of it: lines are cut at LINE_CAP, plain output and warnings
+// share one budget, protocol events another that refills with time, and the replay is capped in bytes.
 import { randomUUID } from 'node:crypto';
 import { realpath, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep, isAbsolute } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { formatBytes } from '../contracts/format.ts';
-import { decodeEvent, type LabCommand } from '../contracts/lab-protocol.ts';
-import { LineSplitter } from '../contracts/lines.ts';
+import { decodeEvent, EVENT_PREFIX, type LabCommand } from '../contracts/lab-protocol.ts';
+import { LINE_CAP, LineSplitter } from '../contracts/lines.ts';
 import type { RuntimeEvent } from '../contracts/runtime-events.ts';
 import { HttpError } from './http-guard.ts';
-import { killGroup, spawnGroup } from './process-tree.ts';
+import { allGone, type KillFn, type ProcInfo } from '../kit/lab-processes.ts';
+import { ByteBucket, ReplayBuffer } from './event-budget.ts';
+import { reapGroup, runMark, signalGroup, signalLeader, spawnGroup, systemKill } from './process-tree.ts';
+import { removeInWorkspace, WorkspaceLinkError } from './workspace-fs.ts';
 import type { LabStore } from './lab-store.ts';
 
 export interface RunLimits {
   /** processes of runs that may be alive at once */
   maxRuns: number;
-  /** plain output (not protocol events) kept per run; beyond it output is dropped with one notice */
+  /** plain output and warnings kept per run; beyond it they are dropped with one notice */
   maxOutputBytes: number;
-  /** events kept for replay to a page that (re)connects */
+  /** protocol events: a burst of maxOutputBytes, then this many bytes a second (a lab sends about
+   * 1.5 KB/s of metrics); beyond it events are dropped with one notice */
+  maxEventBytesPerSec: number;
+  /** events kept for replay to a page that (re)connects, and their total size */
   maxReplayEvents: number;
+  maxReplayBytes: number;
   /** stop a run nobody has been listening to for this long (page closed, tab crashed) */
   orphanMs: number;
   /** stop a run after this long without a command from the page */
@@ -36,7 +45,9 @@ export interface RunLimits {
 export const defaultLimits: RunLimits = {
   maxRuns: 2,
   maxOutputBytes: 2 * 1024 * 1024,
+  maxEventBytesPerSec: 64 * 1024,
   maxReplayEvents: 4000,
+  maxReplayBytes: 4 * 1024 * 1024,
   orphanMs: 5_000,
   idleMs: 30 * 60_000,
   maxLifetimeMs: 3 * 60 * 60_000,
@@ -45,6 +56,9 @@ export const defaultLimits: RunLimits = {
 };
 
 type Subscriber = (event: RuntimeEvent) => void;
+
+/** How long a supervisor gets to end its lab after SIGTERM before the group is killed. */
+const STOP_GRACE_MS = 1000;
 
 const COMMANDS = new Set(['scenario', 'cancel-scenario', 'snapshot', 'check', 'restart', 'stop']);
 
@@ -70,11 +84,15 @@ export class Run {
   readonly labId: string;
   readonly dir: string;
   readonly createdAt = Date.now();
+  /** the supervisor's pid (and process group) while it runs; null once its exit has been seen */
   pid: number | null = null;
+  readonly mark: string;
   stoppedReason: string | null = null;
 
   private child: ChildProcessWithoutNullStreams | null = null;
-  private readonly events: RuntimeEvent[] = [];
+  private readonly events: ReplayBuffer;
+  private readonly eventBudget: ByteBucket;
+  private eventsDropped = 0;
   private readonly subscribers = new Set<Subscriber>();
   private outputBytes = 0;
   private outputTruncated = false;
@@ -85,13 +103,26 @@ export class Run {
   private readonly limits: RunLimits;
   private readonly store: LabStore;
   private readonly onEnd: (run: Run) => void;
+  private readonly kill: KillFn;
+  private leftovers: ProcInfo[] = [];
 
-  constructor(labId: string, dir: string, store: LabStore, limits: RunLimits, onEnd: (run: Run) => void) {
+  constructor(
+    labId: string,
+    dir: string,
+    store: LabStore,
+    limits: RunLimits,
+    onEnd: (run: Run) => void,
+    opts: { kill?: KillFn } = {},
+  ) {
     this.labId = labId;
     this.dir = dir;
     this.store = store;
     this.limits = limits;
     this.onEnd = onEnd;
+    this.kill = opts.kill ?? systemKill;
+    this.mark = runMark(this.id);
+    this.events = new ReplayBuffer(limits.maxReplayEvents, limits.maxReplayBytes);
+    this.eventBudget = new ByteBucket(limits.maxOutputBytes, limits.maxEventBytesPerSec);
   }
 
   get running(): boolean {
@@ -99,10 +130,16 @@ export class Run {
   }
 
   start(command: string, args: string[], env: NodeJS.ProcessEnv): void {
-    const child = spawnGroup(command, args, { cwd: this.dir, env });
+    const child = spawnGroup(command, args, { cwd: this.dir, env, mark: this.mark, kill: this.kill });
     this.child = child;
     this.pid = child.pid ?? null;
     this.exited = new Promise((done) => child.once('close', () => done()));
+    child.once('exit', () => {
+      // Whatever the supervisor left behind (a host that ignored its exit, children in their own
+      // session) goes with it; then the pid is forgotten: its number may soon be someone else's.
+      if (this.pid !== null) this.leftovers = reapGroup(this.pid, this.mark);
+      this.pid = null;
+    });
     this.readLines(child.stdout, true);
     this.readLines(child.stderr, false);
     child.once('error', (err) => this.finish(`The lab could not be started: ${err.message}`));
@@ -115,8 +152,6 @@ export class Run {
           ? 'The lab stopped.'
           : `The lab's supervisor ended unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}).`,
       );
-      // Whatever the supervisor left behind (a host that ignored its exit) goes with it.
-      if (this.pid !== null) void killGroup(this.pid, 200);
     };
     child.once('close', ended);
     child.once('exit', (code, signal) => setTimeout(() => ended(code, signal), 1000).unref());
@@ -137,8 +172,8 @@ export class Run {
   }
 
   private readLines(stream: NodeJS.ReadableStream, isStdout: boolean): void {
-    // a lab printing without newlines is shown in 256 KB pieces rather than buffered without end
-    const lines = new LineSplitter(256 * 1024);
+    // a line longer than the cap is cut (and says so) rather than buffered without end
+    const lines = new LineSplitter(LINE_CAP, EVENT_PREFIX);
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => {
       for (const line of lines.push(chunk)) this.line(line, isStdout);
@@ -149,7 +184,14 @@ export class Run {
   }
 
   private line(text: string, isStdout: boolean): void {
-    const event = isStdout ? decodeEvent(text) : null;
+    const protocol = isStdout && text.startsWith(EVENT_PREFIX);
+    // counted before it is parsed: a flood of forged events costs the runner no JSON parsing
+    if (protocol && !this.eventBudget.take(text.length)) return this.dropEvent();
+    const event = protocol ? decodeEvent(text) : null;
+    if (event?.type === 'warning') {
+      if (this.spend(text.length)) this.emit(event);
+      return;
+    }
     if (event) {
       this.heardFromLab = true;
       // A check ends with its 'end' event, or (when it could not run) with the reader's service
@@ -163,26 +205,33 @@ export class Run {
   }
 
   private output(text: string): void {
-    if (this.outputTruncated) return;
-    this.outputBytes += Buffer.byteLength(text);
-    if (this.outputBytes > this.limits.maxOutputBytes) {
-      this.outputTruncated = true;
-      this.emit({
-        type: 'output',
-        text: `[runner] The lab printed more than ${formatBytes(this.limits.maxOutputBytes, { limit: true })}; further output is not shown (the lab keeps running).\n`,
-      });
-      return;
-    }
-    this.emit({ type: 'output', text });
+    if (this.spend(text.length)) this.emit({ type: 'output', text });
+  }
+
+  /** Plain output and warnings share one budget; false once it is spent (said once). */
+  private spend(chars: number): boolean {
+    if (this.outputTruncated) return false;
+    this.outputBytes += chars;
+    if (this.outputBytes <= this.limits.maxOutputBytes) return true;
+    this.outputTruncated = true;
+    this.emit({
+      type: 'output',
+      text: `[runner] The lab printed more than ${formatBytes(this.limits.maxOutputBytes, { limit: true })} of output and warnings; further output is not shown (the lab keeps running).\n`,
+    });
+    return false;
+  }
+
+  private dropEvent(): void {
+    if (this.eventsDropped++ % 10_000 !== 0) return;
+    this.emit({
+      type: 'error',
+      message: `The lab sends more events than the runner passes on (over ${formatBytes(this.limits.maxEventBytesPerSec, { limit: true })} a second); some are not shown. Is lab code printing protocol lines?`,
+    });
   }
 
   private emit(event: RuntimeEvent): void {
-    this.events.push(event);
-    if (this.events.length > this.limits.maxReplayEvents) {
-      // Keep ready/snapshot/check/exit history; metrics and output are the ones that pile up.
-      const at = this.events.findIndex((e) => e.type === 'metrics' || e.type === 'output');
-      this.events.splice(at === -1 ? 0 : at, 1);
-    }
+    // the replay holds events in their wire form's size; text length is close enough and cheap
+    this.events.push(event, eventSize(event));
     for (const s of this.subscribers) s(event);
   }
 
@@ -209,7 +258,10 @@ export class Run {
         await this.store.addChecks(this.labId, this.dir);
       } catch (err) {
         this.checking = false;
-        throw new HttpError(500, `Could not prepare the checks: ${(err as Error).message}`);
+        throw new HttpError(
+          err instanceof WorkspaceLinkError ? 409 : 500,
+          `Could not prepare the checks: ${(err as Error).message}`,
+        );
       }
     }
     this.child.stdin.write(JSON.stringify(cmd) + '\n');
@@ -217,7 +269,9 @@ export class Run {
 
   private async endCheck(): Promise<void> {
     this.checking = false;
-    await rm(join(this.dir, 'checks'), { recursive: true, force: true }).catch(() => undefined);
+    await removeInWorkspace(this.dir, 'checks').catch((err: Error) =>
+      this.emit({ type: 'error', message: `The checks could not be removed from the workspace: ${err.message}` }),
+    );
   }
 
   /** Resolve a snapshot path from a 'snapshot' event, refusing anything outside <ws>/snapshots. */
@@ -258,11 +312,22 @@ export class Run {
     this.timers.delete(name);
   }
 
-  /** Kill the whole process tree; the workspace stays readable until dispose(). */
+  /** End the whole process tree: SIGTERM to the supervisor, the group killed after its exit (or after
+   * a grace period). The workspace stays readable until dispose(). A run whose supervisor has exited
+   * signals nothing: its exit already took the rest with it. */
   async stop(reason: string): Promise<void> {
     if (this.running) this.finish(reason);
-    if (this.pid !== null) await killGroup(this.pid);
-    await this.exited;
+    const pid = this.pid;
+    if (pid !== null && signalLeader(pid, 'SIGTERM')) {
+      const grace = new Promise<void>((done) => setTimeout(done, STOP_GRACE_MS).unref());
+      await Promise.race([this.exited, grace]);
+      if (this.pid === pid) signalGroup(pid, 'SIGKILL');
+    }
+    // 'close' waits for the pipes; a process outside the group that still holds them (and was ended
+    // by its mark) must not keep the stop waiting
+    await Promise.race([this.exited, new Promise((done) => setTimeout(done, 3000).unref())]);
+    // and the processes ended with it are really gone (watched in /proc, never signalled again)
+    for (let i = 0; i < 80 && !allGone(this.leftovers); i++) await new Promise((done) => setTimeout(done, 25));
   }
 
   private finish(reason: string): void {
@@ -284,4 +349,10 @@ export class Run {
   markStopped(reason: string): void {
     this.finish(reason);
   }
+}
+
+function eventSize(event: RuntimeEvent): number {
+  if (event.type === 'output') return event.text.length + 32;
+  if (event.type === 'metrics') return 256 + Object.keys(event.gauges).length * 48;
+  return JSON.stringify(event).length;
 }

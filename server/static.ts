@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-import { baseHeaders, HttpError } from './http-guard.ts';
+import { baseHeaders, foreignPageRequest, HttpError } from './http-guard.ts';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -76,6 +76,8 @@ export function createStaticSite(distDir: string, token: string): StaticSite {
   }
 
   async function sendHtml(res: ServerResponse, req: IncomingMessage, file: string, status: number): Promise<void> {
+    const foreign = foreignPageRequest(req);
+    if (foreign) return refusePage(res, req, foreign);
     const html = injectToken(await readFile(file, 'utf8'), token);
     const body = Buffer.from(html);
     res.writeHead(status, {
@@ -83,6 +85,25 @@ export function createStaticSite(distDir: string, token: string): StaticSite {
       'Content-Type': MIME['.html'],
       'Content-Length': body.length,
       // The token changes with every start: never let a browser reuse an old page.
+      'Cache-Control': 'no-store',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  /** No token here: a plain page saying why, with a link that opens the page from this runner itself. */
+  function refusePage(res: ServerResponse, req: IncomingMessage, why: string): void {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const href = escapeHtml(url.pathname + url.search);
+    const body = Buffer.from(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Open Leakbook from its own address</title></head>` +
+        `<body><h1>Open Leakbook from its own address</h1><p>This runner serves its pages only to itself: ${escapeHtml(why)}. ` +
+        `Pages of the workbook carry the key that runs code on this computer, so another site may not load or frame them.</p>` +
+        `<p><a href="${href}">Open ${escapeHtml(url.origin + url.pathname)}</a></p></body></html>`,
+    );
+    res.writeHead(403, {
+      ...baseHeaders(),
+      'Content-Type': MIME['.html'],
+      'Content-Length': body.length,
       'Cache-Control': 'no-store',
     });
     res.end(req.method === 'HEAD' ? undefined : body);
@@ -125,4 +146,8 @@ export function createStaticSite(distDir: string, token: string): StaticSite {
         .pipe(res);
     },
   };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -5,7 +5,8 @@ import { LineSplitter } from '../../contracts/lines.ts';
 export async function readNdjson<T>(body: ReadableStream<Uint8Array>, onValue: (value: T) => void): Promise<void> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  const lines = new LineSplitter();
+  // the runner's events hold lines of at most 256 KB; JSON escaping may grow them several times
+  const lines = new LineSplitter(16 << 20);
   const emit = (line: string) => {
     if (!line.trim()) return;
     try {

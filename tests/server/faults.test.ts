@@ -7,6 +7,7 @@ import {
   api,
   childPids,
   followEvents,
+  labProcessesOf,
   groupPids,
   startRunner,
   waitUntil,
@@ -22,6 +23,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await r?.stop();
+  // `ps` after these tests: nothing any of their labs started is still running
+  if (r) expect(labProcessesOf(r)).toEqual([]);
 });
 
 // A failed test must not leave its run behind for the next one (the runner caps concurrent runs).

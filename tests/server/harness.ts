@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RuntimeEvent } from '../../contracts/runtime-events.ts';
+import { findMarked } from '../../kit/lab-processes.ts';
 
 export const repo = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const node = process.execPath;
@@ -53,12 +54,18 @@ function makeLabs(dir: string): void {
   cpSync(join(repo, 'tests', 'server', 'fixtures', 'probe-lab'), join(dir, 'probe-lab'), { recursive: true });
 }
 
-export async function startRunner(opts: { limits?: Record<string, number>; args?: string[] } = {}): Promise<Runner> {
-  const tmp = mkdtempSync(join(tmpdir(), 'leakbook-runner-test-'));
+export async function startRunner(
+  opts: {
+    limits?: Record<string, number>;
+    args?: string[];
+    /** reuse the folder of an earlier runner */ tmp?: string;
+  } = {},
+): Promise<Runner> {
+  const tmp = opts.tmp ? resolve(opts.tmp, '..') : mkdtempSync(join(tmpdir(), 'leakbook-runner-test-'));
   const site = join(tmp, 'dist');
   const labs = join(tmp, 'labs');
   const runTmp = join(tmp, 'tmp');
-  mkdirSync(runTmp);
+  mkdirSync(runTmp, { recursive: true });
   makeSite(site);
   makeLabs(labs);
   const child = spawn(node, ['server/start.ts', '--port', '0', '--dist', site, '--labs', labs, ...(opts.args ?? [])], {
@@ -176,7 +183,7 @@ export function workspaces(r: Runner): string[] {
   const out: string[] = [];
   for (const root of readdirSync(r.tmp)) {
     const dir = join(r.tmp, root);
-    for (const ws of readdirSync(dir)) out.push(join(dir, ws));
+    for (const ws of readdirSync(dir)) if (!ws.startsWith('.')) out.push(join(dir, ws));
   }
   return out;
 }
@@ -203,6 +210,11 @@ export function groupPids(pgid: number): number[] {
   } catch {
     return [];
   }
+}
+
+/** Living processes that any lab of this runner started (they carry its mark): `ps` for leftovers. */
+export function labProcessesOf(r: Runner): number[] {
+  return findMarked((mark) => mark.startsWith(`${r.pid}.`)).map((p) => p.pid);
 }
 
 export function alive(pid: number): boolean {

@@ -2,7 +2,22 @@
 // with the right status and a clear reason, and must leave no workspace and no process behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { api, childPids, errorOf, repo, request, startRunner, workspaces, type Reply, type Runner } from './harness.ts';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  api,
+  childPids,
+  errorOf,
+  followEvents,
+  labProcessesOf,
+  repo,
+  request,
+  startRunner,
+  workspaces,
+  type Reply,
+  type Runner,
+} from './harness.ts';
 
 let r: Runner;
 
@@ -12,6 +27,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await r?.stop();
+  // `ps` after these tests: nothing any of their labs started is still running
+  if (r) expect(labProcessesOf(r)).toEqual([]);
 });
 
 const GOOD_FILE = "import http from 'node:http';\nexport default (() => ({ server: http.createServer() }));\n";
@@ -188,6 +205,54 @@ describe('pages', () => {
     expect(noSlash.headers.location).toBe('/chapters/toolkit/');
   });
 
+  it('may be framed by no other site: frame-ancestors and X-Frame-Options on every response', async () => {
+    for (const path of [
+      '/',
+      '/chapters/toolkit/',
+      '/chapters/nowhere/',
+      '/_astro/app.abc123.js',
+      '/chapters/toolkit',
+    ]) {
+      const reply = await request(r.port, { path });
+      expect(reply.headers['content-security-policy'], path).toBe("frame-ancestors 'self'");
+      expect(reply.headers['x-frame-options'], path).toBe('SAMEORIGIN');
+    }
+    const apiReply = await api(r, 'GET', '/api/health');
+    expect(apiReply.headers['x-frame-options']).toBe('SAMEORIGIN');
+  });
+
+  it('gives no page carrying the token to a request from another site', async () => {
+    const foreign: Array<[Record<string, string>, RegExp]> = [
+      [{ Origin: 'https://evil.example' }, /requested by https:\/\/evil\.example/],
+      [{ Origin: `http://127.0.0.1:${r.port + 1}` }, /requested by http:\/\/127\.0\.0\.1/],
+      [{ 'Sec-Fetch-Site': 'cross-site' }, /requested by another site/],
+      [{ 'Sec-Fetch-Site': 'same-site' }, /requested by another site/],
+    ];
+    for (const path of ['/', '/chapters/toolkit/', '/chapters/nowhere/']) {
+      for (const [headers, why] of foreign) {
+        const reply = await request(r.port, { path, headers });
+        expect(reply.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
+        expect(reply.body).not.toContain(r.token);
+        expect(reply.body).not.toContain('leakbook-runner');
+        expect(reply.body).toMatch(why);
+        // and it says where to open the page instead
+        expect(reply.body).toContain(`href="${path}"`);
+        expect(reply.headers['cache-control']).toBe('no-store');
+      }
+    }
+    // the runner's own pages, typed in or followed from its own pages, still get it
+    const own: Array<Record<string, string>> = [
+      {},
+      { 'Sec-Fetch-Site': 'none' },
+      { 'Sec-Fetch-Site': 'same-origin', Origin: r.origin },
+    ];
+    for (const headers of own) {
+      const reply = await request(r.port, { path: '/chapters/toolkit/', headers });
+      expect(reply.status, JSON.stringify(headers)).toBe(200);
+      expect(reply.body).toContain(r.token);
+    }
+  });
+
   it('does not serve files outside the site folder', async () => {
     for (const path of [
       '/../../package.json',
@@ -234,6 +299,47 @@ describe('limits', () => {
     expect(workspaces(r)).toEqual([]);
     expect(childPids(r.pid)).toEqual([]);
   }, 30_000);
+});
+
+describe('links lab code plants in its workspace', () => {
+  it('are never followed: no checks written through a `checks` link, no file read through a link', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'leakbook-link-target-'));
+    writeFileSync(join(outside, 'private.txt'), 'not for the runner to touch');
+    const code = `import fs from 'node:fs';
+import http from 'node:http';
+import { defineService } from '#kit';
+export default defineService(() => {
+  fs.symlinkSync(${JSON.stringify(outside)}, 'checks');
+  fs.rmSync('app/service.ts');
+  fs.symlinkSync(${JSON.stringify(join(outside, 'private.txt'))}, 'app/service.ts');
+  return { server: http.createServer((_q, s) => s.end('hi')) };
+});
+`;
+    const created = await startRun({ labId: 'probe-lab', files: { 'service.ts': code } });
+    expect(created.status, created.body).toBe(201);
+    const { runId } = JSON.parse(created.body) as { runId: string };
+    try {
+      const events = followEvents(r, runId);
+      await events.waitFor((e) => e.type === 'ready', 30_000, 'ready');
+      events.close();
+      const check = await api(r, 'POST', `/api/runs/${runId}/commands`, { cmd: 'check' });
+      expect(check.status, check.body).toBe(409);
+      expect(errorOf(check)).toMatch(
+        /checks in the lab's workspace is a symbolic link; the runner does not follow links/,
+      );
+      const files = await api(r, 'GET', `/api/runs/${runId}/files`);
+      expect(files.status).toBe(409);
+      expect(files.body).not.toContain('not for the runner to touch');
+      expect(errorOf(files)).toMatch(/app\/service\.ts in the lab's workspace is a symbolic link/);
+    } finally {
+      await api(r, 'DELETE', `/api/runs/${runId}`);
+    }
+    // the link's target is as it was: nothing written into it, nothing removed from it
+    expect(readdirSync(outside)).toEqual(['private.txt']);
+    expect(readFileSync(join(outside, 'private.txt'), 'utf8')).toBe('not for the runner to touch');
+    expect(workspaces(r)).toEqual([]);
+    rmSync(outside, { recursive: true, force: true });
+  }, 60_000);
 });
 
 describe('listening', () => {
