@@ -4,16 +4,25 @@ import path from 'node:path';
 import type { TaskResult } from '../contracts/check-result.ts';
 import { decodeEvent, type LabEvent } from '../contracts/lab-protocol.ts';
 import { LineSplitter } from '../contracts/lines.ts';
+import { FORGED_VERDICT_MESSAGE, VERDICT_FD, VERDICT_FD_ARG } from '../contracts/verdict.ts';
+import { VerdictIn } from './verdict-in.ts';
+import type { Duplex } from 'node:stream';
 import { createWorkspace, type WorkspaceOptions } from './workspace.ts';
 import { LabError } from './load-lab.ts';
 
 export interface SupervisorHandle {
   child: ChildProcess;
+  /** the verdict channel: check events reach onEvent only from here, for the Check it expects */
+  verdicts: VerdictIn;
   /** resolves with the supervisor's exit code */
   exited: Promise<number | null>;
 }
 
-/** Spawn `node kit/supervisor.ts` in ws; every stdout line is decoded (event) or passed on (output). */
+/**
+ * Spawn `node kit/supervisor.ts` in ws; every stdout line is decoded (event) or passed on (output).
+ * Check events come only from the verdict channel; one printed on stdout is the lab's own output
+ * pretending, and is reported as an error event instead of being believed.
+ */
 export function spawnSupervisor(
   ws: string,
   opts: {
@@ -23,16 +32,18 @@ export function spawnSupervisor(
     onOutput(line: string, stream: 'stdout' | 'stderr'): void;
   },
 ): SupervisorHandle {
-  const child = spawn(process.execPath, [path.join('kit', 'supervisor.ts'), ...(opts.args ?? [])], {
-    cwd: ws,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...opts.env },
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join('kit', 'supervisor.ts'), `${VERDICT_FD_ARG}=${VERDICT_FD}`, ...(opts.args ?? [])],
+    { cwd: ws, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } },
+  );
+  const verdicts = new VerdictIn(child.stdio[VERDICT_FD] as Duplex, (ev) => opts.onEvent(ev));
   const lines = (stream: 'stdout' | 'stderr') => {
     const splitter = new LineSplitter(Infinity);
     const onLine = (line: string) => {
       const ev = stream === 'stdout' ? decodeEvent(line) : null;
-      if (ev) opts.onEvent(ev);
+      if (ev?.type === 'check') opts.onEvent({ type: 'error', message: FORGED_VERDICT_MESSAGE });
+      else if (ev) opts.onEvent(ev);
       else opts.onOutput(line, stream);
     };
     child[stream]!.setEncoding('utf8');
@@ -43,7 +54,7 @@ export function spawnSupervisor(
   lines('stderr');
   child.stdin!.on('error', () => {});
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, exited };
+  return { child, verdicts, exited };
 }
 
 export interface CheckReport {
@@ -75,6 +86,7 @@ export async function runLabCheck(
       },
       onOutput: (line, stream) => opts.onOutput?.(line, stream),
     });
+    sup.verdicts.expect(''); // `--check` runs one Check, its records carry the empty nonce
     sup.child.stdin!.end();
     const code = await sup.exited;
     const result = end as { passed: boolean; tasks: TaskResult[] } | null;

@@ -9,8 +9,11 @@ export function spawnGroup(
   command: string,
   args: string[],
   options: SpawnOptionsWithoutStdio,
+  /** pipes beyond stdin/stdout/stderr (child.stdio[3]…): the supervisor's verdict channel */
+  extraPipes = 0,
 ): ChildProcessWithoutNullStreams {
-  const child = spawn(command, args, { ...options, detached: true, stdio: 'pipe' });
+  const stdio = extraPipes > 0 ? (['pipe', 'pipe', 'pipe', ...Array(extraPipes).fill('pipe')] as const) : 'pipe';
+  const child = spawn(command, args, { ...options, detached: true, stdio: stdio as 'pipe' });
   const pid = child.pid;
   if (pid !== undefined) {
     live.add(pid);

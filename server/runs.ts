@@ -5,6 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { realpath, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep, isAbsolute } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Duplex } from 'node:stream';
+import { FORGED_VERDICT_MESSAGE, VERDICT_FD } from '../contracts/verdict.ts';
+import { VerdictIn } from '../engine/verdict-in.ts';
 import { formatBytes } from '../contracts/format.ts';
 import { decodeEvent, type LabCommand } from '../contracts/lab-protocol.ts';
 import { LineSplitter } from '../contracts/lines.ts';
@@ -79,6 +82,7 @@ export class Run {
   private outputBytes = 0;
   private outputTruncated = false;
   private checking = false;
+  private verdicts: VerdictIn | null = null;
   private heardFromLab = false;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private exited: Promise<void> = Promise.resolve();
@@ -99,8 +103,13 @@ export class Run {
   }
 
   start(command: string, args: string[], env: NodeJS.ProcessEnv): void {
-    const child = spawnGroup(command, args, { cwd: this.dir, env });
+    const child = spawnGroup(command, args, { cwd: this.dir, env }, 1);
     this.child = child;
+    // Check results are believed only from the supervisor's verdict channel (engine/verdict-in.ts).
+    this.verdicts = new VerdictIn(child.stdio[VERDICT_FD] as unknown as Duplex, (event) => {
+      this.emit(event);
+      if (event.phase === 'end') this.endCheck();
+    });
     this.pid = child.pid ?? null;
     this.exited = new Promise((done) => child.once('close', () => done()));
     this.readLines(child.stdout, true);
@@ -150,12 +159,16 @@ export class Run {
 
   private line(text: string, isStdout: boolean): void {
     const event = isStdout ? decodeEvent(text) : null;
+    if (event?.type === 'check') {
+      // the supervisor sends results on its verdict channel only: this one was printed by someone else
+      this.emit({ type: 'error', message: FORGED_VERDICT_MESSAGE });
+      return;
+    }
     if (event) {
       this.heardFromLab = true;
-      // A check ends with its 'end' event, or (when it could not run) with the reader's service
-      // coming back: either way the hidden checks leave the workspace.
-      if (this.checking && ((event.type === 'check' && event.phase === 'end') || event.type === 'ready'))
-        void this.endCheck();
+      // A check that could not run ends with the reader's service coming back; the service also comes
+      // back after a check that ran, and its result travels on another pipe: give that a moment.
+      if (this.checking && event.type === 'ready') this.arm('check-end', 2000, () => this.endCheck());
       this.emit(event);
       return;
     }
@@ -204,20 +217,19 @@ export class Run {
     if (cmd.cmd === 'check') {
       if (this.checking) throw new HttpError(409, 'A check is already running.');
       this.checking = true;
-      try {
-        // Hidden checks enter the workspace only now, straight from the repository.
-        await this.store.addChecks(this.labId, this.dir);
-      } catch (err) {
-        this.checking = false;
-        throw new HttpError(500, `Could not prepare the checks: ${(err as Error).message}`);
-      }
+      // the nonce marks this Check's records on the verdict channel; the page never needs it
+      const nonce = randomUUID();
+      this.verdicts?.expect(nonce);
+      this.child.stdin.write(JSON.stringify({ cmd: 'check', nonce }) + '\n');
+      return;
     }
     this.child.stdin.write(JSON.stringify(cmd) + '\n');
   }
 
-  private async endCheck(): Promise<void> {
+  private endCheck(): void {
+    this.clear('check-end');
     this.checking = false;
-    await rm(join(this.dir, 'checks'), { recursive: true, force: true }).catch(() => undefined);
+    this.verdicts?.cancel();
   }
 
   /** Resolve a snapshot path from a 'snapshot' event, refusing anything outside <ws>/snapshots. */
