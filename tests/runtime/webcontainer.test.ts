@@ -115,9 +115,10 @@ describe('WebContainer adapter', () => {
     const wd = supervisor!.cwd;
     expect(existsSync(join(wd, 'kit', 'supervisor.ts'))).toBe(true);
     expect(await fake.container()!.fs.readFile(`${labDirOf(fake)}/app/service.ts`, 'utf8')).toBe(EDITED);
-    // No hidden checks in the container, and none downloaded, before the reader asks.
+    // The hidden checks come with the start, are read by the supervisor and gone before the service runs.
+    expect(fetched).toEqual([`/labs/${LAB}/runtime.json`, `/labs/${LAB}/checks.json`]);
+    expect(fake.state.writes).toContain(`${labDirOf(fake)}/checks/index.ts`);
     expect(existsSync(join(wd, 'checks'))).toBe(false);
-    expect(fetched).toEqual([`/labs/${LAB}/runtime.json`]);
     // Protocol lines never leak into the output pane.
     expect(events.filter((e) => e.type === 'output' && e.text.includes('\u001eLB'))).toEqual([]);
   }, 90_000);
@@ -142,23 +143,19 @@ describe('WebContainer adapter', () => {
     expect(events.some((e) => e.type === 'output' && e.text.includes('"cmd":"scenario"'))).toBe(false);
   }, 90_000);
 
-  it('writes the hidden checks only when Check is pressed, returns the results, and removes them again', async () => {
+  it('runs Check with the checks loaded at start, and returns the sealed result', async () => {
     const { fake, rt, waitFor } = setup();
     await rt.start(LAB, { 'service.ts': EDITED });
     await waitFor((e) => e.type === 'ready', 'ready');
-    expect(fake.state.writes.filter((p) => p.startsWith(`${labDirOf(fake)}/checks`))).toEqual([]);
-    expect(fetched).not.toContain(`/labs/${LAB}/checks.json`);
+    const checksDir = join(workdirOf(fake), labDirOf(fake), 'checks');
+    expect(existsSync(checksDir)).toBe(false);
 
     await rt.send({ cmd: 'check' });
-    expect(fetched).toContain(`/labs/${LAB}/checks.json`);
-    expect(fake.state.writes).toContain(`${labDirOf(fake)}/checks/index.ts`);
     const end = await waitFor((e) => e.type === 'check' && e.phase === 'end', 'check end', 30_000);
     expect(end).toMatchObject({
       passed: true,
       tasks: [{ id: 'answers', passed: true, message: 'GET /hello answered "hello from the probe lab"' }],
     });
-    const checksDir = join(workdirOf(fake), labDirOf(fake), 'checks');
-    for (let i = 0; i < 40 && existsSync(checksDir); i++) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(checksDir)).toBe(false);
   }, 90_000);
 
