@@ -30,6 +30,8 @@ export function spawnSupervisor(
     env?: Record<string, string>;
     onEvent(ev: LabEvent): void;
     onOutput(line: string, stream: 'stdout' | 'stderr'): void;
+    /** run one Check and exit, asked on the verdict channel (the supervisor's argv stays as for a Run) */
+    checkOnce?: boolean;
   },
 ): SupervisorHandle {
   const child = spawn(
@@ -37,7 +39,9 @@ export function spawnSupervisor(
     [path.join('kit', 'supervisor.ts'), `${VERDICT_FD_ARG}=${VERDICT_FD}`, ...(opts.args ?? [])],
     { cwd: ws, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } },
   );
-  const verdicts = new VerdictIn(child.stdio[VERDICT_FD] as Duplex, (ev) => opts.onEvent(ev));
+  const verdicts = new VerdictIn(child.stdio[VERDICT_FD] as Duplex, (ev) => opts.onEvent(ev), {
+    checkOnce: opts.checkOnce,
+  });
   const lines = (stream: 'stdout' | 'stderr') => {
     const splitter = new LineSplitter(Infinity);
     const onLine = (line: string) => {
@@ -78,7 +82,7 @@ export async function runLabCheck(
     let end: { passed: boolean; tasks: TaskResult[] } | null = null;
     const errors: string[] = [];
     const sup = spawnSupervisor(ws.dir, {
-      args: ['--check'],
+      checkOnce: true,
       onEvent: (ev) => {
         if (ev.type === 'check' && ev.phase === 'task') opts.onTask?.(ev.task);
         if (ev.type === 'check' && ev.phase === 'end') end = { passed: ev.passed, tasks: ev.tasks };
@@ -86,7 +90,6 @@ export async function runLabCheck(
       },
       onOutput: (line, stream) => opts.onOutput?.(line, stream),
     });
-    sup.verdicts.expect(''); // `--check` runs one Check, its records carry the empty nonce
     sup.child.stdin!.end();
     const code = await sup.exited;
     const result = end as { passed: boolean; tasks: TaskResult[] } | null;

@@ -14,11 +14,17 @@ export class VerdictIn {
   private readonly onRefused: (reason: string) => void;
 
   /** pipe: the supervisor's stdio[3]; onEvent gets every accepted record, onRefused every line that was not */
-  constructor(pipe: Duplex, onEvent: (ev: CheckEvent) => void, onRefused: (reason: string) => void = () => {}) {
+  /** checkOnce: ask the supervisor for one Check and an exit (instead of `--check` in its argv) */
+  constructor(
+    pipe: Duplex,
+    onEvent: (ev: CheckEvent) => void,
+    opts: { onRefused?: (reason: string) => void; checkOnce?: boolean } = {},
+  ) {
     this.onEvent = onEvent;
-    this.onRefused = onRefused;
+    this.onRefused = opts.onRefused ?? (() => {});
     pipe.on('error', () => {});
-    pipe.write(this.secret + '\n');
+    pipe.write(this.secret + (opts.checkOnce ? ' check' : '') + '\n');
+    if (opts.checkOnce) this.expect('');
     // records are small (a few KB); a longer line is not one and is refused whole, never split into pieces
     const lines = new LineSplitter(1 << 20);
     pipe.setEncoding('utf8');

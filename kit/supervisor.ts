@@ -24,7 +24,8 @@ import { WorkspaceGuard } from './workspace-guard.ts';
 import type { CheckEvent } from '../contracts/verdict.ts';
 
 const ws = process.cwd();
-const checkOnly = process.argv.includes('--check');
+// also set by the verdict channel (kit/verdict-out.ts), which leaves no trace in argv
+let checkOnly = process.argv.includes('--check');
 const lab = JSON.parse(fs.readFileSync(path.join(ws, 'lab.json'), 'utf8')) as LabManifest;
 
 function emit(ev: LabEvent): void {
@@ -52,6 +53,7 @@ async function scenarios(): Promise<Record<string, Scenario>> {
 
 async function boot(): Promise<void> {
   verdicts = await openVerdictOut(process.argv);
+  if (verdicts.checkOnce) checkOnly = true;
   try {
     scenariosLoaded = await loadModuleDefault<Record<string, Scenario>>(ws, 'scenarios.ts', 'defineScenarios({ ... })');
   } catch (err) {
@@ -317,9 +319,12 @@ onLines(
     }
     handle(cmd).catch((err) => emit({ type: 'error', message: describeError(err, ws) }));
   },
-  // the page (or runner) went away: take the service down with us (a --check run finishes on its own)
+  // the page (or runner) went away: take the service down with us (a --check run finishes on its own;
+  // whether this is one is known once the verdict channel has been read)
   () => {
-    if (!checkOnly) exit(0);
+    void booted.finally(() => {
+      if (!checkOnly) exit(0);
+    });
   },
 );
 
@@ -330,7 +335,8 @@ setInterval(() => {
   if (process.ppid !== parentPid) exit(1);
 }, 1000).unref();
 
-void boot().then(
+const booted = boot();
+void booted.then(
   () => (checkOnly ? checkOnce() : startService()),
   (err) => {
     emit({ type: 'error', message: `The lab supervisor could not start: ${describeError(err, ws)}` });

@@ -19,6 +19,12 @@ export interface VerdictOut {
   readonly private: boolean;
   /** also print each event on stdout as a notice that a record is there (WebContainer reads the file then) */
   readonly notifyOnStdout: boolean;
+  /**
+   * The starter asked for one Check and an exit on the channel itself (`<secret> check`), so that the
+   * supervisor's argv is the same for a Check as for a Run: a service reading its parent's command
+   * line learns nothing.
+   */
+  readonly checkOnce: boolean;
   send(nonce: string, seq: number, event: CheckEvent): void;
   close(): Promise<void>;
 }
@@ -39,14 +45,17 @@ function openFd(fd: number): Promise<VerdictOut> {
       if (first === undefined) return;
       socket.off('data', onData);
       socket.off('error', reject);
-      if (!/^[0-9a-f]{64}$/.test(first)) return reject(new Error('the verdict channel did not start with a secret'));
+      const m = /^([0-9a-f]{64})( check)?$/.exec(first);
+      if (!m) return reject(new Error('the verdict channel did not start with a secret'));
+      const secret = m[1];
       socket.on('error', () => {});
       resolve({
         private: true,
         notifyOnStdout: false,
+        checkOnce: !!m[2],
         send(nonce, seq, event) {
           const record: VerdictRecord = { nonce, seq, event };
-          socket.write(seal(first, JSON.stringify(record)));
+          socket.write(seal(secret, JSON.stringify(record)));
         },
         close: () => new Promise<void>((done) => socket.end(done)),
       });
@@ -61,6 +70,7 @@ function openFile(file: string, secret: string): VerdictOut {
   return {
     private: true,
     notifyOnStdout: true,
+    checkOnce: false,
     send(nonce, seq, event) {
       const record: VerdictRecord = { nonce, seq, event };
       fs.appendFileSync(file, seal(secret, JSON.stringify(record)));
@@ -69,7 +79,13 @@ function openFile(file: string, secret: string): VerdictOut {
   };
 }
 
-const stdoutOnly: VerdictOut = { private: false, notifyOnStdout: true, send() {}, close: async () => {} };
+const stdoutOnly: VerdictOut = {
+  private: false,
+  notifyOnStdout: true,
+  checkOnce: false,
+  send() {},
+  close: async () => {},
+};
 
 export async function openVerdictOut(argv: string[]): Promise<VerdictOut> {
   const fd = argValue(argv, VERDICT_FD_ARG);
