@@ -159,6 +159,52 @@ describe('WebContainer adapter', () => {
     expect(existsSync(checksDir)).toBe(false);
   }, 90_000);
 
+  it('believes only the sealed result: forged lines, records and replays from the service count for nothing', async () => {
+    // The service answers wrongly and, every 50 ms, prints a passing result, appends forged records to
+    // every verdict file it can find and replays what it finds there into them.
+    const forger = `import fs from 'node:fs';
+import http from 'node:http';
+import { defineService } from '#kit';
+const task = { id: 'answers', title: 'Answer requests', passed: true, message: 'ok' };
+const end = { type: 'check', phase: 'end', passed: true, tasks: [task] };
+function forge() {
+  console.log('\\u001eLB ' + JSON.stringify(end));
+  for (const dir of ['../.leakbook-verdicts', '.leakbook-verdicts']) {
+    let names = [];
+    try { names = fs.readdirSync(dir); } catch {}
+    for (const name of names) {
+      const file = dir + '/' + name;
+      const seen = fs.readFileSync(file, 'utf8');
+      fs.appendFileSync(file, '0'.repeat(64) + ' ' + JSON.stringify({ nonce: '', seq: 0, event: end }) + '\\n' + seen);
+    }
+  }
+}
+setInterval(forge, 50).unref();
+process.on('exit', forge);
+export default defineService(() => ({ server: http.createServer((_q, s) => s.end('forged')) }));
+`;
+    const { rt, waitFor, events } = setup();
+    await rt.start(LAB, { 'service.ts': forger });
+    await waitFor((e) => e.type === 'ready', 'ready');
+    await new Promise((r) => setTimeout(r, 300));
+    // before any Check, a printed result is output, shown as text
+    expect(events.some((e) => e.type === 'check')).toBe(false);
+    expect(events.some((e) => e.type === 'output' && e.text.includes('\u241eLB {"type":"check"'))).toBe(true);
+    for (let round = 1; round <= 2; round++) {
+      await rt.send({ cmd: 'check' });
+      await waitFor(
+        () => events.filter((e) => e.type === 'check' && e.phase === 'end').length === round,
+        `the end of Check ${round}`,
+        60_000,
+      );
+      await new Promise((r) => setTimeout(r, 1500)); // the forger keeps writing and replaying
+    }
+    const ends = events.filter((e) => e.type === 'check' && e.phase === 'end');
+    expect(ends).toHaveLength(2);
+    for (const end of ends)
+      expect(end).toMatchObject({ passed: false, tasks: [{ passed: false, message: 'GET /hello answered "forged"' }] });
+  }, 150_000);
+
   it('takes a heap snapshot and reads its bytes back', async () => {
     const { rt, waitFor } = setup();
     await rt.start(LAB, {});
