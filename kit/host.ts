@@ -44,6 +44,7 @@ const statSync = fs.statSync;
 const mkdirSync = fs.mkdirSync;
 const exit: (code?: number) => never = process.exit.bind(process);
 const objectKeys = Object.keys;
+const objectValues = Object.values;
 const isArray = Array.isArray;
 const stringifyPrimitive = JSON.stringify;
 const parseJson = JSON.parse;
@@ -80,9 +81,12 @@ function encode(value: unknown): string {
     for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + encode(value[i]);
     return out + ']';
   }
+  // index loops throughout: an iterator the lab replaced on Array.prototype could skip keys
   let out = '{';
   let first = true;
-  for (const k of objectKeys(value)) {
+  const keys = objectKeys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
     const v = (value as Record<string, unknown>)[k];
     if (v === undefined || typeof v === 'function') continue;
     out += (first ? '' : ',') + stringifyPrimitive(k) + ':' + encode(v);
@@ -165,22 +169,27 @@ const builtinModules = [
 async function findCtor(name: string): Promise<Ctor | null> {
   // A class registered under a name and another one exported under it: counting either could be a
   // decoy (an empty class that shares the name of the one that holds the data), so refuse to guess.
-  const found = new Set<Ctor>();
+  const found: Ctor[] = [];
+  const add = (c: Ctor) => {
+    for (let i = 0; i < found.length; i++) if (found[i] === c) return;
+    found[found.length] = c;
+  };
   const registered = mapGet(countables, name) as Ctor | undefined;
-  if (registered) found.add(registered);
-  for (const file of manifest.files) {
+  if (registered) add(registered);
+  for (let i = 0; i < manifest.files.length; i++) {
+    const file = manifest.files[i];
     if (!/\.(ts|mts|js|mjs)$/.test(file.path)) continue;
     try {
       const mod = (await import(pathToFileURL(path.join(ws, 'app', file.path)).href)) as Record<string, unknown>;
       const hit = pickCtor(mod, name);
-      if (hit) found.add(hit);
+      if (hit) add(hit);
     } catch {
       // a module that fails to import again cannot hold the class; keep looking elsewhere
     }
   }
-  if (found.size > 1)
-    throw new Error(`cannot count "${name}": the lab's code has ${found.size} different classes of that name`);
-  if (found.size === 1) return [...found][0];
+  if (found.length > 1)
+    throw new Error(`cannot count "${name}": the lab's code has ${found.length} different classes of that name`);
+  if (found.length === 1) return found[0];
   const global = (globalThis as Record<string, unknown>)[name];
   if (typeof global === 'function') return global as Ctor;
   for (const spec of builtinModules) {
@@ -195,7 +204,9 @@ async function findCtor(name: string): Promise<Ctor | null> {
 }
 
 function pickCtor(mod: Record<string, unknown>, name: string): Ctor | null {
-  for (const value of Object.values(mod)) {
+  const values = objectValues(mod);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
     if (typeof value === 'function' && value.name === name && value.prototype) return value as Ctor;
   }
   const direct = mod[name];
@@ -227,7 +238,8 @@ async function measure(req: { gc?: boolean; count?: string[]; resources?: boolea
     const query = measuring.queryObjects;
     if (typeof query !== 'function') throw new Error('this runtime cannot count live objects (no v8.queryObjects)');
     m.counts = {};
-    for (const name of req.count) {
+    for (let i = 0; i < req.count.length; i++) {
+      const name = req.count[i];
       const ctor = await findCtor(name);
       if (!ctor)
         throw new Error(
