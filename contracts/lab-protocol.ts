@@ -86,7 +86,8 @@ export type LabCommand =
   | { cmd: 'scenario'; id: string }
   | { cmd: 'cancel-scenario' }
   | { cmd: 'snapshot'; label?: string }
-  | { cmd: 'check' }
+  /** nonce: chosen by whoever asked, it marks this Check's records on the verdict channel (contracts/verdict.ts) */
+  | { cmd: 'check'; nonce?: string }
   | { cmd: 'restart' }
   | { cmd: 'stop' };
 

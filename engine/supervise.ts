@@ -6,16 +6,25 @@ import { decodeEvent, type LabEvent } from '../contracts/lab-protocol.ts';
 import { LineSplitter } from '../contracts/lines.ts';
 import { EVENT_PREFIX } from '../contracts/lab-protocol.ts';
 import { killMarked, MARK_VAR, processIdentity } from '../kit/lab-processes.ts';
+import { FORGED_VERDICT_MESSAGE, VERDICT_FD, VERDICT_FD_ARG } from '../contracts/verdict.ts';
+import { VerdictIn } from './verdict-in.ts';
+import type { Duplex } from 'node:stream';
 import { createWorkspace, type WorkspaceOptions } from './workspace.ts';
 import { LabError } from './load-lab.ts';
 
 export interface SupervisorHandle {
   child: ChildProcess;
+  /** the verdict channel: check events reach onEvent only from here, for the Check it expects */
+  verdicts: VerdictIn;
   /** resolves with the supervisor's exit code */
   exited: Promise<number | null>;
 }
 
-/** Spawn `node kit/supervisor.ts` in ws; every stdout line is decoded (event) or passed on (output). */
+/**
+ * Spawn `node kit/supervisor.ts` in ws; every stdout line is decoded (event) or passed on (output).
+ * Check events come only from the verdict channel; one printed on stdout is the lab's own output
+ * pretending, and is reported as an error event instead of being believed.
+ */
 export function spawnSupervisor(
   ws: string,
   opts: {
@@ -23,20 +32,26 @@ export function spawnSupervisor(
     env?: Record<string, string>;
     onEvent(ev: LabEvent): void;
     onOutput(line: string, stream: 'stdout' | 'stderr'): void;
+    /** run one Check and exit, asked on the verdict channel (the supervisor's argv stays as for a Run) */
+    checkOnce?: boolean;
   },
 ): SupervisorHandle {
   const mark = `${processIdentity() ?? process.pid}/cli-${++supervisors}`;
-  const child = spawn(process.execPath, [path.join('kit', 'supervisor.ts'), ...(opts.args ?? [])], {
-    cwd: ws,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...opts.env, [MARK_VAR]: mark },
+  const child = spawn(
+    process.execPath,
+    [path.join('kit', 'supervisor.ts'), `${VERDICT_FD_ARG}=${VERDICT_FD}`, ...(opts.args ?? [])],
+    { cwd: ws, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env, [MARK_VAR]: mark } },
+  );
+  const verdicts = new VerdictIn(child.stdio[VERDICT_FD] as Duplex, (ev) => opts.onEvent(ev), {
+    checkOnce: opts.checkOnce,
   });
   endOnExit(mark);
   const lines = (stream: 'stdout' | 'stderr') => {
     const splitter = new LineSplitter(1 << 20, EVENT_PREFIX);
     const onLine = (line: string) => {
       const ev = stream === 'stdout' ? decodeEvent(line) : null;
-      if (ev) opts.onEvent(ev);
+      if (ev?.type === 'check') opts.onEvent({ type: 'error', message: FORGED_VERDICT_MESSAGE });
+      else if (ev) opts.onEvent(ev);
       else opts.onOutput(line, stream);
     };
     child[stream]!.setEncoding('utf8');
@@ -53,7 +68,7 @@ export function spawnSupervisor(
       resolve(code);
     }),
   );
-  return { child, exited };
+  return { child, verdicts, exited };
 }
 
 let supervisors = 0;
@@ -85,7 +100,7 @@ export async function runLabCheck(
     let end: { passed: boolean; tasks: TaskResult[] } | null = null;
     const errors: string[] = [];
     const sup = spawnSupervisor(ws.dir, {
-      args: ['--check'],
+      checkOnce: true,
       onEvent: (ev) => {
         if (ev.type === 'check' && ev.phase === 'task') opts.onTask?.(ev.task);
         if (ev.type === 'check' && ev.phase === 'end') end = { passed: ev.passed, tasks: ev.tasks };

@@ -27,14 +27,18 @@ export async function loadModuleDefault<T>(ws: string, rel: string, what: string
 export async function runChecks(opts: {
   ws: string;
   lab: LabManifest;
+  /** the checks, imported by the supervisor before any service ran */
+  checks: Record<string, Check>;
   scenarios: Record<string, Scenario>;
+  /** before every service start (the supervisor puts the workspace back as it found it) */
+  beforeSpawn?: () => void;
   emit(ev: LabEvent): void;
   output(line: string, stream: 'stdout' | 'stderr'): void;
   signal: AbortSignal;
   taskTimeoutMs?: number;
 }): Promise<{ passed: boolean; tasks: TaskResult[] }> {
-  const { ws, lab, emit } = opts;
-  const checks = await loadModuleDefault<Record<string, Check>>(ws, 'checks/index.ts', 'defineChecks({ ... })');
+  const { lab, emit } = opts;
+  const checks = opts.checks;
   const timeoutMs = opts.taskTimeoutMs ?? 60_000;
   emit({ type: 'check', phase: 'start' });
   const tasks: TaskResult[] = [];
@@ -68,6 +72,7 @@ async function runTask(
     heapLimitMb: opts.lab.heapLimitMb,
     timeScale: opts.lab.timeScale,
     autoRestart: true,
+    beforeSpawn: opts.beforeSpawn,
     onEvent: () => {}, // check services stay off the reader's chart
     onOutput: (line, stream) => {
       lines++;

@@ -2,15 +2,57 @@
 // --max-old-space-size). It loads <ws>/app/<entry>, calls the lab's factory, listens on 127.0.0.1, reports
 // `ready` with probed Capabilities, streams `metrics`, and answers the supervisor's requests (measure,
 // snapshot, stop) read as JSON lines from stdin. stdin closing means the supervisor is gone: exit.
+//
+// The lab's code runs in this same process, so nothing the kit reports may depend on what that code can
+// change. The first stdin line carries the channel key; every event and reply goes out sealed with it
+// (kit/seal.ts) on file descriptor 3, never on stdout, which is the lab's own output. The measurement
+// functions below are taken when this module loads, before the lab's entry is imported: a lab that
+// replaces gc, v8.queryObjects, process.memoryUsage or the snapshot functions afterwards changes only
+// its own view of them.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { encodeEvent, PROTOCOL_VERSION, type LabEvent } from '../contracts/lab-protocol.ts';
-import { HOST_REPLY_PREFIX, type HostReply, type HostRequest } from '../contracts/host-protocol.ts';
+import { PROTOCOL_VERSION, type LabEvent } from '../contracts/lab-protocol.ts';
+import type { HostReply, HostRequest } from '../contracts/host-protocol.ts';
 import { probeCapabilities } from './probe.ts';
 import { describeError, onLines } from './lines.ts';
+import { keyFrom, seal, uncurry } from './seal.ts';
 import type { Measurement, MemorySample, ServiceContext, ServiceHandle } from './types.ts';
+
+let v8: typeof import('node:v8') | null;
+try {
+  v8 = await import('node:v8');
+} catch {
+  v8 = null;
+}
+type QueryObjects = (c: Ctor, o: { format: 'count' }) => number;
+const measuring = Object.freeze({
+  gc: (globalThis as { gc?: () => void }).gc,
+  memoryUsage: process.memoryUsage.bind(process),
+  activeResources:
+    typeof process.getActiveResourcesInfo === 'function' ? process.getActiveResourcesInfo.bind(process) : null,
+  queryObjects: (v8 as { queryObjects?: QueryObjects } | null)?.queryObjects,
+  writeHeapSnapshot: v8?.writeHeapSnapshot,
+  getHeapSnapshot: v8?.getHeapSnapshot,
+  getHeapStatistics: v8?.getHeapStatistics,
+});
+const now = performance.now.bind(performance);
+const setImmediateKit = setImmediate;
+const writeSync = fs.writeSync;
+const statSync = fs.statSync;
+const mkdirSync = fs.mkdirSync;
+const exit: (code?: number) => never = process.exit.bind(process);
+const objectKeys = Object.keys;
+const objectValues = Object.values;
+const isArray = Array.isArray;
+const stringifyPrimitive = JSON.stringify;
+const parseJson = JSON.parse;
+const mapGet = uncurry(Map.prototype.get as (k: string) => unknown);
+const mapSet = uncurry(Map.prototype.set as (k: string, v: unknown) => unknown);
+const mapHas = uncurry(Map.prototype.has as (k: string) => boolean);
+const startsWith = uncurry(String.prototype.startsWith as (s: string) => boolean);
+const CHANNEL_FD = 3;
 
 type Ctor = abstract new (...args: never[]) => unknown;
 
@@ -22,18 +64,54 @@ const manifest = JSON.parse(fs.readFileSync(path.join(ws, 'lab.json'), 'utf8')) 
 };
 const timeScale = Number(process.env.LEAKBOOK_TIME_SCALE) || manifest.timeScale || 1;
 const metricsEveryMs = Number(process.env.LEAKBOOK_METRICS_MS) || 250;
-const started = performance.now();
+const started = now();
 const gauges = new Map<string, () => number>();
 const countables = new Map<string, Ctor>();
 let handle: ServiceHandle | null = null;
-let v8: typeof import('node:v8') | null = null;
+let channelKey: ReturnType<typeof keyFrom> | null = null;
+
+/**
+ * JSON of plain data without looking anything up on prototypes: JSON.stringify would call a toJSON the
+ * lab put on Object.prototype. Only own keys of plain objects, arrays, and primitives.
+ */
+function encode(value: unknown): string {
+  if (value === null || typeof value !== 'object') return stringifyPrimitive(value ?? null) ?? 'null';
+  if (isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + encode(value[i]);
+    return out + ']';
+  }
+  // index loops throughout: an iterator the lab replaced on Array.prototype could skip keys
+  let out = '{';
+  let first = true;
+  const keys = objectKeys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined || typeof v === 'function') continue;
+    out += (first ? '' : ',') + stringifyPrimitive(k) + ':' + encode(v);
+    first = false;
+  }
+  return out + '}';
+}
+
+/** Everything the host says goes sealed on its private descriptor; without the key there is nothing to say. */
+function send(body: { e: LabEvent } | { r: HostReply }): void {
+  if (!channelKey) return;
+  const line = seal(channelKey, encode(body));
+  try {
+    writeSync(CHANNEL_FD, line);
+  } catch {
+    // the supervisor is gone; stdin closing ends us
+  }
+}
 
 function emit(ev: LabEvent): void {
-  process.stdout.write(encodeEvent(ev));
+  send({ e: ev });
 }
 
 function reply(r: HostReply): void {
-  process.stdout.write(HOST_REPLY_PREFIX + JSON.stringify(r) + '\n');
+  send({ r });
 }
 
 /** Report a fatal error in one clear line, then exit non-zero (the supervisor decides about restarts). */
@@ -41,7 +119,7 @@ function die(what: string, err: unknown): never {
   const message = `${what}: ${describeError(err, ws)}`;
   emit({ type: 'error', message });
   process.stderr.write(`[lab] ${message}\n`);
-  process.exit(1);
+  exit(1);
 }
 
 process.on('uncaughtException', (err) => die('The service crashed with an uncaught exception', err));
@@ -53,7 +131,7 @@ process.on('warning', (w) => {
 });
 
 function sample(): MemorySample {
-  const mem = process.memoryUsage();
+  const mem = measuring.memoryUsage();
   const values: Record<string, number> = {};
   for (const [name, read] of gauges) {
     try {
@@ -64,7 +142,7 @@ function sample(): MemorySample {
     }
   }
   return {
-    t: Math.round(performance.now() - started),
+    t: Math.round(now() - started),
     rss: mem.rss,
     heapUsed: mem.heapUsed,
     heapTotal: mem.heapTotal,
@@ -89,18 +167,29 @@ const builtinModules = [
 ];
 
 async function findCtor(name: string): Promise<Ctor | null> {
-  const registered = countables.get(name);
-  if (registered) return registered;
-  for (const file of manifest.files) {
+  // A class registered under a name and another one exported under it: counting either could be a
+  // decoy (an empty class that shares the name of the one that holds the data), so refuse to guess.
+  const found: Ctor[] = [];
+  const add = (c: Ctor) => {
+    for (let i = 0; i < found.length; i++) if (found[i] === c) return;
+    found[found.length] = c;
+  };
+  const registered = mapGet(countables, name) as Ctor | undefined;
+  if (registered) add(registered);
+  for (let i = 0; i < manifest.files.length; i++) {
+    const file = manifest.files[i];
     if (!/\.(ts|mts|js|mjs)$/.test(file.path)) continue;
     try {
       const mod = (await import(pathToFileURL(path.join(ws, 'app', file.path)).href)) as Record<string, unknown>;
       const hit = pickCtor(mod, name);
-      if (hit) return hit;
+      if (hit) add(hit);
     } catch {
       // a module that fails to import again cannot hold the class; keep looking elsewhere
     }
   }
+  if (found.length > 1)
+    throw new Error(`cannot count "${name}": the lab's code has ${found.length} different classes of that name`);
+  if (found.length === 1) return found[0];
   const global = (globalThis as Record<string, unknown>)[name];
   if (typeof global === 'function') return global as Ctor;
   for (const spec of builtinModules) {
@@ -115,40 +204,42 @@ async function findCtor(name: string): Promise<Ctor | null> {
 }
 
 function pickCtor(mod: Record<string, unknown>, name: string): Ctor | null {
-  for (const value of Object.values(mod)) {
+  const values = objectValues(mod);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
     if (typeof value === 'function' && value.name === name && value.prototype) return value as Ctor;
   }
   const direct = mod[name];
   return typeof direct === 'function' && direct.prototype ? (direct as Ctor) : null;
 }
 
-// Taken before any lab code loads, so a lab that replaces process.getActiveResourcesInfo cannot hide its timers.
-const activeResources = process.getActiveResourcesInfo.bind(process);
-
 /** Live handles and requests by kind (Timeout, TCPSocketWrap, FSReqCallback, …), the kit's own included. */
 function resourceCounts(): Record<string, number> {
+  if (!measuring.activeResources) throw new Error('this runtime cannot list live timers and handles');
   const counts: Record<string, number> = {};
-  for (const kind of activeResources()) counts[kind] = (counts[kind] ?? 0) + 1;
+  const kinds = measuring.activeResources();
+  for (let i = 0; i < kinds.length; i++) counts[kinds[i]] = (counts[kinds[i]] ?? 0) + 1;
   return counts;
 }
 
 async function measure(req: { gc?: boolean; count?: string[]; resources?: boolean }): Promise<Measurement> {
-  const gc = (globalThis as { gc?: () => void }).gc;
+  const gc = measuring.gc;
   let afterGc = false;
   if (req.gc && typeof gc === 'function') {
     // Two passes: the first can leave objects whose finalizers only run afterwards.
     gc();
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediateKit(r));
     gc();
     afterGc = true;
   }
   const m: Measurement = { ...sample(), afterGc };
   if (req.resources) m.resources = resourceCounts();
   if (req.count?.length) {
-    const query = (v8 as { queryObjects?: (c: Ctor, o: { format: 'count' }) => number } | null)?.queryObjects;
+    const query = measuring.queryObjects;
     if (typeof query !== 'function') throw new Error('this runtime cannot count live objects (no v8.queryObjects)');
     m.counts = {};
-    for (const name of req.count) {
+    for (let i = 0; i < req.count.length; i++) {
+      const name = req.count[i];
       const ctor = await findCtor(name);
       if (!ctor)
         throw new Error(
@@ -162,7 +253,7 @@ async function measure(req: { gc?: boolean; count?: string[]; resources?: boolea
 
 async function stop(): Promise<void> {
   const h = handle;
-  const timer = setTimeout(() => process.exit(0), 2000);
+  const timer = setTimeout(() => exit(0), 2000);
   try {
     await h?.close?.();
   } catch (err) {
@@ -171,23 +262,23 @@ async function stop(): Promise<void> {
   h?.server.closeAllConnections?.();
   h?.server.close(() => {
     clearTimeout(timer);
-    process.exit(0);
+    exit(0);
   });
-  if (!h) process.exit(0);
+  if (!h) exit(0);
 }
 
 async function serve(req: HostRequest): Promise<void> {
   try {
     if (req.op === 'measure') return reply({ id: req.id, ok: true, result: await measure(req) });
     if (req.op === 'snapshot') {
-      if (!v8 || typeof v8.writeHeapSnapshot !== 'function')
-        throw new Error('this runtime cannot write heap snapshots');
+      const write = measuring.writeHeapSnapshot;
+      if (typeof write !== 'function') throw new Error('this runtime cannot write heap snapshots');
       const target = path.resolve(ws, req.file);
-      if (!target.startsWith(path.join(ws, 'snapshots') + path.sep))
+      if (!startsWith(target, path.join(ws, 'snapshots') + path.sep))
         throw new Error('snapshots are written only under snapshots/');
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      const written = v8.writeHeapSnapshot(target);
-      return reply({ id: req.id, ok: true, result: { path: req.file, bytes: fs.statSync(written).size } });
+      mkdirSync(path.dirname(target), { recursive: true });
+      const written = write(target);
+      return reply({ id: req.id, ok: true, result: { path: req.file, bytes: statSync(written).size } });
     }
     if (req.op === 'stop') {
       reply({ id: req.id, ok: true, result: null });
@@ -199,29 +290,38 @@ async function serve(req: HostRequest): Promise<void> {
   }
 }
 
+/** The supervisor's first stdin line: the channel key and how to probe; read before any lab code runs. */
+interface HostInit {
+  key: string;
+  fullSnapshotProbe?: boolean;
+}
+
 async function main(): Promise<void> {
   // Listen from the start: a supervisor that goes away before we are ready must still end us.
+  let gotInit: (init: HostInit) => void = () => {};
+  const init = new Promise<HostInit>((resolve) => (gotInit = resolve));
   onLines(
     process.stdin,
     (line) => {
       if (!line.trim()) return;
-      let req: HostRequest;
+      let msg: HostRequest | HostInit;
       try {
-        req = JSON.parse(line) as HostRequest;
+        msg = parseJson(line) as HostRequest | HostInit;
       } catch {
         return;
       }
-      void serve(req);
+      if (!channelKey) {
+        if (typeof (msg as HostInit).key !== 'string') return;
+        channelKey = keyFrom((msg as HostInit).key);
+        return gotInit(msg as HostInit);
+      }
+      void serve(msg as HostRequest);
     },
-    () => process.exit(0),
+    () => exit(0),
   );
-  try {
-    v8 = await import('node:v8');
-  } catch {
-    v8 = null;
-  }
-  const caps = await probeCapabilities({ fullSnapshotProbe: process.env.LEAKBOOK_PROBE === 'full' });
-  (globalThis as { gc?: () => void }).gc?.(); // drop the probe's garbage before the lab starts
+  const { fullSnapshotProbe } = await init;
+  const caps = await probeCapabilities({ fullSnapshotProbe });
+  measuring.gc?.(); // drop the probe's garbage before the lab starts
 
   // Tell the supervisor the kit is up: its start timeout now measures the lab's own code only
   // (import, factory, listen), not how long a loaded machine took to boot Node and the kit.
@@ -231,13 +331,15 @@ async function main(): Promise<void> {
   const ctx: ServiceContext = {
     gauge(name, read) {
       if (typeof read !== 'function') throw new TypeError(`gauge "${name}" needs a function that returns a number`);
-      gauges.set(name, read);
+      // first come, first kept: a later module cannot take over a gauge another one reports
+      if (mapHas(gauges, name)) throw new Error(`a gauge named "${name}" is already reported`);
+      mapSet(gauges, name, read);
     },
     ms: (labMs) => Math.max(1, Math.round(labMs * timeScale)),
     timeScale,
     fixturesDir,
     countable(...ctors) {
-      for (const c of ctors) countables.set(c.name, c);
+      for (const c of ctors) mapSet(countables, c.name, c);
     },
   };
 

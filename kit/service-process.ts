@@ -7,6 +7,7 @@ import { HOST_REPLY_PREFIX, type HostReply, type HostRequest } from '../contract
 import { onLines } from './lines.ts';
 import { ByteBucket } from './byte-bucket.ts';
 import { endHostProcesses, hostMarkEnv, scanLabProcesses } from './lab-processes.ts';
+import { newSecret, unseal } from './seal.ts';
 import { buildGoService, GoBuildError, labLanguage, watchRss } from './go-service.ts';
 import type { Capabilities, Measurement, ProfileKind, ServiceExit } from './types.ts';
 
@@ -21,8 +22,30 @@ export interface ServiceOptions {
   /** the service's own output lines, unchanged */
   onOutput(line: string, stream: 'stdout' | 'stderr'): void;
   startTimeoutMs?: number;
-  /** extra environment for the host (e.g. LEAKBOOK_PROBE=full) */
-  env?: Record<string, string>;
+  /** take a real heap snapshot in the capability probe (LEAKBOOK_PROBE=full for the supervisor) */
+  fullSnapshotProbe?: boolean;
+  /** called right before every spawn (the supervisor puts back workspace files the last service changed) */
+  beforeSpawn?: () => void;
+}
+
+// The service's environment is the same whoever starts it (the reader's Run or a Check): what Node and
+// Go need, and the kit's own settings, never a variable that says what the service is being used for.
+const PASSED_ENV = [
+  'PATH',
+  'HOME',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'TMPDIR',
+  'SYSTEMROOT',
+  'NODE_OPTIONS',
+  'LEAKBOOK_METRICS_MS',
+];
+
+function serviceEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of PASSED_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
+  return env;
 }
 
 const OOM_PATTERNS = [
@@ -33,6 +56,7 @@ const OOM_PATTERNS = [
   /Allocation failed - process out of memory/i,
 ];
 const GIVE_UP_AFTER_FAILED_STARTS = 3;
+const HOST_EVENTS = new Set<LabEvent['type']>(['ready', 'metrics', 'warning', 'error']);
 
 /** Every host process alive right now, so the supervisor can kill them all on its way out. */
 export const liveHosts = new Set<ChildProcess>();
@@ -162,13 +186,15 @@ export class ServiceProcess {
     this.startedAt = Date.now();
     const cmd = this.hostCommand(node);
     const mark = hostMarkEnv();
+    this.opts.beforeSpawn?.();
+    // stdio[3] is the host's private channel (kit/seal.ts); it also takes the place of the supervisor's
+    // own descriptor 3 (the verdict channel), which a child would otherwise inherit.
     const child = spawn(cmd.file, cmd.args, {
       cwd: ws,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
       env: {
-        ...process.env,
+        ...serviceEnv(),
         ...cmd.env,
-        ...this.opts.env,
         LEAKBOOK_TIME_SCALE: String(timeScale),
         LEAKBOOK_RESTARTS: String(this.restarts),
         ...mark,
@@ -178,6 +204,18 @@ export class ServiceProcess {
     liveHosts.add(child);
     this.watchMemoryLimit(child);
     child.stdin!.on('error', () => {}); // writing to a dying child must not crash the supervisor
+    const channel = child.stdio[3] as import('node:stream').Duplex;
+    channel.on('error', () => {});
+    if (!this.goBinary) {
+      // The key goes to the host before it loads any lab code; only lines sealed with it are the host's.
+      const key = newSecret();
+      child.stdin!.write(JSON.stringify({ key, fullSnapshotProbe: !!this.opts.fullSnapshotProbe }) + '\n');
+      onLines(channel, (line) => {
+        const body = unseal(key, line);
+        if (body === null) return;
+        this.onHostMessage(JSON.parse(body) as { e?: LabEvent; r?: HostReply });
+      });
+    }
     // Two start budgets: booting Node and the kit (generous: machines under load are slow at this),
     // then the lab's own code from import to listening (startTimeoutMs: a stuck factory is reported).
     const labBudget = this.opts.startTimeoutMs ?? (Number(process.env.LEAKBOOK_START_TIMEOUT_MS) || 8000);
@@ -198,7 +236,9 @@ export class ServiceProcess {
       );
     };
     const startTimer = { clear: () => clearTimeout(this.startTimer) };
-    onLines(child.stdout!, (line) => this.onStdout(line));
+    // A Node host's stdout is the lab's own output and nothing else; a Go host still frames its
+    // protocol there (kit/go), so for Go labs a line that looks like the protocol is taken as one.
+    onLines(child.stdout!, (line) => (this.goBinary ? this.onStdout(line) : this.opts.onOutput(line, 'stdout')));
     onLines(child.stderr!, (line) => {
       this.stderrTail.push(line);
       if (this.stderrTail.length > 40) this.stderrTail.shift();
@@ -253,9 +293,8 @@ export class ServiceProcess {
     this.liveness.unref();
   }
 
+  /** Go hosts: protocol lines and plain output share stdout. */
   private onStdout(line: string): void {
-    this.lastHeard = Date.now();
-    this.silentReported = false;
     if (line.startsWith(HOST_REPLY_PREFIX)) {
       let r: HostReply;
       try {
@@ -263,6 +302,21 @@ export class ServiceProcess {
       } catch {
         return;
       }
+      return this.onHostMessage({ r });
+    }
+    // metered before parsing: lab code printing forged protocol lines by the hundred MB costs a bounded
+    // amount of the supervisor's time and memory (a real host sends about 1.5 KB/s)
+    if (line.startsWith(EVENT_PREFIX) && !this.eventBudget.take(line.length)) return this.dropEvent();
+    const ev = decodeEvent(line);
+    if (!ev) return this.opts.onOutput(line, 'stdout');
+    this.onHostMessage({ e: ev });
+  }
+
+  private onHostMessage(msg: { e?: LabEvent; r?: HostReply }): void {
+    this.lastHeard = Date.now();
+    this.silentReported = false;
+    if (msg.r) {
+      const r = msg.r;
       if (r.id === 0) return this.onLabLoading(); // the host's "kit booted" marker
       const p = this.pending.get(r.id);
       if (!p) return;
@@ -272,11 +326,9 @@ export class ServiceProcess {
       else p.reject(new Error(r.error));
       return;
     }
-    // metered before parsing: lab code printing forged protocol lines by the hundred MB costs a bounded
-    // amount of the supervisor's time and memory (a real host sends about 1.5 KB/s)
-    if (line.startsWith(EVENT_PREFIX) && !this.eventBudget.take(line.length)) return this.dropEvent();
-    const ev = decodeEvent(line);
-    if (!ev) return this.opts.onOutput(line, 'stdout');
+    const ev = msg.e;
+    // a host reports its own state only; check results never come from a service
+    if (!ev || !HOST_EVENTS.has(ev.type)) return;
     if (ev.type === 'ready') {
       clearTimeout(this.startTimer);
       this.ready = true;

@@ -3,6 +3,12 @@
 // line protocol (contracts/lab-protocol.ts) on stdout and reads LabCommand JSON lines on stdin. Only Node built-ins and
 // stdin/stdout, so the local runner and WebContainer run it the same way.
 // --check: run the hidden checks once (each task in a fresh service) and exit 0 iff all pass.
+// --verdict-fd=3 | --verdict-file=<path> --verdict-secret=<hex>: where Check results go (kit/verdict-out.ts).
+//
+// The judge is loaded before the reader's service ever starts: checks/ and scenarios.ts are imported
+// into this process, checks/ is then removed from the workspace (the service cannot read, rewrite or
+// even see it), and every other file the kit and the lab need is kept and put back before each service
+// starts (kit/workspace-guard.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { encodeEvent, type LabCommand, type LabEvent } from '../contracts/lab-protocol.ts';
@@ -13,23 +19,83 @@ import { createControl, createScenarioContext, nextSnapshotFile } from './contro
 import { cleanMessage, loadModuleDefault, runChecks } from './check-runner.ts';
 import { closeHttpClient } from './http-client.ts';
 import { endAllLabProcesses, scanLabProcesses, watchLabProcesses } from './lab-processes.ts';
-import type { Scenario } from './types.ts';
+import type { Check, Scenario } from './types.ts';
+import { openVerdictOut, type VerdictOut } from './verdict-out.ts';
+import { WorkspaceGuard } from './workspace-guard.ts';
+import type { CheckEvent } from '../contracts/verdict.ts';
 
 const ws = process.cwd();
-const checkOnly = process.argv.includes('--check');
+// also set by the verdict channel (kit/verdict-out.ts), which leaves no trace in argv
+let checkOnly = process.argv.includes('--check');
 const lab = JSON.parse(fs.readFileSync(path.join(ws, 'lab.json'), 'utf8')) as LabManifest;
 
 function emit(ev: LabEvent): void {
   process.stdout.write(encodeEvent(ev));
 }
+// The service's output is passed on as text: a protocol prefix inside it is shown, not obeyed, so only
+// this process's own emit() writes protocol lines on stdout.
+const PREFIX_MARK = new RegExp(String.fromCharCode(0x1e), 'g');
 function output(line: string, stream: 'stdout' | 'stderr'): void {
-  (stream === 'stdout' ? process.stdout : process.stderr).write(line + '\n');
+  (stream === 'stdout' ? process.stdout : process.stderr).write(line.replace(PREFIX_MARK, '\u241e') + '\n');
 }
 
-let scenariosCache: Record<string, Scenario> | null = null;
+// Set up by boot() before the first service starts.
+let scenariosLoaded: Record<string, Scenario> | null = null;
+let scenariosError: unknown = null;
+let checksLoaded: Record<string, Check> | null = null;
+let checksError: unknown = null;
+let guard: WorkspaceGuard | null = null;
+let verdicts: VerdictOut | null = null;
+
 async function scenarios(): Promise<Record<string, Scenario>> {
-  scenariosCache ??= await loadModuleDefault<Record<string, Scenario>>(ws, 'scenarios.ts', 'defineScenarios({ ... })');
-  return scenariosCache;
+  if (!scenariosLoaded) throw scenariosError ?? new Error('scenarios.ts is not loaded');
+  return scenariosLoaded;
+}
+
+async function boot(): Promise<void> {
+  verdicts = await openVerdictOut(process.argv);
+  if (verdicts.checkOnce) checkOnly = true;
+  try {
+    scenariosLoaded = await loadModuleDefault<Record<string, Scenario>>(ws, 'scenarios.ts', 'defineScenarios({ ... })');
+  } catch (err) {
+    scenariosError = err;
+  }
+  const checksDir = path.join(ws, 'checks');
+  if (fs.existsSync(path.join(checksDir, 'index.ts'))) {
+    try {
+      checksLoaded = await loadModuleDefault<Record<string, Check>>(ws, 'checks/index.ts', 'defineChecks({ ... })');
+    } catch (err) {
+      checksError = err;
+    }
+  }
+  fs.rmSync(checksDir, { recursive: true, force: true });
+  guard = new WorkspaceGuard(ws);
+}
+
+/** Before every service starts: the workspace as it was when the supervisor started. */
+function restoreWorkspace(): void {
+  const changed = guard?.restore() ?? [];
+  if (changed.length)
+    output(
+      `[lab] put back ${changed.length} workspace file${changed.length === 1 ? '' : 's'} the service changed or added (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''})`,
+      'stderr',
+    );
+}
+
+function loadedChecks(): Record<string, Check> {
+  if (checksLoaded) return checksLoaded;
+  if (checksError) throw checksError;
+  throw new Error('the checks are not in this workspace');
+}
+
+/** Check events of one Check: sealed on the verdict channel; on stdout only where there is none (or as a notice). */
+function checkEmitter(nonce: string): (ev: LabEvent) => void {
+  let seq = 0;
+  return (ev) => {
+    if (ev.type !== 'check') return emit(ev);
+    verdicts?.send(nonce, seq++, ev as CheckEvent);
+    if (!verdicts?.private || verdicts.notifyOnStdout) emit(ev);
+  };
 }
 
 function killAll(): void {
@@ -46,6 +112,7 @@ function exit(code: number): void {
   exiting = true;
   killAll();
   closeHttpClient();
+  void verdicts?.close();
   // let stdout drain before leaving (pipes may be asynchronous outside Linux)
   process.stdout.write('', () => process.exit(code));
   setTimeout(() => process.exit(code), 500).unref();
@@ -67,8 +134,10 @@ async function checkOnce(): Promise<void> {
     const result = await runChecks({
       ws,
       lab,
+      checks: loadedChecks(),
       scenarios: await scenarios(),
-      emit,
+      beforeSpawn: restoreWorkspace,
+      emit: checkEmitter(''),
       output,
       signal: new AbortController().signal,
       taskTimeoutMs: taskTimeout(),
@@ -94,7 +163,8 @@ function newService(): ServiceProcess {
     autoRestart: true,
     onEvent: emit,
     onOutput: output,
-    env: process.env.LEAKBOOK_PROBE ? { LEAKBOOK_PROBE: process.env.LEAKBOOK_PROBE } : undefined,
+    fullSnapshotProbe: process.env.LEAKBOOK_PROBE === 'full',
+    beforeSpawn: restoreWorkspace,
   });
   services.add(s);
   return s;
@@ -176,10 +246,15 @@ async function snapshot(label: string): Promise<void> {
   }
 }
 
-async function check(): Promise<void> {
+async function check(nonce: string): Promise<void> {
   if (checking) return;
-  if (!fs.existsSync(path.join(ws, 'checks', 'index.ts')))
-    return emit({ type: 'error', message: 'Check: the checks are not in this workspace' });
+  if (!checksLoaded)
+    return emit({
+      type: 'error',
+      message: checksError
+        ? `The checks could not run: ${describeError(checksError, ws)}`
+        : 'Check: the checks are not in this workspace',
+    });
   checking = true;
   try {
     await cancelScenario();
@@ -192,8 +267,10 @@ async function check(): Promise<void> {
     await runChecks({
       ws,
       lab,
+      checks: checksLoaded,
       scenarios: await scenarios(),
-      emit,
+      beforeSpawn: restoreWorkspace,
+      emit: checkEmitter(nonce),
       output,
       signal: new AbortController().signal,
       taskTimeoutMs: taskTimeout(),
@@ -221,7 +298,7 @@ async function handle(cmd: LabCommand): Promise<void> {
     case 'snapshot':
       return snapshot(String(cmd.label ?? 'snapshot'));
     case 'check':
-      return check();
+      return check(typeof cmd.nonce === 'string' ? cmd.nonce : '');
     case 'restart':
       await cancelScenario();
       if (service) {
@@ -246,9 +323,12 @@ onLines(
     }
     handle(cmd).catch((err) => emit({ type: 'error', message: describeError(err, ws) }));
   },
-  // the page (or runner) went away: take the service down with us (a --check run finishes on its own)
+  // the page (or runner) went away: take the service down with us (a --check run finishes on its own;
+  // whether this is one is known once the verdict channel has been read)
   () => {
-    if (!checkOnly) exit(0);
+    void booted.finally(() => {
+      if (!checkOnly) exit(0);
+    });
   },
 );
 
@@ -260,5 +340,11 @@ setInterval(() => {
 }, 1000).unref();
 
 watchLabProcesses();
-if (checkOnly) void checkOnce();
-else startService();
+const booted = boot();
+void booted.then(
+  () => (checkOnly ? checkOnce() : startService()),
+  (err) => {
+    emit({ type: 'error', message: `The lab supervisor could not start: ${describeError(err, ws)}` });
+    exit(2);
+  },
+);

@@ -1,19 +1,20 @@
 // Where the runner gets labs from: the repository's labs/ folder, read through the engine's loader
 // and workspace builder (engine/load-lab.ts, engine/workspace.ts), so a run's workspace is laid out
 // as the CLI's and the WebContainer bundle's are.
-import { join } from 'node:path';
-import { LabError, loadLab, readTree, type LoadedLab } from '../engine/load-lab.ts';
-import { createWorkspace, safeRelativePath } from '../engine/workspace.ts';
+import { LabError, loadLab, type LoadedLab } from '../engine/load-lab.ts';
+import { createWorkspace } from '../engine/workspace.ts';
+import { VERDICT_FD, VERDICT_FD_ARG } from '../contracts/verdict.ts';
 import { HttpError } from './http-guard.ts';
-import { readInWorkspace, WorkspaceLinkError, writeTreeInWorkspace } from './workspace-fs.ts';
+import { readInWorkspace, WorkspaceLinkError } from './workspace-fs.ts';
 
 export interface LabStore {
   /** The lab's editable file paths, or null when there is no such lab. */
   editableFiles(labId: string): Promise<Set<string> | null>;
-  /** Build a fresh workspace below parentDir with the reader's files; returns its path. */
+  /**
+   * Build a fresh workspace below parentDir with the reader's files and the hidden checks; returns its
+   * path. The supervisor imports the checks and removes them before the reader's service starts.
+   */
   createWorkspace(labId: string, files: Record<string, string>, parentDir: string): Promise<string>;
-  /** Copy the hidden checks into the workspace (only when the reader asks for a check). */
-  addChecks(labId: string, dir: string): Promise<void>;
   /** The reader's editable files as they are in the workspace. */
   readFiles(labId: string, dir: string): Promise<Record<string, string>>;
   /** How to start the supervisor inside a workspace. */
@@ -40,14 +41,8 @@ export function createLabStore(labsDir: string): LabStore {
       return lab ? new Set(lab.manifest.files.filter((f) => f.editable).map((f) => f.path)) : null;
     },
     async createWorkspace(labId, files, parentDir) {
-      const ws = await createWorkspace({ labId, files, root: parentDir, labsDir });
+      const ws = await createWorkspace({ labId, files, root: parentDir, labsDir, withChecks: true });
       return ws.dir;
-    },
-    async addChecks(labId, dir) {
-      const lab = mustLoad(labId);
-      const tree = readTree(join(lab.dir, 'checks'));
-      for (const rel of Object.keys(tree)) safeRelativePath(rel);
-      await writeTreeInWorkspace(dir, 'checks', tree);
     },
     async readFiles(labId, dir) {
       const lab = mustLoad(labId);
@@ -63,7 +58,10 @@ export function createLabStore(labsDir: string): LabStore {
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LEAKBOOK_RUNTIME: 'local' };
       for (const key of ['LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'SYSTEMROOT'] as const)
         if (process.env[key]) env[key] = process.env[key];
-      return { args: ['--disable-warning=ExperimentalWarning', 'kit/supervisor.ts'], env };
+      return {
+        args: ['--disable-warning=ExperimentalWarning', 'kit/supervisor.ts', `${VERDICT_FD_ARG}=${VERDICT_FD}`],
+        env,
+      };
     },
   };
 }

@@ -31,13 +31,16 @@ export function spawnGroup(
   command: string,
   args: string[],
   options: SpawnOptionsWithoutStdio & { mark: string; kill?: KillFn },
+  /** pipes beyond stdin/stdout/stderr (child.stdio[3]…): the supervisor's verdict channel */
+  extraPipes = 0,
 ): ChildProcessWithoutNullStreams {
   const { mark, kill = systemKill, ...rest } = options;
+  const stdio = extraPipes > 0 ? (['pipe', 'pipe', 'pipe', ...Array(extraPipes).fill('pipe')] as const) : 'pipe';
   const child = spawn(command, args, {
     ...rest,
     env: { ...rest.env, [MARK_VAR]: mark },
     detached: true,
-    stdio: 'pipe',
+    stdio: stdio as 'pipe',
   });
   if (child.pid !== undefined) live.set(child.pid, kill);
   return child;

@@ -7,6 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { realpath, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep, isAbsolute } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Duplex } from 'node:stream';
+import { FORGED_VERDICT_MESSAGE, VERDICT_FD } from '../contracts/verdict.ts';
+import { VerdictIn } from '../engine/verdict-in.ts';
 import { formatBytes } from '../contracts/format.ts';
 import { decodeEvent, EVENT_PREFIX, type LabCommand } from '../contracts/lab-protocol.ts';
 import { LINE_CAP, LineSplitter } from '../contracts/lines.ts';
@@ -15,7 +18,6 @@ import { HttpError } from './http-guard.ts';
 import { allGone, type KillFn, type ProcInfo } from '../kit/lab-processes.ts';
 import { ByteBucket, ReplayBuffer } from './event-budget.ts';
 import { reapGroup, runMark, signalGroup, signalLeader, spawnGroup, systemKill } from './process-tree.ts';
-import { removeInWorkspace, WorkspaceLinkError } from './workspace-fs.ts';
 import type { LabStore } from './lab-store.ts';
 
 export interface RunLimits {
@@ -97,6 +99,7 @@ export class Run {
   private outputBytes = 0;
   private outputTruncated = false;
   private checking = false;
+  private verdicts: VerdictIn | null = null;
   private heardFromLab = false;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private exited: Promise<void> = Promise.resolve();
@@ -130,8 +133,13 @@ export class Run {
   }
 
   start(command: string, args: string[], env: NodeJS.ProcessEnv): void {
-    const child = spawnGroup(command, args, { cwd: this.dir, env, mark: this.mark, kill: this.kill });
+    const child = spawnGroup(command, args, { cwd: this.dir, env, mark: this.mark, kill: this.kill }, 1);
     this.child = child;
+    // Check results are believed only from the supervisor's verdict channel (engine/verdict-in.ts).
+    this.verdicts = new VerdictIn(child.stdio[VERDICT_FD] as unknown as Duplex, (event) => {
+      this.emit(event);
+      if (event.phase === 'end') this.endCheck();
+    });
     this.pid = child.pid ?? null;
     this.exited = new Promise((done) => child.once('close', () => done()));
     child.once('exit', () => {
@@ -188,16 +196,20 @@ export class Run {
     // counted before it is parsed: a flood of forged events costs the runner no JSON parsing
     if (protocol && !this.eventBudget.take(text.length)) return this.dropEvent();
     const event = protocol ? decodeEvent(text) : null;
+    if (event?.type === 'check') {
+      // the supervisor sends results on its verdict channel only: this one was printed by someone else
+      this.emit({ type: 'error', message: FORGED_VERDICT_MESSAGE });
+      return;
+    }
     if (event?.type === 'warning') {
       if (this.spend(text.length)) this.emit(event);
       return;
     }
     if (event) {
       this.heardFromLab = true;
-      // A check ends with its 'end' event, or (when it could not run) with the reader's service
-      // coming back: either way the hidden checks leave the workspace.
-      if (this.checking && ((event.type === 'check' && event.phase === 'end') || event.type === 'ready'))
-        void this.endCheck();
+      // A check that could not run ends with the reader's service coming back; the service also comes
+      // back after a check that ran, and its result travels on another pipe: give that a moment.
+      if (this.checking && event.type === 'ready') this.arm('check-end', 2000, () => this.endCheck());
       this.emit(event);
       return;
     }
@@ -253,25 +265,19 @@ export class Run {
     if (cmd.cmd === 'check') {
       if (this.checking) throw new HttpError(409, 'A check is already running.');
       this.checking = true;
-      try {
-        // Hidden checks enter the workspace only now, straight from the repository.
-        await this.store.addChecks(this.labId, this.dir);
-      } catch (err) {
-        this.checking = false;
-        throw new HttpError(
-          err instanceof WorkspaceLinkError ? 409 : 500,
-          `Could not prepare the checks: ${(err as Error).message}`,
-        );
-      }
+      // the nonce marks this Check's records on the verdict channel; the page never needs it
+      const nonce = randomUUID();
+      this.verdicts?.expect(nonce);
+      this.child.stdin.write(JSON.stringify({ cmd: 'check', nonce }) + '\n');
+      return;
     }
     this.child.stdin.write(JSON.stringify(cmd) + '\n');
   }
 
-  private async endCheck(): Promise<void> {
+  private endCheck(): void {
+    this.clear('check-end');
     this.checking = false;
-    await removeInWorkspace(this.dir, 'checks').catch((err: Error) =>
-      this.emit({ type: 'error', message: `The checks could not be removed from the workspace: ${err.message}` }),
-    );
+    this.verdicts?.cancel();
   }
 
   /** Resolve a snapshot path from a 'snapshot' event, refusing anything outside <ws>/snapshots. */

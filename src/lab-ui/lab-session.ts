@@ -324,7 +324,9 @@ export class LabSession {
         this.endCheck(null, `The check did not finish: ${ev.reason}`);
         return;
       case 'check':
-        if (ev.phase === 'end') this.endCheck(ev.tasks);
+        // a result counts only for the Check this page started and is waiting for (the runtimes
+        // already take results from the supervisor's verdict channel only)
+        if (ev.phase === 'end' && checkServices) this.endCheck(ev.tasks);
         return;
       case 'error':
         this.endCheck(null, ev.message);

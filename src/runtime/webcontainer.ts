@@ -10,6 +10,8 @@ import type { WcApi, WcContainer, WcProcess } from './webcontainer-api.ts';
 import { loadChecksTree, loadWorkspaceTree, withReaderFiles } from './webcontainer-files.ts';
 import { probeHasHeapSnapshots, probeNode, type NodeProbe } from './webcontainer-probe.ts';
 import { webContainerSupport } from './webcontainer-support.ts';
+import { WcVerdicts } from './webcontainer-verdicts.ts';
+import { FORGED_VERDICT_MESSAGE } from '../../contracts/verdict.ts';
 
 /** Workspace folders are named lab-<n>, one per runtime instance on the page. */
 export const WORKSPACE_PREFIX = 'lab-';
@@ -115,6 +117,7 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
   let caps: Capabilities | null = null;
   let probe: NodeProbe | null = null;
   let checking = false;
+  let verdicts: WcVerdicts | null = null;
   let disposed = false;
   let generation = 0;
   const echoes: string[] = [];
@@ -178,13 +181,20 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
       emit({ type: 'output', text: line + '\n' });
       return;
     }
-    // A check ends with its 'end' event, or (when it could not run) with the reader's service
-    // coming back: either way the hidden checks leave the container.
-    if (checking && ((event.type === 'check' && event.phase === 'end') || event.type === 'ready')) {
-      checking = false;
-      void session?.container
-        .then((wc) => wc.fs.rm(`${workspaceDir}/checks`, { recursive: true, force: true }))
-        .catch(() => undefined);
+    if (event.type === 'check') {
+      // only a notice: the result itself is read from the verdict file, and believed only if sealed
+      if (checking && verdicts) void verdicts.read();
+      else emit({ type: 'error', message: FORGED_VERDICT_MESSAGE });
+      return;
+    }
+    // The reader's service coming back during a Check: the Check is over (its result, if any, is in the file).
+    if (checking && event.type === 'ready') {
+      const v = verdicts;
+      void v?.read().then(() => {
+        if (v !== verdicts) return;
+        checking = false;
+        v.cancel();
+      });
     }
     if (event.type === 'ready') {
       caps = mergeCaps(event.caps, probe);
@@ -232,13 +242,28 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
       labId = id;
       const wc = await container();
       const tree = withReaderFiles(await loadWorkspaceTree(doFetch, base, id), files);
+      // The hidden checks come with every start: the supervisor imports them before the reader's service
+      // runs and removes them from the workspace, so no service ever sees or changes them.
+      const checks = await loadChecksTree(doFetch, base, id);
       await wc.fs.rm(workspaceDir, { recursive: true, force: true });
       await wc.fs.mkdir(workspaceDir, { recursive: true });
       await wc.mount(tree, { mountPoint: workspaceDir });
+      await wc.fs.mkdir(`${workspaceDir}/checks`, { recursive: true });
+      await wc.mount(checks, { mountPoint: `${workspaceDir}/checks` });
       await wc.fs.mkdir(`${workspaceDir}/snapshots`, { recursive: true });
+      const previous = verdicts;
+      const v = new WcVerdicts(wc, (event) => {
+        if (v !== verdicts) return;
+        if (event.phase === 'end') checking = false;
+        emit(event);
+      });
+      verdicts = v;
+      void previous?.dispose();
+      const verdictArgs = await v.open(workspaceDir);
       if (gen !== generation) return; // a newer start (or dispose) overtook this one
       const flags = probe?.tsFlags ?? [];
-      const p = await wc.spawn('node', [...flags, '--disable-warning=ExperimentalWarning', 'kit/supervisor.ts'], {
+      const supervisorArgs = ['--disable-warning=ExperimentalWarning', 'kit/supervisor.ts', ...verdictArgs];
+      const p = await wc.spawn('node', [...flags, ...supervisorArgs], {
         cwd: workspaceDir,
         env: { LEAKBOOK_RUNTIME: 'webcontainer', ...(flags.length ? { NODE_OPTIONS: flags.join(' ') } : {}) },
         terminal: { cols: 500, rows: 40 },
@@ -249,6 +274,8 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
       // Report the end only after the last output line, so the supervisor's final words come first.
       void p.exit.then(async (code) => {
         await withTimeout(pumped, 1000, 'output').catch(() => undefined);
+        // a result the supervisor sealed just before it ended still counts
+        if (gen === generation && v.checking) await withTimeout(v.read(), 1000, 'verdicts').catch(() => undefined);
         if (gen !== generation || disposed) return;
         proc = null;
         writer = null;
@@ -266,18 +293,10 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
         return;
       }
       if (command.cmd === 'check') {
-        if (checking) return;
+        if (checking || !verdicts) return;
         checking = true;
-        try {
-          // Hidden checks enter the container only now.
-          const wc = await container();
-          await wc.fs.rm(`${workspaceDir}/checks`, { recursive: true, force: true });
-          await wc.fs.mkdir(`${workspaceDir}/checks`, { recursive: true });
-          await wc.mount(await loadChecksTree(doFetch, base, labId), { mountPoint: `${workspaceDir}/checks` });
-        } catch (err) {
-          checking = false;
-          throw new Error(`Could not load the checks: ${(err as Error).message}`, { cause: err });
-        }
+        await write({ cmd: 'check', nonce: verdicts.expect() });
+        return;
       }
       await write(command);
     },
@@ -298,6 +317,8 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
       generation++;
       globalThis.removeEventListener?.('pagehide', onPageHide);
       await stopProcess();
+      await verdicts?.dispose();
+      verdicts = null;
       if (session) {
         session.errors.delete(onContainerError);
         // Another lab on the page may keep the container: leave it our folder-free.

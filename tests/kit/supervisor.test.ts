@@ -32,11 +32,17 @@ async function session(
   const output: string[] = [];
   let finish!: () => void;
   const done = new Promise<void>((r) => (finish = r));
+  // a check command is what a runner sends: with a nonce the verdict channel then expects
+  const withNonce = (cmd: object) => {
+    if ((cmd as { cmd?: string }).cmd !== 'check') return cmd;
+    sup.verdicts.expect('check-1');
+    return { ...cmd, nonce: 'check-1' };
+  };
   const sup = spawnSupervisor(ws.dir, {
     onOutput: (line) => output.push(line),
     onEvent: (ev) => {
       events.push(ev);
-      if (onEvent(ev, (cmd) => sup.child.stdin!.write(JSON.stringify(cmd) + '\n'))) finish();
+      if (onEvent(ev, (cmd) => sup.child.stdin!.write(JSON.stringify(withNonce(cmd)) + '\n'))) finish();
     },
   });
   const timer = setTimeout(finish, timeoutMs);

@@ -268,6 +268,26 @@ describe('LabSession: Check', () => {
     expect(events().at(-1)).toBe('ready');
   });
 
+  it('records a result only for the Check it is waiting for: none before, none while preparing, one per Check', async () => {
+    const { session, rt, storage, of } = await running({ 'cache.ts': 'v1' });
+    const passed = { type: 'check', phase: 'end', passed: true, tasks: RESULTS } as const;
+    rt.emit(passed); // no Check asked for
+    expect(of('check-ended')).toEqual([]);
+    expect(storage.getItem(tasksKey('cache-warmup'))).toBeNull();
+    session.check({ 'cache.ts': 'v2' }); // restarts first: the Check is only being prepared
+    await flush();
+    rt.emit(passed);
+    expect(of('check-ended')).toEqual([]);
+    expect(storage.getItem(tasksKey('cache-warmup'))).toBeNull();
+    rt.emit(ready());
+    await flush();
+    const failed: TaskResult[] = [{ ...RESULTS[0], passed: false, message: 'grew' }];
+    rt.emit({ type: 'check', phase: 'end', passed: false, tasks: failed });
+    rt.emit(passed); // a second end for the same Check
+    expect(of('check-ended')).toEqual([{ type: 'check-ended', results: failed }]);
+    expect(JSON.parse(storage.getItem(tasksKey('cache-warmup'))!)).toMatchObject({ bounded: { passed: false } });
+  });
+
   it('restarts with the latest edits first, and checks once the service is ready', async () => {
     const { session, rt } = await running({ 'cache.ts': 'v1' });
     session.check({ 'cache.ts': 'v2' });

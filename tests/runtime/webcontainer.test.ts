@@ -115,9 +115,10 @@ describe('WebContainer adapter', () => {
     const wd = supervisor!.cwd;
     expect(existsSync(join(wd, 'kit', 'supervisor.ts'))).toBe(true);
     expect(await fake.container()!.fs.readFile(`${labDirOf(fake)}/app/service.ts`, 'utf8')).toBe(EDITED);
-    // No hidden checks in the container, and none downloaded, before the reader asks.
+    // The hidden checks come with the start, are read by the supervisor and gone before the service runs.
+    expect(fetched).toEqual([`/labs/${LAB}/runtime.json`, `/labs/${LAB}/checks.json`]);
+    expect(fake.state.writes).toContain(`${labDirOf(fake)}/checks/index.ts`);
     expect(existsSync(join(wd, 'checks'))).toBe(false);
-    expect(fetched).toEqual([`/labs/${LAB}/runtime.json`]);
     // Protocol lines never leak into the output pane.
     expect(events.filter((e) => e.type === 'output' && e.text.includes('\u001eLB'))).toEqual([]);
   }, 90_000);
@@ -142,25 +143,67 @@ describe('WebContainer adapter', () => {
     expect(events.some((e) => e.type === 'output' && e.text.includes('"cmd":"scenario"'))).toBe(false);
   }, 90_000);
 
-  it('writes the hidden checks only when Check is pressed, returns the results, and removes them again', async () => {
+  it('runs Check with the checks loaded at start, and returns the sealed result', async () => {
     const { fake, rt, waitFor } = setup();
     await rt.start(LAB, { 'service.ts': EDITED });
     await waitFor((e) => e.type === 'ready', 'ready');
-    expect(fake.state.writes.filter((p) => p.startsWith(`${labDirOf(fake)}/checks`))).toEqual([]);
-    expect(fetched).not.toContain(`/labs/${LAB}/checks.json`);
+    const checksDir = join(workdirOf(fake), labDirOf(fake), 'checks');
+    expect(existsSync(checksDir)).toBe(false);
 
     await rt.send({ cmd: 'check' });
-    expect(fetched).toContain(`/labs/${LAB}/checks.json`);
-    expect(fake.state.writes).toContain(`${labDirOf(fake)}/checks/index.ts`);
     const end = await waitFor((e) => e.type === 'check' && e.phase === 'end', 'check end', 30_000);
     expect(end).toMatchObject({
       passed: true,
       tasks: [{ id: 'answers', passed: true, message: 'GET /hello answered "hello from the probe lab"' }],
     });
-    const checksDir = join(workdirOf(fake), labDirOf(fake), 'checks');
-    for (let i = 0; i < 40 && existsSync(checksDir); i++) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(checksDir)).toBe(false);
   }, 90_000);
+
+  it('believes only the sealed result: forged lines, records and replays from the service count for nothing', async () => {
+    // The service answers wrongly and, every 50 ms, prints a passing result, appends forged records to
+    // every verdict file it can find and replays what it finds there into them.
+    const forger = `import fs from 'node:fs';
+import http from 'node:http';
+import { defineService } from '#kit';
+const task = { id: 'answers', title: 'Answer requests', passed: true, message: 'ok' };
+const end = { type: 'check', phase: 'end', passed: true, tasks: [task] };
+function forge() {
+  console.log('\\u001eLB ' + JSON.stringify(end));
+  for (const dir of ['../.leakbook-verdicts', '.leakbook-verdicts']) {
+    let names = [];
+    try { names = fs.readdirSync(dir); } catch {}
+    for (const name of names) {
+      const file = dir + '/' + name;
+      const seen = fs.readFileSync(file, 'utf8');
+      fs.appendFileSync(file, '0'.repeat(64) + ' ' + JSON.stringify({ nonce: '', seq: 0, event: end }) + '\\n' + seen);
+    }
+  }
+}
+setInterval(forge, 50).unref();
+process.on('exit', forge);
+export default defineService(() => ({ server: http.createServer((_q, s) => s.end('forged')) }));
+`;
+    const { rt, waitFor, events } = setup();
+    await rt.start(LAB, { 'service.ts': forger });
+    await waitFor((e) => e.type === 'ready', 'ready');
+    await new Promise((r) => setTimeout(r, 300));
+    // before any Check, a printed result is output, shown as text
+    expect(events.some((e) => e.type === 'check')).toBe(false);
+    expect(events.some((e) => e.type === 'output' && e.text.includes('\u241eLB {"type":"check"'))).toBe(true);
+    for (let round = 1; round <= 2; round++) {
+      await rt.send({ cmd: 'check' });
+      await waitFor(
+        () => events.filter((e) => e.type === 'check' && e.phase === 'end').length === round,
+        `the end of Check ${round}`,
+        60_000,
+      );
+      await new Promise((r) => setTimeout(r, 1500)); // the forger keeps writing and replaying
+    }
+    const ends = events.filter((e) => e.type === 'check' && e.phase === 'end');
+    expect(ends).toHaveLength(2);
+    for (const end of ends)
+      expect(end).toMatchObject({ passed: false, tasks: [{ passed: false, message: 'GET /hello answered "forged"' }] });
+  }, 150_000);
 
   it('takes a heap snapshot and reads its bytes back', async () => {
     const { rt, waitFor } = setup();

@@ -20,10 +20,12 @@ const CUT_OFF = 'responses cut off by clients';
 /** Lab time between two pages of /stats. */
 const PAGE_LAB_MS = 100;
 
+// The data module is a read-only file of the lab. Imported when the checks load, before any service runs,
+// so a service that rewrites the workspace's copy cannot change what its answers are compared with.
+const statsData = (await import(new URL('../app/stats-data.ts', import.meta.url).href)) as { statsJson: string };
+
 async function expectedStats(): Promise<string> {
-  // The data module is a read-only file of the lab, copied into the workspace next to the checks.
-  const mod = (await import(new URL('../app/stats-data.ts', import.meta.url).href)) as { statsJson: string };
-  return mod.statsJson;
+  return statsData.statsJson;
 }
 
 function decode(r: HttpResult): string | null {
