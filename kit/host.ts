@@ -10,6 +10,7 @@ import { encodeEvent, PROTOCOL_VERSION, type LabEvent } from '../contracts/lab-p
 import { HOST_REPLY_PREFIX, type HostReply, type HostRequest } from '../contracts/host-protocol.ts';
 import { probeCapabilities } from './probe.ts';
 import { describeError, onLines } from './lines.ts';
+import { workspaceModule } from './modules.ts';
 import type { Measurement, MemorySample, ServiceContext, ServiceHandle } from './types.ts';
 
 type Ctor = abstract new (...args: never[]) => unknown;
@@ -94,7 +95,10 @@ async function findCtor(name: string): Promise<Ctor | null> {
   for (const file of manifest.files) {
     if (!/\.(ts|mts|js|mjs)$/.test(file.path)) continue;
     try {
-      const mod = (await import(pathToFileURL(path.join(ws, 'app', file.path)).href)) as Record<string, unknown>;
+      const mod = (await import(pathToFileURL(workspaceModule(ws, `app/${file.path}`)).href)) as Record<
+        string,
+        unknown
+      >;
       const hit = pickCtor(mod, name);
       if (hit) return hit;
     } catch {
@@ -241,7 +245,7 @@ async function main(): Promise<void> {
     },
   };
 
-  const entryPath = path.join(ws, 'app', manifest.entry);
+  const entryPath = workspaceModule(ws, `app/${manifest.entry}`);
   let mod: { default?: unknown };
   try {
     mod = (await import(pathToFileURL(entryPath).href)) as { default?: unknown };

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { decodeEvent, type LabEvent } from '../contracts/lab-protocol.ts';
 import { HOST_REPLY_PREFIX, type HostReply, type HostRequest } from '../contracts/host-protocol.ts';
 import { onLines } from './lines.ts';
+import { workspaceModule } from './modules.ts';
 import { buildGoService, GoBuildError, labLanguage, watchRss } from './go-service.ts';
 import type { Capabilities, Measurement, ProfileKind, ServiceExit } from './types.ts';
 
@@ -111,7 +112,8 @@ export class ServiceProcess {
       `--max-old-space-size=${this.opts.heapLimitMb}`,
       '--disable-warning=ExperimentalWarning',
     ];
-    return { file: node, args: [...flags, path.join('kit', 'host.ts')], env: {} };
+    const host = path.relative(this.opts.ws, workspaceModule(this.opts.ws, 'kit/host.ts'));
+    return { file: node, args: [...flags, host], env: {} };
   }
 
   /** Kubernetes-style memory limit: RSS past the limit is killed at once and reported as OOMKilled. */

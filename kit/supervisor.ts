@@ -12,6 +12,7 @@ import { liveHosts, ServiceProcess } from './service-process.ts';
 import { createControl, createScenarioContext, nextSnapshotFile } from './control.ts';
 import { cleanMessage, loadModuleDefault, runChecks } from './check-runner.ts';
 import { closeHttpClient } from './http-client.ts';
+import { workspaceModule } from './modules.ts';
 import type { Scenario } from './types.ts';
 
 const ws = process.cwd();
@@ -174,7 +175,7 @@ async function snapshot(label: string): Promise<void> {
 
 async function check(): Promise<void> {
   if (checking) return;
-  if (!fs.existsSync(path.join(ws, 'checks', 'index.ts')))
+  if (!fs.existsSync(workspaceModule(ws, 'checks/index.ts')))
     return emit({ type: 'error', message: 'Check: the checks are not in this workspace' });
   checking = true;
   try {
