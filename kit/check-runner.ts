@@ -1,7 +1,6 @@
 // Runs a lab's hidden checks: every task against a fresh service process, verdicts as TaskResult.
 // A check's message is what it observed; a throw becomes a failure whose message is the error's first
 // line (never a stack, never test code).
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ServiceProcess } from './service-process.ts';
 import { workspaceModule } from './modules.ts';
