@@ -13,6 +13,7 @@ import { labsRoot, loadLab, listLabIds, readLabFiles, readTree } from './load-la
 import { kitContractFiles, kitFiles, WORKSPACE_PACKAGE_JSON } from './workspace.ts';
 import { vendorFiles } from './vendor.ts';
 import { ensureFixtures } from './fixtures.ts';
+import { compiledPackageJson, compileFiles } from '../contracts/javascript-workspace.ts';
 
 const TEXT_EXT = /\.(ts|mts|js|mjs|cjs|json|md|txt|csv|html|css)$/i;
 
@@ -38,15 +39,21 @@ export function solutionBundle(id: string, root = labsRoot()): LabSolutionBundle
   return { labId: id, files: readLabFiles(lab, 'solution') };
 }
 
-export function checksBundle(id: string, root = labsRoot()): LabChecksBundle {
+/** The hidden checks, compiled to JavaScript like the rest of the in-page workspace. */
+export async function checksBundle(id: string, root = labsRoot()): Promise<LabChecksBundle> {
   const lab = loadLab(id, root);
   const tree = readTree(path.join(lab.dir, 'checks'));
-  return { labId: id, files: Object.fromEntries(Object.entries(tree).map(([p, d]) => [p, bundled(p, d)])) };
+  const files = Object.fromEntries(Object.entries(tree).map(([p, d]) => [p, bundled(p, d)]));
+  return { labId: id, files: await compileFiles(files) };
 }
 
+/**
+ * The workspace the WebContainer path mounts, compiled to JavaScript at build time so the container's Node
+ * never strips types (contracts/javascript-workspace.ts); the page compiles the reader's files the same way.
+ */
 export async function runtimeBundle(id: string, root = labsRoot()): Promise<LabRuntimeBundle> {
   const lab = loadLab(id, root);
-  const files: Record<string, BundledFile> = { 'package.json': WORKSPACE_PACKAGE_JSON };
+  const files: Record<string, BundledFile> = { 'package.json': compiledPackageJson(WORKSPACE_PACKAGE_JSON) };
   for (const [p, d] of Object.entries(kitFiles())) files[`kit/${p}`] = bundled(p, d);
   for (const [p, d] of Object.entries(kitContractFiles())) files[`contracts/${p}`] = bundled(p, d);
   const starter = readLabFiles(lab, 'starter');
@@ -56,5 +63,5 @@ export async function runtimeBundle(id: string, root = labsRoot()): Promise<LabR
   await ensureFixtures(lab);
   for (const [p, d] of Object.entries(readTree(path.join(lab.dir, 'fixtures')))) files[`fixtures/${p}`] = bundled(p, d);
   for (const [p, d] of Object.entries(await vendorFiles(lab))) files[`vendor/${p}`] = bundled(p, d);
-  return { labId: id, files };
+  return { labId: id, files: await compileFiles(files) };
 }

@@ -1,9 +1,9 @@
 // Runs a lab's hidden checks: every task against a fresh service process, verdicts as TaskResult.
 // A check's message is what it observed; a throw becomes a failure whose message is the error's first
 // line (never a stack, never test code).
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ServiceProcess } from './service-process.ts';
+import { workspaceModule } from './modules.ts';
 import { createControl, createScenarioContext } from './control.ts';
 import type { LabEvent } from '../contracts/lab-protocol.ts';
 import type { LabManifest } from '../contracts/manifest.ts';
@@ -19,7 +19,7 @@ export function cleanMessage(message: unknown): string {
 }
 
 export async function loadModuleDefault<T>(ws: string, rel: string, what: string): Promise<T> {
-  const mod = (await import(pathToFileURL(path.join(ws, rel)).href)) as { default?: T };
+  const mod = (await import(pathToFileURL(workspaceModule(ws, rel)).href)) as { default?: T };
   if (!mod.default || typeof mod.default !== 'object') throw new Error(`${rel} must export default ${what}`);
   return mod.default;
 }

@@ -18,6 +18,7 @@ import type { HostReply, HostRequest } from '../contracts/host-protocol.ts';
 import { probeCapabilities } from './probe.ts';
 import { describeError, onLines } from './lines.ts';
 import { keyFrom, seal, uncurry } from './seal.ts';
+import { workspaceModule } from './modules.ts';
 import type { Measurement, MemorySample, ServiceContext, ServiceHandle } from './types.ts';
 
 let v8: typeof import('node:v8') | null;
@@ -180,7 +181,10 @@ async function findCtor(name: string): Promise<Ctor | null> {
     const file = manifest.files[i];
     if (!/\.(ts|mts|js|mjs)$/.test(file.path)) continue;
     try {
-      const mod = (await import(pathToFileURL(path.join(ws, 'app', file.path)).href)) as Record<string, unknown>;
+      const mod = (await import(pathToFileURL(workspaceModule(ws, `app/${file.path}`)).href)) as Record<
+        string,
+        unknown
+      >;
       const hit = pickCtor(mod, name);
       if (hit) add(hit);
     } catch {
@@ -343,7 +347,7 @@ async function main(): Promise<void> {
     },
   };
 
-  const entryPath = path.join(ws, 'app', manifest.entry);
+  const entryPath = workspaceModule(ws, `app/${manifest.entry}`);
   let mod: { default?: unknown };
   try {
     mod = (await import(pathToFileURL(entryPath).href)) as { default?: unknown };

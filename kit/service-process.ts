@@ -8,6 +8,7 @@ import { onLines } from './lines.ts';
 import { ByteBucket } from './byte-bucket.ts';
 import { endHostProcesses, hostMarkEnv, scanLabProcesses } from './lab-processes.ts';
 import { newSecret, unseal } from './seal.ts';
+import { workspaceModule } from './modules.ts';
 import { buildGoService, GoBuildError, labLanguage, watchRss } from './go-service.ts';
 import type { Capabilities, Measurement, ProfileKind, ServiceExit } from './types.ts';
 
@@ -137,7 +138,8 @@ export class ServiceProcess {
       `--max-old-space-size=${this.opts.heapLimitMb}`,
       '--disable-warning=ExperimentalWarning',
     ];
-    return { file: node, args: [...flags, path.join('kit', 'host.ts')], env: {} };
+    const host = path.relative(this.opts.ws, workspaceModule(this.opts.ws, 'kit/host.ts'));
+    return { file: node, args: [...flags, host], env: {} };
   }
 
   /** Kubernetes-style memory limit: RSS past the limit is killed at once and reported as OOMKilled. */

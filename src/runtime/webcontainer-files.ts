@@ -1,6 +1,8 @@
 // Turns the lab bundles the site ships (/labs/<id>/runtime.json, /labs/<id>/checks.json) into
-// WebContainer FileSystemTrees, and lays the reader's files over the workspace's app/ folder.
+// WebContainer FileSystemTrees, and lays the reader's files, compiled to JavaScript like the rest of the
+// bundle, over the workspace's app/ folder.
 import type { BundledFile, LabChecksBundle, LabRuntimeBundle } from '../../contracts/bundle.ts';
+import { compileModule, jsPath } from '../../contracts/javascript-workspace.ts';
 import type { WcFileSystemTree } from './webcontainer-api.ts';
 
 function decodeBase64(b64: string): Uint8Array {
@@ -73,15 +75,23 @@ export async function loadChecksTree(doFetch: typeof fetch, base: string, labId:
   return treeFromFiles(bundleFiles(await fetchJson<LabChecksBundle>(doFetch, url, `the checks of "${labId}"`), url));
 }
 
-/** The workspace with the reader's files in app/ (only paths the bundle already has there). */
-export function withReaderFiles(files: Record<string, BundledFile>, reader: Record<string, string>): WcFileSystemTree {
+/**
+ * The workspace with the reader's files compiled into app/ (only editable paths the bundle already has
+ * there). A file that does not compile rejects with a CompileError naming file, line and column; the
+ * reader's text itself is never touched.
+ */
+export async function withReaderFiles(
+  files: Record<string, BundledFile>,
+  reader: Record<string, string>,
+): Promise<WcFileSystemTree> {
   const merged = { ...files };
   const editable = editablePaths(files);
   for (const [path, text] of Object.entries(reader)) {
     checkPath(path);
-    if (!(`app/${path}` in files) || (editable && !editable.has(path)))
+    const target = `app/${jsPath(path)}`;
+    if (!(target in files) || (editable && !editable.has(path)))
       throw new Error(`"${path}" is not an editable file of this lab.`);
-    merged[`app/${path}`] = text;
+    merged[target] = jsPath(path) === path ? text : await compileModule(path, text);
   }
   return treeFromFiles(merged);
 }

@@ -1,5 +1,5 @@
-// What the container's Node can do, asked once per boot before any lab runs. The probe is itself a
-// TypeScript module, so running it also proves (or disproves) that this Node strips types.
+// What the container's Node can do, asked once per boot before any lab runs. The probe is plain
+// JavaScript, as everything the in-page runtime mounts is: the container's Node never strips types.
 import type { WcContainer } from './webcontainer-api.ts';
 
 export const PROBE_PREFIX = '\u001eLBPROBE ';
@@ -8,25 +8,24 @@ export const PROBE_DIR = '.leakbook-probe';
 export interface NodeProbe {
   version: string;
   webcontainer: string | null;
+  /** process.features.typescript, for the report only: nothing the runtime mounts needs it */
   typescript: string | null;
   getHeapSnapshot: string;
   writeHeapSnapshot: string;
   queryObjects: string;
   memoryUsage: string;
-  /** extra node flags needed to run .ts files ([] when it works as is) */
-  tsFlags: string[];
 }
 
 const PROBE_SOURCE = `// Leakbook runtime probe
-const report: Record<string, unknown> = {};
-const note = (key: string, read: () => unknown): void => {
-  try { report[key] = read(); } catch (err) { report[key] = 'error: ' + (err as Error).message; }
+const report = {};
+const note = (key, read) => {
+  try { report[key] = read(); } catch (err) { report[key] = 'error: ' + err.message; }
 };
 note('version', () => process.version);
-note('webcontainer', () => (process.versions as Record<string, string | undefined>).webcontainer ?? null);
-note('typescript', () => (process.features as { typescript?: unknown }).typescript ?? null);
-let v8: Record<string, unknown> = {};
-try { v8 = (await import('node:v8')) as unknown as Record<string, unknown>; } catch {}
+note('webcontainer', () => process.versions.webcontainer ?? null);
+note('typescript', () => process.features?.typescript ?? null);
+let v8 = {};
+try { v8 = await import('node:v8'); } catch {}
 note('getHeapSnapshot', () => typeof v8.getHeapSnapshot);
 note('writeHeapSnapshot', () => typeof v8.writeHeapSnapshot);
 note('queryObjects', () => typeof v8.queryObjects);
@@ -47,33 +46,22 @@ async function collect(stream: ReadableStream<string>): Promise<string> {
   return text;
 }
 
-async function runProbe(
-  wc: WcContainer,
-  flags: string[],
-): Promise<{ report: Omit<NodeProbe, 'tsFlags'> | null; output: string }> {
-  const proc = await wc.spawn('node', [...flags, 'probe.mts'], { cwd: PROBE_DIR });
-  const [output] = await Promise.all([collect(proc.output), proc.exit]);
-  const line = output.split(/\r?\n/).find((l) => l.includes(PROBE_PREFIX));
-  if (!line) return { report: null, output };
-  try {
-    return { report: JSON.parse(line.slice(line.indexOf(PROBE_PREFIX) + PROBE_PREFIX.length)), output };
-  } catch {
-    return { report: null, output };
-  }
-}
-
 export async function probeNode(wc: WcContainer): Promise<NodeProbe> {
-  await wc.mount({ [PROBE_DIR]: { directory: { 'probe.mts': { file: { contents: PROBE_SOURCE } } } } });
+  await wc.mount({ [PROBE_DIR]: { directory: { 'probe.mjs': { file: { contents: PROBE_SOURCE } } } } });
   try {
-    let last = '';
-    for (const flags of [[], ['--experimental-strip-types']]) {
-      const { report, output } = await runProbe(wc, flags);
-      if (report) return { ...report, tsFlags: flags };
-      last = output;
+    const proc = await wc.spawn('node', ['probe.mjs'], { cwd: PROBE_DIR });
+    const [output] = await Promise.all([collect(proc.output), proc.exit]);
+    const line = output.split(/\r?\n/).find((l) => l.includes(PROBE_PREFIX));
+    let report: NodeProbe | null = null;
+    try {
+      if (line) report = JSON.parse(line.slice(line.indexOf(PROBE_PREFIX) + PROBE_PREFIX.length)) as NodeProbe;
+    } catch {
+      report = null;
     }
-    const firstLine = last.split(/\r?\n/).find((l) => l.trim()) ?? 'no output';
+    if (report) return report;
+    const firstLine = output.split(/\r?\n/).find((l) => l.trim()) ?? 'no output';
     throw new ProbeError(
-      `The in-browser Node cannot run the lab's TypeScript files directly (it needs Node 22.18 or newer with type stripping; it said: "${firstLine.trim().slice(0, 200)}"). ` +
+      `The in-browser Node could not run the runtime probe (it said: "${firstLine.trim().slice(0, 200)}"). ` +
         'Run the workbook locally with `npm start` to use the local runner instead.',
     );
   } finally {

@@ -7,6 +7,7 @@ import { LineSplitter } from '../../contracts/lines.ts';
 import type { RuntimeEvent } from '../../contracts/runtime-events.ts';
 import type { LabFiles, LabRuntime } from './types.ts';
 import type { WcApi, WcContainer, WcProcess } from './webcontainer-api.ts';
+import { CompileError } from '../../contracts/javascript-workspace.ts';
 import { loadChecksTree, loadWorkspaceTree, withReaderFiles } from './webcontainer-files.ts';
 import { probeHasHeapSnapshots, probeNode, type NodeProbe } from './webcontainer-probe.ts';
 import { webContainerSupport } from './webcontainer-support.ts';
@@ -241,7 +242,13 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
       checking = false;
       labId = id;
       const wc = await container();
-      const tree = withReaderFiles(await loadWorkspaceTree(doFetch, base, id), files);
+      const tree = await withReaderFiles(await loadWorkspaceTree(doFetch, base, id), files).catch((err: unknown) => {
+        if (err instanceof CompileError)
+          throw new Error(`${err.message}. The editor underlines syntax errors in red; fix it and press Run again.`, {
+            cause: err,
+          });
+        throw err;
+      });
       // The hidden checks come with every start: the supervisor imports them before the reader's service
       // runs and removes them from the workspace, so no service ever sees or changes them.
       const checks = await loadChecksTree(doFetch, base, id);
@@ -261,11 +268,10 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
       void previous?.dispose();
       const verdictArgs = await v.open(workspaceDir);
       if (gen !== generation) return; // a newer start (or dispose) overtook this one
-      const flags = probe?.tsFlags ?? [];
-      const supervisorArgs = ['--disable-warning=ExperimentalWarning', 'kit/supervisor.ts', ...verdictArgs];
-      const p = await wc.spawn('node', [...flags, ...supervisorArgs], {
+      // plain JavaScript: the bundle and the reader's files were compiled, nothing needs type stripping
+      const p = await wc.spawn('node', ['kit/supervisor.js', ...verdictArgs], {
         cwd: workspaceDir,
-        env: { LEAKBOOK_RUNTIME: 'webcontainer', ...(flags.length ? { NODE_OPTIONS: flags.join(' ') } : {}) },
+        env: { LEAKBOOK_RUNTIME: 'webcontainer' },
         terminal: { cols: 500, rows: 40 },
       });
       proc = p;

@@ -18,7 +18,10 @@ export interface FakeOptions {
   bootHangs?: boolean;
   /** The container's Node lacks v8.getHeapSnapshot / writeHeapSnapshot (in every process it runs). */
   withoutHeapSnapshots?: boolean;
-  /** The container's Node is too old to run .ts files at all. */
+  /**
+   * The container's Node cannot run TypeScript at all: every process runs with
+   * --no-experimental-strip-types, so any .ts module anywhere in it fails as it would there.
+   */
   noTypeStripping?: boolean;
 }
 
@@ -40,8 +43,6 @@ export interface FakeState {
   /** every path written through fs.writeFile or mount(), relative to the workdir, in order */
   writes: string[];
 }
-
-const TS_ENTRY = /\.(ts|mts|cts)$/;
 
 export function createFakeWebContainer(opts: FakeOptions = {}) {
   const state: FakeState = { boots: 0, teardowns: 0, workdir: null, processes: [], writes: [] };
@@ -124,19 +125,9 @@ export function createFakeWebContainer(opts: FakeOptions = {}) {
       if (this.preload)
         env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(this.preload).href}`.trim();
 
-      const entry = args.find((a) => !a.startsWith('-')) ?? '';
-      let child: ChildProcess;
-      if (opts.noTypeStripping && TS_ENTRY.test(entry)) {
-        // What Node before type stripping says about a .ts entry point.
-        const message = `TypeError [ERR_UNKNOWN_FILE_EXTENSION]: Unknown file extension "${entry.slice(entry.lastIndexOf('.'))}" for ${join(cwd, entry)}`;
-        child = spawnChild(process.execPath, ['-e', `console.error(${JSON.stringify(message)}); process.exit(1)`], {
-          cwd,
-          env,
-          detached: true,
-        });
-      } else {
-        child = spawnChild(process.execPath, args, { cwd, env, detached: true, stdio: 'pipe' });
-      }
+      // NODE_OPTIONS reaches the processes the lab's own processes start (the service host) too
+      if (opts.noTypeStripping) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --no-experimental-strip-types`.trim();
+      const child: ChildProcess = spawnChild(process.execPath, args, { cwd, env, detached: true, stdio: 'pipe' });
       const record: FakeProcessRecord = { command, args, cwd, pid: child.pid, child, killed: false, exitCode: null };
       state.processes.push(record);
 

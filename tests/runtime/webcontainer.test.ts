@@ -34,7 +34,7 @@ async function buildBundles(): Promise<Map<string, unknown>> {
   const asJson = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
   return new Map<string, unknown>([
     [`/labs/${LAB}/runtime.json`, asJson(await runtimeBundle(LAB, labsDir))],
-    [`/labs/${LAB}/checks.json`, asJson(checksBundle(LAB, labsDir))],
+    [`/labs/${LAB}/checks.json`, asJson(await checksBundle(LAB, labsDir))],
   ]);
 }
 
@@ -61,8 +61,14 @@ afterEach(async () => {
   fetched.length = 0;
 });
 
+/** Every .ts file in a folder, recursively (the in-page workspace must have none). */
+function tsFilesUnder(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[]).filter((p) => /\.m?ts$/.test(p));
+}
+
+// The container's Node is assumed unable to strip types unless a test says otherwise.
 function setup(opts: FakeOptions = {}) {
-  const fake = createFakeWebContainer(opts);
+  const fake = createFakeWebContainer({ noTypeStripping: true, ...opts });
   const rt = createWebContainerRuntime({ api: fake.api, fetch: fakeFetch, bootTimeoutMs: 20_000 });
   runtime = rt;
   const events: RuntimeEvent[] = [];
@@ -97,7 +103,7 @@ function setup(opts: FakeOptions = {}) {
 const workdirOf = (fake: ReturnType<typeof createFakeWebContainer>) => fake.state.workdir!;
 /** The lab's workspace folder, relative to the container's workdir (where its supervisor runs). */
 const labDirOf = (fake: ReturnType<typeof createFakeWebContainer>) => {
-  const supervisor = fake.state.processes.find((p) => p.args.includes('kit/supervisor.ts'));
+  const supervisor = fake.state.processes.find((p) => p.args.includes('kit/supervisor.js'));
   if (!supervisor) throw new Error('no supervisor was spawned');
   return relative(workdirOf(fake), supervisor.cwd);
 };
@@ -110,14 +116,19 @@ describe('WebContainer adapter', () => {
     expect(ready).toMatchObject({ type: 'ready', restarts: 0 });
     expect(rt.capabilities()).toMatchObject({ runtime: 'node', heapSnapshot: true, gc: true });
     expect(fake.state.boots).toBe(1);
-    const supervisor = fake.state.processes.find((p) => p.args.includes('kit/supervisor.ts'));
+    const supervisor = fake.state.processes.find((p) => p.args.includes('kit/supervisor.js'));
     expect(labDirOf(fake)).toMatch(/^lab-\d+$/);
     const wd = supervisor!.cwd;
-    expect(existsSync(join(wd, 'kit', 'supervisor.ts'))).toBe(true);
-    expect(await fake.container()!.fs.readFile(`${labDirOf(fake)}/app/service.ts`, 'utf8')).toBe(EDITED);
+    // Everything mounted is JavaScript: the container's Node (here: one that cannot strip types) runs it as is.
+    expect(existsSync(join(wd, 'kit', 'supervisor.js'))).toBe(true);
+    expect(tsFilesUnder(wd)).toEqual([]);
+    const mounted = await fake.container()!.fs.readFile(`${labDirOf(fake)}/app/service.js`, 'utf8');
+    expect(mounted).toContain("import { GREETING } from './greeting.js';");
+    expect(mounted).toContain('// edited by the reader');
+    expect(mounted).not.toMatch(/: (number|string)\b/);
     // The hidden checks come with the start, are read by the supervisor and gone before the service runs.
     expect(fetched).toEqual([`/labs/${LAB}/runtime.json`, `/labs/${LAB}/checks.json`]);
-    expect(fake.state.writes).toContain(`${labDirOf(fake)}/checks/index.ts`);
+    expect(fake.state.writes).toContain(`${labDirOf(fake)}/checks/index.js`);
     expect(existsSync(join(wd, 'checks'))).toBe(false);
     // Protocol lines never leak into the output pane.
     expect(events.filter((e) => e.type === 'output' && e.text.includes('\u001eLB'))).toEqual([]);
@@ -248,13 +259,33 @@ export default defineService(() => ({ server: http.createServer((_q, s) => s.end
     expect(fake.state.processes).toEqual([]);
   });
 
-  it('explains a Node that cannot run TypeScript', async () => {
-    const { fake, rt } = setup({ noTypeStripping: true });
-    await expect(rt.start(LAB, {})).rejects.toThrow(
-      /cannot run the lab's TypeScript files.*Unknown file extension.*npm start/s,
+  it('runs in a Node that can strip types as well, and reports what the boot probe found', async () => {
+    const { fake, rt, waitFor } = setup({ noTypeStripping: false });
+    await rt.start(LAB, { 'service.ts': EDITED });
+    await waitFor((e) => e.type === 'ready', 'ready');
+    const probe = fake.state.processes.find((p) => p.args.includes('probe.mjs'));
+    expect(probe, 'the boot probe ran').toBeDefined();
+    expect(rt.capabilities()).toMatchObject({ runtime: 'node', heapSnapshot: true });
+  }, 90_000);
+
+  it('refuses a reader edit that does not compile, naming file and line, and runs nothing', async () => {
+    const { fake, rt } = setup();
+    const broken = EDITED.replace('let served = 0;', 'let served = ;');
+    await expect(rt.start(LAB, { 'service.ts': broken })).rejects.toThrow(
+      /service\.ts could not be compiled: Unexpected token.*\(the compiler stopped at line \d+, column \d+\)\. The editor underlines syntax errors in red; fix it and press Run again\./,
     );
-    expect(fake.state.processes.every((p) => !p.args.includes('kit/supervisor.ts'))).toBe(true);
+    expect(fake.state.processes.filter((p) => p.args.includes('kit/supervisor.js'))).toEqual([]);
   }, 60_000);
+
+  it('runs a reader edit with a type error, as Node itself would (the editor shows the error)', async () => {
+    const { rt, waitFor } = setup();
+    const mistyped = EDITED.replace(
+      'let served = 0;',
+      "let served: number = 0;\n  const label: number = 'not a number';\n  void label;",
+    );
+    await rt.start(LAB, { 'service.ts': mistyped });
+    await waitFor((e) => e.type === 'ready', 'ready');
+  }, 90_000);
 
   it('passes on errors the container reports, with what to do about them', async () => {
     const { fake, rt, waitFor } = setup();
@@ -286,7 +317,7 @@ export default defineService(() => ({ server: http.createServer((_q, s) => s.end
     const { fake, rt, waitFor, events } = setup();
     await rt.start(LAB, {});
     await waitFor((e) => e.type === 'ready', 'ready');
-    const first = fake.state.processes.find((p) => p.args.includes('kit/supervisor.ts'))!;
+    const first = fake.state.processes.find((p) => p.args.includes('kit/supervisor.js'))!;
     events.length = 0;
     await rt.start(LAB, { 'service.ts': EDITED });
     await waitFor((e) => e.type === 'ready', 'ready after restart');
@@ -313,13 +344,15 @@ export default defineService(() => ({ server: http.createServer((_q, s) => s.end
       await bothReady;
       expect(fake.state.boots).toBe(1);
       const dirs = fake.state.processes
-        .filter((p) => p.args.includes('kit/supervisor.ts'))
+        .filter((p) => p.args.includes('kit/supervisor.js'))
         .map((p) => relative(fake.state.workdir!, p.cwd));
       expect(new Set(dirs).size).toBe(2);
       await first.dispose();
       expect(fake.state.teardowns).toBe(0);
       expect(existsSync(join(fake.state.workdir!, dirs[0]))).toBe(false);
-      expect(await fake.container()!.fs.readFile(`${dirs[1]}/app/service.ts`, 'utf8')).toBe(EDITED);
+      expect(await fake.container()!.fs.readFile(`${dirs[1]}/app/service.js`, 'utf8')).toContain(
+        '// edited by the reader',
+      );
     } finally {
       await first.dispose();
       await second.dispose();
@@ -331,7 +364,7 @@ export default defineService(() => ({ server: http.createServer((_q, s) => s.end
     const { fake, rt, waitFor } = setup();
     await rt.start(LAB, {});
     await waitFor((e) => e.type === 'ready', 'ready');
-    const supervisor = fake.state.processes.find((p) => p.args.includes('kit/supervisor.ts'))!;
+    const supervisor = fake.state.processes.find((p) => p.args.includes('kit/supervisor.js'))!;
     const group = supervisor.pid!;
     await rt.dispose();
     expect(fake.state.teardowns).toBe(1);
