@@ -5,6 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LabError, loadLab, readTree, type LoadedLab } from '../engine/load-lab.ts';
 import { createWorkspace, safeRelativePath } from '../engine/workspace.ts';
+import { goCacheEnv, labLanguage } from '../kit/go-service.ts';
 import { HttpError } from './http-guard.ts';
 
 export interface LabStore {
@@ -58,11 +59,13 @@ export function createLabStore(labsDir: string): LabStore {
         out[f.path] = await readFile(join(dir, 'app', f.path), 'utf8');
       return out;
     },
-    supervisorCommand() {
-      // A clean environment: the lab gets what Node needs, not the runner's own variables.
+    supervisorCommand(dir) {
+      // A clean environment: the lab gets what Node needs, not the runner's own variables; a Go lab also
+      // where go keeps its caches (the modules fetched at install time, the build cache).
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LEAKBOOK_RUNTIME: 'local' };
       for (const key of ['LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'SYSTEMROOT'] as const)
         if (process.env[key]) env[key] = process.env[key];
+      if (labLanguage(dir) === 'go') Object.assign(env, goCacheEnv());
       return { args: ['--disable-warning=ExperimentalWarning', 'kit/supervisor.ts'], env };
     },
   };
