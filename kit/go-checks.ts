@@ -29,11 +29,19 @@ export function liveHeap(m: Measurement): number {
   return m.gauges['heap live'] ?? m.heapUsed;
 }
 
+/** Live heap objects after a GC ("heap objects", counted by the Go kit's runtime/metrics, not by lab code). */
+export function liveObjects(m: Measurement): number {
+  const n = m.gauges['heap objects'];
+  if (typeof n !== 'number') throw new Error('the measurement has no heap object count (measure a Go kit service)');
+  return n;
+}
+
 /**
- * Growth across rounds: true when every round ends above the one before by at least minStep bytes
- * (needs ≥ 3 rounds, so one warm-up allocation that stays is not a leak).
+ * Growth across rounds of values measured after GC, one per round: from the first round's end to the
+ * last's, per round. The first round absorbs warm-up (pools, lazily built tables, connections); what a
+ * leak keeps adds up round after round. Checks compare it with what the reference grows by.
  */
-export function growsEveryRound(values: number[], minStep: number): boolean {
+export function growthPerRound(values: number[]): number {
   if (values.length < 3) throw new Error('judging growth needs at least 3 rounds');
-  return values.slice(1).every((v, i) => v - values[i] >= minStep);
+  return (values[values.length - 1] - values[0]) / (values.length - 1);
 }

@@ -1,7 +1,7 @@
 // Go labs in the Node supervisor: build the workspace's Go service once (app/ + kit/go, offline, with the
 // shared build cache) and watch its RSS the way a container runtime enforces a memory limit.
 // Node built-ins only, like the rest of the kit.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +20,30 @@ export function goEnv(): Record<string, string> {
   const env: Record<string, string> = { GOFLAGS: '-mod=mod', GOPROXY: 'off', GOTOOLCHAIN: 'local', GOWORK: 'off' };
   if (process.env.LEAKBOOK_GOCACHE) env.GOCACHE = process.env.LEAKBOOK_GOCACHE;
   return env;
+}
+
+let cacheEnv: Record<string, string> | undefined;
+
+/**
+ * Where this process's go command keeps its build and module caches, as GOCACHE and GOMODCACHE, for a
+ * child started with a cleaned environment: go finds both through HOME, which the local runner does not
+ * pass on, and without them a lab's build fails ("module cache not found"). {} when go is not on PATH.
+ */
+export function goCacheEnv(): Record<string, string> {
+  if (cacheEnv) return cacheEnv;
+  try {
+    const out = execFileSync('go', ['env', '-json', 'GOCACHE', 'GOMODCACHE'], {
+      encoding: 'utf8',
+      env: { ...process.env, GOTOOLCHAIN: 'local' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 10_000,
+    });
+    const vars = JSON.parse(out) as Record<string, string>;
+    cacheEnv = Object.fromEntries(Object.entries(vars).filter(([, v]) => v && v !== 'off'));
+  } catch {
+    cacheEnv = {};
+  }
+  return cacheEnv;
 }
 
 function sourceHash(ws: string): string {

@@ -4,6 +4,7 @@
 import { LabError, loadLab, type LoadedLab } from '../engine/load-lab.ts';
 import { createWorkspace } from '../engine/workspace.ts';
 import { VERDICT_FD, VERDICT_FD_ARG } from '../contracts/verdict.ts';
+import { goCacheEnv, labLanguage } from '../kit/go-service.ts';
 import { HttpError } from './http-guard.ts';
 import { readInWorkspace, WorkspaceLinkError } from './workspace-fs.ts';
 
@@ -53,11 +54,13 @@ export function createLabStore(labsDir: string): LabStore {
         });
       return out;
     },
-    supervisorCommand() {
-      // A clean environment: the lab gets what Node needs, not the runner's own variables.
+    supervisorCommand(dir) {
+      // A clean environment: the lab gets what Node needs, not the runner's own variables; a Go lab also
+      // where go keeps its caches (the modules fetched at install time, the build cache).
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LEAKBOOK_RUNTIME: 'local' };
       for (const key of ['LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'SYSTEMROOT'] as const)
         if (process.env[key]) env[key] = process.env[key];
+      if (labLanguage(dir) === 'go') Object.assign(env, goCacheEnv());
       return {
         args: ['--disable-warning=ExperimentalWarning', 'kit/supervisor.ts', `${VERDICT_FD_ARG}=${VERDICT_FD}`],
         env,

@@ -18,6 +18,7 @@ var (
 		"/memory/classes/heap/stacks:bytes",
 		"/gc/heap/live:bytes",
 		"/memory/classes/total:bytes",
+		"/gc/heap/objects:objects",
 	}
 	samplesMu sync.Mutex
 	samples   = func() []metrics.Sample {
@@ -59,7 +60,8 @@ func rss() uint64 {
 
 // sample is a MemorySample (kit/types.ts): heapUsed = heap objects (live + not yet swept), heapTotal =
 // heap memory the runtime holds; gauges add goroutines (the lab's), stacks and the live heap as of the
-// last GC. exact (for measure) adds allocation totals from ReadMemStats, which stops the world.
+// last GC. exact (for measure) adds allocation totals from ReadMemStats, which stops the world, and the
+// heap's object count.
 func (h *host) sample(exact bool) map[string]any {
 	m := readMetrics()
 	gauges := map[string]float64{
@@ -73,7 +75,18 @@ func (h *host) sample(exact bool) map[string]any {
 		gauges["allocs objects"] = float64(ms.Mallocs)
 		gauges["allocs bytes"] = float64(ms.TotalAlloc)
 	}
-	h.ctx.gauges.read(gauges)
+	if exact {
+		// live objects when measured after a GC (runtime.GC finishes sweeping): the Go counterpart of
+		// v8.queryObjects, a count no lab code can change
+		gauges["heap objects"] = float64(m["/gc/heap/objects:objects"])
+	}
+	lab := map[string]float64{}
+	h.ctx.gauges.read(lab)
+	for name, v := range lab {
+		if _, kit := gauges[name]; !kit { // a lab gauge never hides one the kit measures
+			gauges[name] = v
+		}
+	}
 	heap := m["/memory/classes/heap/objects:bytes"]
 	return map[string]any{
 		"t":            time.Since(h.started).Milliseconds(),

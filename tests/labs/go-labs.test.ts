@@ -1,9 +1,11 @@
 // The Go labs, through the same engine as `npm run lab -- check`: for each lab with "language": "go",
-// `go test ./app/` fails on the starter (its test shows the leak) and passes on the solution; the starter's
+// `go test ./...` in its workspace fails on the starter (its test shows the leak) and passes on the
+// solution, and the tests that pin the incident itself (the ticker queue on synctest's fake clock, the
+// middleware order on real Gin) pass on both; the starter's
 // Check fails at least one task, the solution's passes every task; every wrong variant in
 // labs/<id>/variants/<name>/ fails at least one task and every right variant passes all.
-// Skipped, with the reason, when Go is not on PATH.
-import { execFile, execFileSync } from 'node:child_process';
+// Skipped, with the reason printed, when Go ≥ 1.25 (and go.mod's version) is not on PATH.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,22 +13,30 @@ import { labsRoot, listLabIds, loadLab } from '../../engine/load-lab.ts';
 import { runLabCheck } from '../../engine/supervise.ts';
 import { createWorkspace } from '../../engine/workspace.ts';
 import { goEnv } from '../../kit/go-service.ts';
+import { goOrSkip } from '../go-toolchain.ts';
 
-function goVersion(): string | null {
-  try {
-    return execFileSync('go', ['env', 'GOVERSION'], {
-      encoding: 'utf8',
-      env: { ...process.env, GOTOOLCHAIN: 'local' },
-    }).trim();
-  } catch {
-    return null;
-  }
-}
-const go = goVersion();
+const go = goOrSkip('the Go labs (go test, Check, mutation suites)');
 const root = labsRoot();
 const goLabs = listLabIds(root).filter((id) => loadLab(id, root).manifest.language === 'go');
 // a cold build of gin and excelize on a busy 2-core machine takes minutes; warm checks take seconds
 const BUILD_MS = 600_000;
+
+/**
+ * What each starter's go test must fail with (the leak, not a compile error), and the tests that must
+ * pass on starter and solution alike because they show the incident's mechanism.
+ */
+const GO_TESTS: Record<string, { leak: RegExp; both: string[] }> = {
+  'report-queue-go': {
+    leak: /blocked goroutines remain|found unexpected goroutines/,
+    both: ['TestTimedBatchLeavesAfterTenSeconds'],
+  },
+  'gzip-preflight-go': {
+    leak: /failed writes \(.*does not allow body/,
+    both: ['TestGzipBeforeCorsFailsEveryPreflight', 'TestCorsBeforeGzipIsClean'],
+  },
+  'trace-logs-go': { leak: /log lines are still held/, both: [] },
+  'excel-upload-go': { leak: /more than the \d+ MB budget/, both: ['TestABadRowCommitsNothing'] },
+};
 
 interface Variant {
   name: string;
@@ -62,7 +72,7 @@ async function goTest(id: string, base: 'starter' | 'solution'): Promise<{ code:
     return await new Promise((resolve) => {
       execFile(
         'go',
-        ['test', '-count=1', './app/'],
+        ['test', '-count=1', '-v', './...'],
         { cwd: ws.dir, env: { ...process.env, ...goEnv() }, maxBuffer: 8 << 20 },
         (err, stdout, stderr) =>
           resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr }),
@@ -75,7 +85,7 @@ async function goTest(id: string, base: 'starter' | 'solution'): Promise<{ code:
 
 const summary: string[] = [];
 
-describe.skipIf(!go)(`Go labs (${go ?? 'skipped: go is not on PATH; the Go labs need Go 1.26'})`, () => {
+describe.skipIf(!go.version)(`Go labs (${go.version ?? `skipped: ${go.skip}`})`, () => {
   it('finds the Go labs', () => {
     expect(goLabs.length).toBeGreaterThan(0);
   });
@@ -84,11 +94,18 @@ describe.skipIf(!go)(`Go labs (${go ?? 'skipped: go is not on PATH; the Go labs 
     it(
       'go test: the starter shows the leak, the solution passes',
       async () => {
+        const want = GO_TESTS[id];
+        expect(want, `${id}: say in GO_TESTS what its starter's go test fails with`).toBeDefined();
         const starter = await goTest(id, 'starter');
         expect(starter.code, starter.output).not.toBe(0);
-        expect(starter.output).toMatch(/FAIL/);
+        expect(starter.output).toMatch(want.leak);
         const solution = await goTest(id, 'solution');
         expect(solution.code, solution.output).toBe(0);
+        for (const name of want.both) {
+          expect(starter.output, `starter: ${name}`).toContain(`--- PASS: ${name} `);
+          expect(solution.output, `solution: ${name}`).toContain(`--- PASS: ${name} `);
+        }
+        expect(solution.output).toMatch(/--- PASS: Test/);
       },
       BUILD_MS,
     );

@@ -4,13 +4,23 @@
 // compression, and the allocations per preflight from the Go runtime's exact counters (measure()).
 import { gunzipSync } from 'node:zlib';
 import { isDeepStrictEqual } from 'node:util';
-import { defineChecks, formatBytes, formatCount, type CheckContext, type HttpResult } from '#kit';
+import {
+  defineChecks,
+  formatBytes,
+  formatCount,
+  goroutines,
+  settleGoroutines,
+  type CheckContext,
+  type HttpResult,
+} from '#kit';
 import { ALLOWED, cartBody, FOREIGN, pick, preflight } from '../scenarios.ts';
 
 const PREFLIGHTS = 400;
 const ALLOC_ROUND = 300;
 /** objects per preflight that a request the compression middleware never touches may differ by (noise) */
 const ALLOC_SLACK = 1;
+/** How long (lab time) goroutines a request started get to end after its answer. */
+const SETTLE_LAB_MS = 5_000;
 
 async function failedWrites(t: CheckContext): Promise<{ failed: number; last: string }> {
   const r = await t.service.request('/debug/writes');
@@ -60,6 +70,7 @@ function json(body: Buffer): unknown {
 
 export default defineChecks({
   'clean-preflights': async (t) => {
+    const baseline = goroutines(await t.service.measure({ gc: true }));
     const before = await failedWrites(t);
     for (let i = 0; i < PREFLIGHTS; i++) {
       const origin = pick(ALLOWED, i);
@@ -90,9 +101,15 @@ export default defineChecks({
         passed: false,
         message: `the preflights looked right, but net/http refused ${formatCount(failed)} writes while answering ${formatCount(PREFLIGHTS + 20)} of them: ${after.last}`,
       };
+    const left = goroutines(await settleGoroutines(t, baseline, SETTLE_LAB_MS)) - baseline;
+    if (left > 0)
+      return {
+        passed: false,
+        message: `the preflights were answered cleanly, but ${formatCount(left)} goroutines more than before them were still running ${SETTLE_LAB_MS / 1000} s later`,
+      };
     return {
       passed: true,
-      message: `${formatCount(PREFLIGHTS)} preflights got 204 with their CORS headers and no body, 20 from foreign origins got 403, and no write was refused`,
+      message: `${formatCount(PREFLIGHTS)} preflights got 204 with their CORS headers and no body, 20 from foreign origins got 403, no write was refused and no goroutine was left behind`,
     };
   },
 
