@@ -3,7 +3,7 @@
 //   lab check <lab> [--solution | --variant <name> | --dir <path>] [--json]   exit 0 iff every task passes
 //   lab run <lab> [--solution] [--scenario <id>]               run the service; Ctrl-C stops
 //   lab record <lab> <scenario>[,<scenario>…] [--solution|--starter] --out <file>   write a recording for chapter figures
-//   lab record-profiles <go-lab> <scenario> [--solution] [--out <dir>]   pprof profiles before/after, for the page
+//   lab record-profiles <go-lab> <scenario> [--solution] [--during <ms>] [--out <dir>]   pprof profiles before/after, for the page
 import fs from 'node:fs';
 import path from 'node:path';
 import { LabError, listLabIds, loadLab, type LoadedLab } from '../engine/load-lab.ts';
@@ -18,14 +18,14 @@ const USAGE = `usage:
   npm run --silent lab -- check <lab> [--solution | --variant <name> | --dir <path>] [--json]
   npm run lab -- run <lab> [--solution] [--scenario <id>]
   npm run lab -- record <lab> <scenario>[,<scenario>…] [--solution | --starter] --out src/data/recordings/<lab>.json
-  npm run lab -- record-profiles <go-lab> <scenario> [--solution] [--out labs/<go-lab>/recordings]`;
+  npm run lab -- record-profiles <go-lab> <scenario> [--solution] [--during <ms>] [--out labs/<go-lab>/recordings]`;
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, string | true> } {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
-  const valued = new Set(['--dir', '--scenario', '--out', '--variant']);
+  const valued = new Set(['--dir', '--scenario', '--out', '--variant', '--during']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a.startsWith('--')) {
@@ -243,6 +243,7 @@ async function cmdRecordProfiles(args: ReturnType<typeof parseArgs>): Promise<nu
     scenarioId,
     solution: args.flags.has('--solution'),
     outDir: typeof out === 'string' ? out : undefined,
+    duringMs: typeof args.flags.get('--during') === 'string' ? Number(args.flags.get('--during')) : undefined,
     log: (line) => process.stderr.write(line + '\n'),
   });
   process.stderr.write(

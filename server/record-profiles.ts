@@ -19,6 +19,8 @@ export async function recordProfiles(opts: {
   scenarioId: string;
   solution: boolean;
   outDir?: string;
+  /** also capture this many ms into the scenario (a peak that ends in an OOM kill is gone afterwards) */
+  duringMs?: number;
   log(line: string): void;
 }): Promise<ProfileRecording> {
   const lab = loadLab(opts.labId);
@@ -33,13 +35,16 @@ export async function recordProfiles(opts: {
   const captured: Array<{ kind: ProfileKind; label: string; path: string }> = [];
   let goVersion = '';
   let failure: string | null = null;
-  let waiting: { kind: ProfileKind; resolve(): void } | null = null;
+  let waiting: { kind: ProfileKind; resolve(): void; reject(err: Error): void } | null = null;
   let scenarioDone: (() => void) | null = null;
+  /** the service answers (false between an OOM kill and its restart) */
+  let alive = false;
 
   const sup = spawnSupervisor(ws.dir, {
     onOutput: (line) => opts.log(line),
     onEvent: (ev: LabEvent) => {
       if (ev.type === 'ready') {
+        alive = true;
         goVersion = ev.caps.goVersion ?? '';
         if (ev.restarts === 0) void run();
         else opts.log(`[ready] restart ${ev.restarts}`);
@@ -50,24 +55,37 @@ export async function recordProfiles(opts: {
         opts.log(`[scenario] ${ev.phase}: ${ev.message}`);
         if (ev.phase === 'error') failure = ev.message;
         if (ev.phase === 'end' || ev.phase === 'error') scenarioDone?.();
-      } else if (ev.type === 'exit' && ev.reason !== 'stopped') opts.log(`[exit] ${ev.reason}: ${ev.message}`);
-      else if (ev.type === 'error') {
-        failure ??= ev.message;
+      } else if (ev.type === 'exit') {
+        alive = false;
+        if (ev.reason !== 'stopped') opts.log(`[exit] ${ev.reason}: ${ev.message}`);
+      } else if (ev.type === 'error') {
         opts.log(`[error] ${ev.message}`);
+        if (waiting && ev.message.startsWith('Profile')) waiting.reject(new LabError(ev.message));
+        else failure ??= ev.message;
       }
     },
   });
   const send = (cmd: object) => sup.child.stdin!.write(JSON.stringify(cmd) + '\n');
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  const capture = async (label: string) => {
-    for (const kind of KINDS) {
+  const capture = async (label: string, kinds = KINDS) => {
+    for (let waited = 0; !alive; waited += 100) {
+      if (waited > 30_000) throw new LabError('the service did not come back within 30 s');
+      await sleep(100);
+    }
+    for (const kind of kinds) {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new LabError(`no ${kind} profile within 60 s`)), 60_000);
         waiting = {
           kind,
           resolve: () => {
             clearTimeout(timer);
+            waiting = null;
             resolve();
+          },
+          reject: (err) => {
+            clearTimeout(timer);
+            waiting = null;
+            reject(err);
           },
         };
         send({ cmd: 'profile', kind, label });
@@ -82,10 +100,15 @@ export async function recordProfiles(opts: {
     try {
       await sleep(1_000);
       await capture('baseline');
-      await new Promise<void>((resolve) => {
+      const ended = new Promise<void>((resolve) => {
         scenarioDone = resolve;
         send({ cmd: 'scenario', id: scenario!.id });
       });
+      if (opts.duringMs !== undefined) {
+        await sleep(opts.duringMs);
+        await capture(`during ${scenario!.label.toLowerCase()}`);
+      }
+      await ended;
       if (failure) throw new LabError(`the scenario failed: ${failure}`);
       await sleep(SETTLE_MS);
       await capture(`after ${scenario!.label.toLowerCase()}`);
