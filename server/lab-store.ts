@@ -1,6 +1,7 @@
 // Where the runner gets labs from: the repository's labs/ folder, read through the engine's loader
 // and workspace builder (engine/load-lab.ts, engine/workspace.ts), so a run's workspace is laid out
 // as the CLI's and the WebContainer bundle's are.
+import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LabError, loadLab, readTree, type LoadedLab } from '../engine/load-lab.ts';
@@ -18,6 +19,25 @@ export interface LabStore {
   readFiles(labId: string, dir: string): Promise<Record<string, string>>;
   /** How to start the supervisor inside a workspace. */
   supervisorCommand(dir: string): { args: string[]; env: NodeJS.ProcessEnv };
+}
+
+let goCaches: Record<string, string> | null = null;
+/**
+ * Where go keeps modules and builds (GOMODCACHE, GOCACHE, GOPATH), read once from `go env`: the clean
+ * environment has no HOME for go to find them by, and a Go lab builds offline from that module cache.
+ * Empty when go is not installed (the lab then says it needs Go).
+ */
+function goCacheEnv(): Record<string, string> {
+  if (goCaches) return goCaches;
+  goCaches = {};
+  const r = spawnSync('go', ['env', '-json', 'GOMODCACHE', 'GOCACHE', 'GOPATH'], { encoding: 'utf8', timeout: 10_000 });
+  if (r.status !== 0) return goCaches;
+  try {
+    for (const [k, v] of Object.entries(JSON.parse(r.stdout) as Record<string, string>)) if (v) goCaches[k] = v;
+  } catch {
+    // no usable answer: the lab's build reports what is missing
+  }
+  return goCaches;
 }
 
 export function createLabStore(labsDir: string): LabStore {
@@ -63,6 +83,7 @@ export function createLabStore(labsDir: string): LabStore {
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LEAKBOOK_RUNTIME: 'local' };
       for (const key of ['LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'SYSTEMROOT'] as const)
         if (process.env[key]) env[key] = process.env[key];
+      Object.assign(env, goCacheEnv());
       return { args: ['--disable-warning=ExperimentalWarning', 'kit/supervisor.ts'], env };
     },
   };

@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { spawnSync } from 'node:child_process';
-import { launchBrowser, openPage, screenshot, startSite, type Site } from './harness.ts';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchBrowser, openPage, screenshotDir, startSite, type Site } from './harness.ts';
 
 const LAB = 'report-queue-go';
 const CHAPTER = '/chapters/lonely-ticker/';
@@ -29,6 +31,12 @@ async function startLab(page: Page): Promise<void> {
 }
 
 const panel = (page: Page) => page.locator(`[data-lab-app="${LAB}"] .pp-panel`);
+
+/** The profiles panel as the reader sees it, into test-results/screenshots/<name>.png. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await panel(page).screenshot({ path: join(screenshotDir, `${name}.png`), animations: 'disabled' });
+}
 
 /** Chooses the profile shown and its base by their labels in the selects. */
 async function choose(page: Page, target: RegExp, base: RegExp | null, view: 'Top' | 'Flame graph' | 'Goroutines') {

@@ -107,6 +107,7 @@ export class PprofPanel {
         },
         label,
       );
+      b.addEventListener('keydown', (e) => this.onTabKey(e));
       this.tabs.set(view, b);
       tablist.append(b);
     }
@@ -309,7 +310,7 @@ export class PprofPanel {
   private select(target: ProfileEntry, base?: ProfileEntry): void {
     this.targetSelect.value = target.id;
     this.fillBase(base?.id ?? '');
-    this.fillTypes();
+    this.fillTypes(false);
     this.view = target.kind === 'goroutine' ? 'goroutines' : 'top';
     this.show();
   }
@@ -338,15 +339,25 @@ export class PprofPanel {
     this.baseSelect.value = options.some((e) => e.id === keep) ? keep : '';
   }
 
-  private fillTypes(): void {
+  /** keep: stay on the sample type shown when the new profile has it (the reader chose it) */
+  private fillTypes(keepChoice = true): void {
     const p = this.target()?.profile;
-    const keep = this.typeSelect.value;
+    const keep = keepChoice ? (this.typeSelect.dataset.type ?? '') : '';
     const types = p?.sampleTypes ?? [];
     this.typeSelect.replaceChildren(...types.map((t, i) => h('option', { value: String(i) }, t.type)));
     this.typeSelect.disabled = types.length < 2;
-    const kept = types.findIndex((t) => t.type === keep);
-    this.typeSelect.value = String(kept >= 0 && keep ? kept : (p?.defaultIndex ?? 0));
+    const kept = keep ? types.findIndex((t) => t.type === keep) : -1;
+    this.typeSelect.value = String(kept >= 0 ? kept : (p?.defaultIndex ?? 0));
     this.typeSelect.dataset.type = types[Number(this.typeSelect.value)]?.type ?? '';
+  }
+
+  /** Arrow keys move between the visible tabs (WAI-ARIA tabs pattern). */
+  private onTabKey(e: KeyboardEvent): void {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    const views = [...this.tabs].filter(([, b]) => !b.hidden).map(([v]) => v);
+    const i = views.indexOf(this.view);
+    e.preventDefault();
+    this.setView(views[(i + (e.key === 'ArrowRight' ? 1 : views.length - 1)) % views.length]!);
   }
 
   private setView(view: View): void {
@@ -358,35 +369,53 @@ export class PprofPanel {
   // ---- rendering -------------------------------------------------------------------------------
 
   private render(): void {
+    const heading = (e: ProfileEntry, i: number) =>
+      i > 0 && this.entries[i - 1]!.source === e.source
+        ? null
+        : h(
+            'li',
+            { class: 'pp-group', role: 'presentation' },
+            e.source === 'recorded'
+              ? `Recorded run${this.recording ? ` (${this.recording.goVersion}, ${this.recording.code})` : ''}`
+              : 'This session',
+          );
     this.list.replaceChildren(
-      ...this.entries.map((e) =>
-        h(
-          'li',
-          { class: 'pp-item', 'data-profile-id': e.id, 'data-source': e.source },
-          h('span', { class: 'pp-item-n', 'aria-hidden': 'true' }, String(this.number(e))),
+      ...this.entries
+        .flatMap((e, i) => [
+          heading(e, i),
           h(
-            'span',
-            { class: 'pp-item-label' },
-            `${KIND_NAMES[e.kind]} · ${e.label}`,
-            h('small', {}, e.source === 'recorded' ? ' recorded' : '', e.bytes ? ` · ${formatBytes(e.bytes)}` : ''),
+            'li',
+            {
+              class: 'pp-item',
+              'data-profile-id': e.id,
+              'data-source': e.source,
+              title: `${this.name(e)}${e.bytes ? `, ${formatBytes(e.bytes)}` : ''}`,
+            },
+            h('span', { class: 'pp-item-n', 'aria-hidden': 'true' }, String(this.number(e))),
+            h(
+              'span',
+              { class: 'pp-item-label' },
+              `${KIND_NAMES[e.kind]} · ${e.label}`,
+              e.bytes ? h('small', {}, ` · ${formatBytes(e.bytes)}`) : null,
+            ),
+            e.error
+              ? h('span', { class: 'lab-bad-text', title: e.error }, 'Unreadable')
+              : e.url
+                ? h(
+                    'a',
+                    {
+                      class: 'lab-btn lab-btn-ghost lab-btn-sm lab-btn-icon',
+                      href: e.url,
+                      download: `${this.opts.labId}-${this.number(e)}-${e.kind}-${e.label.replace(/[^\w-]+/g, '-')}.pb.gz`,
+                      'aria-label': `Download ${KIND_NAMES[e.kind].toLowerCase()} profile "${e.label}" (.pb.gz, opens with go tool pprof)`,
+                      title: 'Download (.pb.gz, opens with go tool pprof)',
+                    },
+                    icon(ICONS.download),
+                  )
+                : h('span', { class: 'lab-muted' }, 'Fetching…'),
           ),
-          e.error
-            ? h('span', { class: 'lab-bad-text', title: e.error }, 'Unreadable')
-            : e.url
-              ? h(
-                  'a',
-                  {
-                    class: 'lab-btn lab-btn-ghost lab-btn-sm lab-btn-icon',
-                    href: e.url,
-                    download: `${this.opts.labId}-${this.number(e)}-${e.kind}-${e.label.replace(/[^\w-]+/g, '-')}.pb.gz`,
-                    'aria-label': `Download ${KIND_NAMES[e.kind].toLowerCase()} profile "${e.label}" (.pb.gz, opens with go tool pprof)`,
-                    title: 'Download (.pb.gz, opens with go tool pprof)',
-                  },
-                  icon(ICONS.download),
-                )
-              : h('span', { class: 'lab-muted' }, 'Fetching…'),
-        ),
-      ),
+        ])
+        .filter((li): li is HTMLLIElement => li !== null),
     );
     if (this.entries.length === 0)
       this.list.append(
@@ -429,9 +458,10 @@ export class PprofPanel {
     const type = profile.sampleTypes[index] ?? { type: 'value', unit: 'count' };
     this.typeSelect.dataset.type = type.type;
     const top = topTable(profile, index);
-    this.summary.textContent = base
-      ? `${this.name(target)} −base ${this.name(base)}: ${type.type}, ${formatValue(target.profile.samples.reduce((n, s) => n + (s.values[index] ?? 0), 0) - base.profile!.samples.reduce((n, s) => n + (s.values[index] ?? 0), 0), type, true)} in all`
-      : `${this.name(target)}: ${type.type}, ${formatValue(top.total, type)} in all`;
+    const sum = (p: ParsedProfile) => p.samples.reduce((n, s) => n + (s.values[index] ?? 0), 0);
+    this.summary.textContent = base?.profile
+      ? `${this.name(target)} −base ${this.name(base)}: ${type.type} ${formatValue(sum(target.profile) - sum(base.profile), type, true)} in all`
+      : `${this.name(target)}: ${type.type} ${formatValue(top.total, type)} in all`;
     this.el.dataset.view = this.view;
     this.el.dataset.diff = String(signed);
     this.content.replaceChildren(
