@@ -3,6 +3,7 @@ import { formatBytes } from '../../contracts/format.ts';
 import type { SampleType } from './decode.ts';
 
 export function formatValue(v: number, type: SampleType, signed = false): string {
+  if (v === 0) return '0';
   const sign = v < 0 ? '−' : signed && v > 0 ? '+' : '';
   const a = Math.abs(v);
   const text =

@@ -158,6 +158,7 @@ describe('Go lab profiles where Go cannot run (hosted site): recorded from a rea
           await choose(page, /Heap · after/, /Heap · baseline/, 'Flame graph');
           await p.locator('.pp-frame').first().waitFor();
           expect(await p.getAttribute('data-diff')).toBe('true');
+          if (width !== 768) await screenshot(page, `pprof-recorded-flame-${width}`);
           const flameOverflow = await page.evaluate(
             () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
           );

@@ -271,8 +271,13 @@ export class PprofPanel {
     this.render();
     // show the recorded diff that says most, unless the reader has live profiles already
     if (this.entries.some((e) => e.source === 'live')) return;
-    const after = (kind: ProfileKind) => entries.filter((e) => e.kind === kind && e.profile).at(-1);
     const base = (kind: ProfileKind) => entries.find((e) => e.kind === kind && e.profile);
+    // the largest of the later profiles: after the scenario, or during it when the service was killed
+    const size = (e: ProfileEntry) => topTable(e.profile!, e.profile!.defaultIndex).total;
+    const after = (kind: ProfileKind) =>
+      entries
+        .filter((e) => e.kind === kind && e.profile && e !== base(kind))
+        .reduce<ProfileEntry | undefined>((best, e) => (!best || size(e) > size(best) ? e : best), undefined);
     const gained = (kind: ProfileKind) => {
       const a = after(kind)?.profile;
       const b = base(kind)?.profile;
