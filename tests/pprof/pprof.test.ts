@@ -56,7 +56,8 @@ describe.skipIf(!goVersion)(`pprof in the page (${goVersion ?? 'skipped: go is n
     const objects = topTable(p, typeIndex(p, 'inuse_objects')).rows.find((r) => r.name === 'main.retain')!;
     expect(objects.flat).toBeGreaterThanOrEqual(400);
     // churned buffers are gone from inuse, but every one is in alloc_space
-    expect(rows.find((r) => r.name === 'main.churn')?.flat ?? 0).toBeLessThanOrEqual(1024);
+    // (the last one is still referenced, with a little runtime bookkeeping: nowhere near the 1,000 KB churned)
+    expect(rows.find((r) => r.name === 'main.churn')?.flat ?? 0).toBeLessThan(4096);
     const allocs = profile('allocs-2');
     const churn = topTable(allocs, typeIndex(allocs, 'alloc_space')).rows.find((r) => r.name === 'main.churn')!;
     expect(churn.flat).toBe(1000 * 1024);
