@@ -74,6 +74,8 @@ export type LabEvent =
   | ({ type: 'metrics' } & MemorySample)
   /** path is relative to the workspace root, e.g. "snapshots/s1-after-storm.heapsnapshot" */
   | { type: 'snapshot'; id: string; path: string; bytes: number; label: string }
+  /** Go labs: a pprof profile (gzipped protobuf) written at path, e.g. "profiles/p1-heap-baseline.pb.gz" */
+  | { type: 'profile'; id: string; kind: ProfileKind; path: string; bytes: number; label: string }
   | { type: 'warning'; name: string; message: string }
   | ({ type: 'exit'; restartInMs: number | null } & ServiceExit)
   | { type: 'scenario'; id: string; phase: 'start' | 'progress' | 'end' | 'error'; message: string }
@@ -86,6 +88,7 @@ export type LabCommand =
   | { cmd: 'scenario'; id: string }
   | { cmd: 'cancel-scenario' }
   | { cmd: 'snapshot'; label?: string }
+  | { cmd: 'profile'; kind: ProfileKind; label?: string }
   /** nonce: chosen by whoever asked, it marks this Check's records on the verdict channel (contracts/verdict.ts) */
   | { cmd: 'check'; nonce?: string }
   | { cmd: 'restart' }

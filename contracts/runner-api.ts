@@ -6,6 +6,7 @@
 //   POST   /api/runs/:id/commands LabCommand -> 202 CommandReply
 //   GET    /api/runs/:id/files               -> FilesReply: the reader's files as they are in the workspace
 //   GET    /api/runs/:id/snapshots?path=...  -> heap snapshot bytes (only from the run's snapshots/)
+//   GET    /api/runs/:id/profiles?path=...   -> pprof profile bytes, .pb.gz (only from the run's profiles/)
 //   DELETE /api/runs/:id                     -> StopReply
 // Any refusal                               -> 4xx/5xx ErrorReply
 
@@ -49,4 +50,6 @@ export const runnerRoutes = {
   files: (runId: string) => `/api/runs/${encodeURIComponent(runId)}/files`,
   snapshot: (runId: string, path: string) =>
     `/api/runs/${encodeURIComponent(runId)}/snapshots?path=${encodeURIComponent(path)}`,
+  profile: (runId: string, path: string) =>
+    `/api/runs/${encodeURIComponent(runId)}/profiles?path=${encodeURIComponent(path)}`,
 } as const;

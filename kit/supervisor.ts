@@ -11,11 +11,11 @@
 // starts (kit/workspace-guard.ts).
 import fs from 'node:fs';
 import path from 'node:path';
-import { encodeEvent, type LabCommand, type LabEvent } from '../contracts/lab-protocol.ts';
+import { encodeEvent, type LabCommand, type LabEvent, type ProfileKind } from '../contracts/lab-protocol.ts';
 import type { LabManifest } from '../contracts/manifest.ts';
 import { onLines, describeError } from './lines.ts';
 import { liveHosts, ServiceProcess } from './service-process.ts';
-import { createControl, createScenarioContext, nextSnapshotFile } from './control.ts';
+import { createControl, createScenarioContext, nextProfileFile, nextSnapshotFile } from './control.ts';
 import { cleanMessage, loadModuleDefault, runChecks } from './check-runner.ts';
 import { closeHttpClient } from './http-client.ts';
 import { endAllLabProcesses, scanLabProcesses, watchLabProcesses } from './lab-processes.ts';
@@ -246,6 +246,23 @@ async function snapshot(label: string): Promise<void> {
   }
 }
 
+const PROFILE_KINDS: readonly ProfileKind[] = ['heap', 'allocs', 'goroutine'];
+
+async function profile(kind: ProfileKind, label: string): Promise<void> {
+  const svc = service;
+  if (!PROFILE_KINDS.includes(kind))
+    return emit({ type: 'error', message: `Profile: no profile "${kind}" (heap, allocs or goroutine)` });
+  if (!svc?.alive()) return emit({ type: 'error', message: 'Profile: the service is not running' });
+  if (!svc.caps?.pprof) return emit({ type: 'error', message: 'Profile: this service cannot write pprof profiles' });
+  const { id, file } = nextProfileFile(kind, label);
+  try {
+    const r = await svc.profile(kind, file);
+    emit({ type: 'profile', id, kind, path: r.path, bytes: r.bytes, label });
+  } catch (err) {
+    emit({ type: 'error', message: `Profile failed: ${(err as Error).message}` });
+  }
+}
+
 async function check(nonce: string): Promise<void> {
   if (checking) return;
   if (!checksLoaded)
@@ -297,6 +314,8 @@ async function handle(cmd: LabCommand): Promise<void> {
       return cancelScenario();
     case 'snapshot':
       return snapshot(String(cmd.label ?? 'snapshot'));
+    case 'profile':
+      return profile(cmd.kind, String(cmd.label ?? cmd.kind));
     case 'check':
       return check(typeof cmd.nonce === 'string' ? cmd.nonce : '');
     case 'restart':

@@ -57,8 +57,9 @@ export function createApi(runs: RunManager, cfg: ApiConfig) {
     }
     if (parts.length === 4 && sub === 'files' && method === 'GET')
       return sendJson(res, 200, { files: await runs.readFiles(run) } satisfies FilesReply);
-    if (parts.length === 4 && sub === 'snapshots' && method === 'GET') {
-      const file = await run.snapshotFile(url.searchParams.get('path') ?? '');
+    if (parts.length === 4 && (sub === 'snapshots' || sub === 'profiles') && method === 'GET') {
+      const path = url.searchParams.get('path') ?? '';
+      const file = sub === 'snapshots' ? await run.snapshotFile(path) : await run.profileFile(path);
       const info = await stat(file);
       res.writeHead(200, {
         ...baseHeaders(),

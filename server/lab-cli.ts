@@ -3,6 +3,7 @@
 //   lab check <lab> [--solution | --variant <name> | --dir <path>] [--json]   exit 0 iff every task passes
 //   lab run <lab> [--solution] [--scenario <id>]               run the service; Ctrl-C stops
 //   lab record <lab> <scenario>[,<scenario>…] [--solution|--starter] --out <file>   write a recording for chapter figures
+//   lab record-profiles <go-lab> <scenario> [--solution] [--during <ms>] [--out <dir>]   pprof profiles before/after, for the page
 import fs from 'node:fs';
 import path from 'node:path';
 import { LabError, listLabIds, loadLab, type LoadedLab } from '../engine/load-lab.ts';
@@ -10,19 +11,21 @@ import { runLabCheck, spawnSupervisor } from '../engine/supervise.ts';
 import { createWorkspace } from '../engine/workspace.ts';
 import { formatBytes } from '../contracts/format.ts';
 import type { LabEvent } from '../contracts/lab-protocol.ts';
+import { recordProfiles } from './record-profiles.ts';
 
 const USAGE = `usage:
   npm run --silent lab -- list
   npm run --silent lab -- check <lab> [--solution | --variant <name> | --dir <path>] [--json]
   npm run lab -- run <lab> [--solution] [--scenario <id>]
-  npm run lab -- record <lab> <scenario>[,<scenario>…] [--solution | --starter] --out src/data/recordings/<lab>.json`;
+  npm run lab -- record <lab> <scenario>[,<scenario>…] [--solution | --starter] --out src/data/recordings/<lab>.json
+  npm run lab -- record-profiles <go-lab> <scenario> [--solution] [--during <ms>] [--out labs/<go-lab>/recordings]`;
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, string | true> } {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
-  const valued = new Set(['--dir', '--scenario', '--out', '--variant']);
+  const valued = new Set(['--dir', '--scenario', '--out', '--variant', '--during']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a.startsWith('--')) {
@@ -231,6 +234,24 @@ async function cmdRecord(args: ReturnType<typeof parseArgs>): Promise<number> {
   return 0;
 }
 
+async function cmdRecordProfiles(args: ReturnType<typeof parseArgs>): Promise<number> {
+  const [, labId, scenarioId] = args.positional;
+  if (!labId || !scenarioId) throw new UsageError('record-profiles needs <go-lab> <scenario>');
+  const out = args.flags.get('--out');
+  const rec = await recordProfiles({
+    labId,
+    scenarioId,
+    solution: args.flags.has('--solution'),
+    outDir: typeof out === 'string' ? out : undefined,
+    duringMs: typeof args.flags.get('--during') === 'string' ? Number(args.flags.get('--during')) : undefined,
+    log: (line) => process.stderr.write(line + '\n'),
+  });
+  process.stderr.write(
+    `wrote ${rec.profiles.length} profiles (${rec.goVersion}): ${rec.profiles.map((p) => p.file).join(', ')}\n`,
+  );
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   switch (args.positional[0]) {
@@ -252,6 +273,8 @@ async function main(argv: string[]): Promise<number> {
       return cmdRun(args);
     case 'record':
       return cmdRecord(args);
+    case 'record-profiles':
+      return cmdRecordProfiles(args);
     default:
       throw new UsageError(args.positional[0] ? `unknown command "${args.positional[0]}"` : 'no command given');
   }

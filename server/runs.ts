@@ -62,10 +62,11 @@ type Subscriber = (event: RuntimeEvent) => void;
 /** How long a supervisor gets to end its lab after SIGTERM before the group is killed. */
 const STOP_GRACE_MS = 1000;
 
-const COMMANDS = new Set(['scenario', 'cancel-scenario', 'snapshot', 'check', 'restart', 'stop']);
+const COMMANDS = new Set(['scenario', 'cancel-scenario', 'snapshot', 'profile', 'check', 'restart', 'stop']);
+const PROFILE_KINDS = new Set(['heap', 'allocs', 'goroutine']);
 
 export function parseCommand(body: unknown): LabCommand {
-  const c = body as { cmd?: unknown; id?: unknown; label?: unknown } | null;
+  const c = body as { cmd?: unknown; id?: unknown; label?: unknown; kind?: unknown } | null;
   if (!c || typeof c !== 'object' || typeof c.cmd !== 'string' || !COMMANDS.has(c.cmd))
     throw new HttpError(400, `Unknown command; expected {cmd} with one of: ${[...COMMANDS].join(', ')}.`);
   if (c.cmd === 'scenario') {
@@ -77,6 +78,14 @@ export function parseCommand(body: unknown): LabCommand {
     if (c.label !== undefined && (typeof c.label !== 'string' || c.label.length > 80))
       throw new HttpError(400, 'A snapshot label is text of at most 80 characters.');
     return c.label === undefined ? { cmd: 'snapshot' } : { cmd: 'snapshot', label: c.label };
+  }
+  if (c.cmd === 'profile') {
+    if (typeof c.kind !== 'string' || !PROFILE_KINDS.has(c.kind))
+      throw new HttpError(400, 'A profile command needs its kind: heap, allocs or goroutine.');
+    if (c.label !== undefined && (typeof c.label !== 'string' || c.label.length > 80))
+      throw new HttpError(400, 'A profile label is text of at most 80 characters.');
+    const kind = c.kind as 'heap' | 'allocs' | 'goroutine';
+    return c.label === undefined ? { cmd: 'profile', kind } : { cmd: 'profile', kind, label: c.label };
   }
   return { cmd: c.cmd } as LabCommand;
 }
@@ -281,19 +290,27 @@ export class Run {
   }
 
   /** Resolve a snapshot path from a 'snapshot' event, refusing anything outside <ws>/snapshots. */
-  async snapshotFile(path: string): Promise<string> {
-    if (!path || path.includes('\0')) throw new HttpError(400, 'Name a snapshot with ?path=');
-    const root = join(this.dir, 'snapshots');
+  snapshotFile(path: string): Promise<string> {
+    return this.workspaceFile('snapshots', path, 'snapshot');
+  }
+
+  /** Resolve a profile path from a 'profile' event, refusing anything outside <ws>/profiles. */
+  profileFile(path: string): Promise<string> {
+    return this.workspaceFile('profiles', path, 'profile');
+  }
+
+  private async workspaceFile(folder: 'snapshots' | 'profiles', path: string, what: string): Promise<string> {
+    if (!path || path.includes('\0')) throw new HttpError(400, `Name a ${what} with ?path=`);
+    const outside = `${what[0]!.toUpperCase()}${what.slice(1)}s are read only from the run's ${folder} folder.`;
+    const root = join(this.dir, folder);
     const target = isAbsolute(path) ? resolve(path) : resolve(this.dir, path);
     const rel = relative(root, target);
-    if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
-      throw new HttpError(400, "Snapshots are read only from the run's snapshots folder.");
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new HttpError(400, outside);
     const real = await realpath(target).catch(() => null);
     const realRoot = await realpath(root).catch(() => null);
-    if (!real || !realRoot) throw new HttpError(404, 'No such snapshot in this run.');
-    if (!real.startsWith(realRoot + sep))
-      throw new HttpError(400, "Snapshots are read only from the run's snapshots folder.");
-    if (!(await stat(real)).isFile()) throw new HttpError(404, 'No such snapshot in this run.');
+    if (!real || !realRoot) throw new HttpError(404, `No such ${what} in this run.`);
+    if (!real.startsWith(realRoot + sep)) throw new HttpError(400, outside);
+    if (!(await stat(real)).isFile()) throw new HttpError(404, `No such ${what} in this run.`);
     return real;
   }
 

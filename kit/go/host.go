@@ -30,7 +30,15 @@ type host struct {
 // shows the lab's own: a goleak-style count that is back to its baseline when nothing is left behind.
 var kitGoroutines atomic.Int64
 
-func init() { kitGoroutines.Store(1) } // main, parked in Serve
+// LabMemProfileRate: a lab's heap holds kilobytes to a few megabytes, where the default rate (one sample
+// per 512 KB allocated) leaves a heap profile nearly empty; one per 4 KB shows the lab's allocations.
+// pprof scales samples by the rate the profile records, so sizes read the same either way.
+const LabMemProfileRate = 4096
+
+func init() {
+	kitGoroutines.Store(1)                     // main, parked in Serve
+	runtime.MemProfileRate = LabMemProfileRate // set before the lab allocates: the rate applies from then on
+}
 
 func kitGo(f func()) {
 	kitGoroutines.Add(1)

@@ -27,6 +27,7 @@ import { SnapshotsList, type SnapshotEntry } from './snapshots-list.ts';
 import { TasksPanel } from './tasks-panel.ts';
 import { capabilityNotices } from './notices.ts';
 import { SideTabs } from './side-tabs.ts';
+import type { PprofPanel } from './pprof/pprof-panel.ts';
 import { watchTheme } from '../lib/theme.ts';
 import { breakOut } from './breakout.ts';
 import labCss from './lab-ui.css?inline';
@@ -55,6 +56,10 @@ export class LabApp {
   private scenarios!: ScenariosPanel;
   private tasks!: TasksPanel;
   private snapshots!: SnapshotsList;
+  /** Go labs: profiles instead of heap snapshots (its module loads with the lab) */
+  private readonly isGo: boolean;
+  private pprof: PprofPanel | null = null;
+  private pprofReady: Promise<PprofPanel> | null = null;
   private runtimeSwitch!: RuntimeSwitch;
   private tabs!: SideTabs;
   private readonly session: LabSession;
@@ -79,6 +84,7 @@ export class LabApp {
   constructor(section: HTMLElement, manifest: LabManifest) {
     this.section = section;
     this.manifest = manifest;
+    this.isGo = manifest.language === 'go';
     this.session = new LabSession({ labId: manifest.id, storage: localStorage });
     this.session.subscribe((u) => this.onUpdate(u));
   }
@@ -314,8 +320,10 @@ export class LabApp {
     this.tabs = new SideTabs(m.id, [
       { id: 'tasks', label: 'Tasks', panel: this.tasks.el },
       { id: 'output', label: 'Output', panel: this.output.el },
-      { id: 'snapshots', label: 'Snapshots', panel: this.snapshots.el },
+      // a Go service has no heap snapshots: its profiles have a panel of their own below
+      ...(this.isGo ? [] : [{ id: 'snapshots', label: 'Snapshots', panel: this.snapshots.el }]),
     ]);
+    this.snapButton.hidden = this.isGo;
     const sideCol = h(
       'div',
       { class: 'lab-col lab-col-side' },
@@ -343,11 +351,34 @@ export class LabApp {
       h('div', { class: 'lab-body' }, editorCol, sideCol),
       this.live,
     );
+    if (this.isGo) this.mountPprof();
     this.root.addEventListener('keydown', (e) => this.onKey(e));
     this.section.append(this.root);
     this.refreshSaveState();
     this.refreshUndo();
     this.refreshControls();
+  }
+
+  private mountPprof(): void {
+    const slot = h('div', { class: 'lab-card pp-panel', role: 'status' }, 'Loading the profiles panel…');
+    this.root.insertBefore(slot, this.live);
+    this.pprofReady = import('./pprof/pprof-panel.ts').then(({ PprofPanel }) => {
+      const panel = new PprofPanel({
+        labId: this.manifest.id,
+        capture: (kind, label) => this.session.profile(kind, label),
+        lastScenario: () => this.lastScenarioLabel,
+      });
+      this.pprof = panel;
+      slot.replaceWith(panel.el);
+      this.refreshControls();
+      return panel;
+    });
+    this.pprofReady.catch((err) => this.fail(err, 'The profiles panel could not load'));
+  }
+
+  /** A Go lab that cannot run here still shows its recorded profiles, and says what running it needs. */
+  private goUnavailable(): void {
+    void this.pprofReady?.then((p) => p.showFallback());
   }
 
   // ---- runtime ---------------------------------------------------------------------------------
@@ -357,6 +388,7 @@ export class LabApp {
     const kind = pickRuntime(list, savedRuntimePreference());
     this.runtimeSwitch.set(list, kind);
     if (!kind) {
+      if (this.isGo) this.goUnavailable();
       this.notice(
         'error',
         `This lab cannot run here. ${list.map((r) => `${RUNTIME_NAMES[r.kind]}: ${r.reason ?? 'unavailable'}`).join(' ')} Your edits are still saved in this browser.`,
@@ -387,6 +419,15 @@ export class LabApp {
   }
 
   run(): Promise<boolean> {
+    if (this.isGo && this.session.state.runtime === 'webcontainer') {
+      // WebContainer runs Node only: there is no Go toolchain in it
+      this.goUnavailable();
+      this.notice(
+        'warn',
+        'This Go lab cannot run in the browser: it needs the local runner (`npm start`) and Go 1.25 or newer.',
+      );
+      return Promise.resolve(false);
+    }
     return this.session.run(this.files.editableSnapshot());
   }
 
@@ -445,7 +486,7 @@ export class LabApp {
         if (ev.restarts > 0)
           this.chart.mark({ kind: 'restart', start: this.chart.now(), label: `restart ${ev.restarts}` });
         this.output.note(
-          `Service ready on port ${ev.port} (Node ${ev.caps.nodeVersion}${ev.restarts ? `, restart ${ev.restarts}` : ''}).`,
+          `Service ready on port ${ev.port} (${ev.caps.goVersion ? `Go ${ev.caps.goVersion.replace(/^go/, '')}` : `Node ${ev.caps.nodeVersion}`}${ev.restarts ? `, restart ${ev.restarts}` : ''}).`,
           'ok',
         );
         this.renderCapabilityNotices();
@@ -457,11 +498,16 @@ export class LabApp {
       case 'snapshot':
         void this.receiveSnapshot(ev);
         return;
+      case 'profile':
+        void this.pprofReady?.then((p) => p.addLive(ev, (path) => this.session.readProfile(path)));
+        return;
       case 'warning':
         this.output.note(`${ev.name}: ${ev.message}`, 'warn');
         return;
       case 'exit': {
         const restarting = ev.restartInMs !== null;
+        // the runner's machine has no Go, or one older than the lab's go.mod asks for
+        if (this.isGo && /needs Go|requires go|go: go\.mod requires/i.test(ev.message)) this.goUnavailable();
         this.output.note(
           `The service exited (${ev.reason}${ev.code !== null ? `, code ${ev.code}` : ''}${ev.signal ? `, ${ev.signal}` : ''}): ${ev.message}${restarting ? ' Restarting it, as an orchestrator would.' : ''}`,
           ev.reason === 'stopped' ? 'info' : 'error',
@@ -487,6 +533,7 @@ export class LabApp {
         else this.endCheckMark();
         return;
       case 'error':
+        if (ev.message.startsWith('Profile')) this.pprof?.captureFailed();
         this.output.note(ev.message, 'error');
         this.notice('error', ev.message);
         return;
@@ -703,6 +750,7 @@ export class LabApp {
     this.snapButton.title =
       s.caps && !s.caps.heapSnapshot ? 'This runtime cannot take heap snapshots' : 'Take a heap snapshot';
     this.checkButton.disabled = !c.check;
+    this.pprof?.setEnabled(c.scenarios && s.check === 'none' && s.caps?.pprof === true);
     this.checkButton.setAttribute('aria-busy', String(s.check !== 'none'));
   }
 
@@ -781,6 +829,7 @@ export class LabApp {
     await this.session.dispose();
     this.chart.dispose();
     this.snapshots.dispose();
+    this.pprof?.dispose();
     this.editor?.dispose();
   }
 }

@@ -3,7 +3,7 @@
 // transition(), fed with the runtime's events and the reader's commands; LabSession performs the
 // commands on the LabRuntime and tells its listener (the view, app.ts) what to show.
 import type { TaskResult } from '../../contracts/check-result.ts';
-import type { Capabilities } from '../../contracts/lab-protocol.ts';
+import type { Capabilities, ProfileKind } from '../../contracts/lab-protocol.ts';
 import { PROTOCOL_VERSION } from '../../contracts/lab-protocol.ts';
 import type { RuntimeEvent } from '../../contracts/runtime-events.ts';
 import type { LabFiles, LabRuntime, RuntimeKind } from '../runtime/types.ts';
@@ -230,6 +230,18 @@ export class LabSession {
   readSnapshot(path: string): Promise<ArrayBuffer> {
     if (!this.runtime) return Promise.reject(new Error('The lab is not running.'));
     return this.runtime.readSnapshot(path);
+  }
+
+  /** Asks a Go service for a pprof profile; its 'profile' event (or an error) follows. */
+  profile(kind: ProfileKind, label: string): Promise<boolean> {
+    if (!this.runtime || !controlsFor(this.s).scenarios) return Promise.resolve(false);
+    return this.send({ cmd: 'profile', kind, label });
+  }
+
+  /** Bytes (.pb.gz) of a profile named by a 'profile' event, from the runtime that wrote it. */
+  readProfile(path: string): Promise<ArrayBuffer> {
+    if (!this.runtime) return Promise.reject(new Error('The lab is not running.'));
+    return this.runtime.readProfile(path);
   }
 
   /**

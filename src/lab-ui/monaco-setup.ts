@@ -1,9 +1,10 @@
 // Monaco, loaded only inside the lab island: the editor core with its standard features, TypeScript
-// (syntax + the TS language service in a worker) and the two web workers wired for Vite.
+// (syntax + the TS language service in a worker), Go syntax (the Go labs) and the two web workers wired for Vite.
 import * as monaco from 'monaco-editor/editor';
 import 'monaco-editor/features/register.all';
 import 'monaco-editor/languages/definitions/typescript/register';
 import 'monaco-editor/languages/definitions/javascript/register';
+import 'monaco-editor/languages/definitions/go/register';
 import { typescriptDefaults, ModuleKind, ScriptTarget } from 'monaco-editor/languages/features/typescript/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TsWorker from 'monaco-editor/languages/features/typescript/ts.worker?worker';
@@ -82,6 +83,7 @@ export function applyTheme(theme: Theme): void {
 export function languageOf(path: string): string {
   if (/\.(c|m)?tsx?$/.test(path)) return 'typescript';
   if (/\.(c|m)?jsx?$/.test(path)) return 'javascript';
+  if (path.endsWith('.go')) return 'go';
   if (path.endsWith('.json')) return 'json';
   return 'plaintext';
 }

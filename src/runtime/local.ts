@@ -158,6 +158,11 @@ export function createLocalRuntime(opts: LocalRuntimeOptions = {}): LabRuntime {
       const res = await api('GET', runnerRoutes.snapshot(runId, path));
       return res.arrayBuffer();
     },
+    async readProfile(path: string) {
+      if (!runId) throw new RunnerError(409, 'There is no lab run to read profiles from; press Run first.');
+      const res = await api('GET', runnerRoutes.profile(runId, path));
+      return res.arrayBuffer();
+    },
     capabilities: () => caps,
     async dispose() {
       if (disposed) return;

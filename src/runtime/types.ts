@@ -19,12 +19,14 @@ export interface LabRuntime {
   readonly kind: RuntimeKind;
   /** Start (or restart) the lab with the reader's files; resolves once the supervisor runs. */
   start(labId: string, files: LabFiles): Promise<void>;
-  /** Send a command to the running lab (scenario, snapshot, check, restart, stop). */
+  /** Send a command to the running lab (scenario, snapshot, profile, check, restart, stop). */
   send(command: LabCommand): Promise<void>;
   /** Every protocol event, plus the lab's plain output as { type: 'output' }. Returns unsubscribe. */
   subscribe(listener: (event: RuntimeEvent) => void): () => void;
   /** Bytes of a heap snapshot named by a 'snapshot' event. */
   readSnapshot(path: string): Promise<ArrayBuffer>;
+  /** Bytes (.pb.gz) of a pprof profile named by a 'profile' event (Go labs). */
+  readProfile(path: string): Promise<ArrayBuffer>;
   /** What the runtime's Node can measure, once known (after 'ready'). */
   capabilities(): Capabilities | null;
   /** Stop the lab and free everything (processes, workspace, container). Safe to call twice. */

@@ -316,6 +316,12 @@ export function createWebContainerRuntime(opts: WebContainerRuntimeOptions = {})
       const bytes = await wc.fs.readFile(`${workspaceDir}/${path}`);
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     },
+    async readProfile(path: string) {
+      if (!/^profiles\/[\w.-]+$/.test(path)) throw new Error(`Not a profile of this lab: ${path}`);
+      const wc = await container();
+      const bytes = await wc.fs.readFile(`${workspaceDir}/${path}`);
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    },
     capabilities: () => caps,
     async dispose() {
       if (disposed) return;

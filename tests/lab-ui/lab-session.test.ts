@@ -73,6 +73,9 @@ class FakeRuntime implements LabRuntime {
   async readSnapshot() {
     return new ArrayBuffer(8);
   }
+  async readProfile() {
+    return new ArrayBuffer(4);
+  }
   capabilities() {
     return null;
   }

@@ -269,7 +269,7 @@ describe('pages', () => {
 });
 
 describe('limits', () => {
-  it('runs at most the configured number of labs at once, and reads snapshots only from the run', async () => {
+  it('runs at most the configured number of labs at once, and reads snapshots and profiles only from the run', async () => {
     const first = await startRun({ labId: 'probe-lab', files: { 'service.ts': GOOD_FILE } });
     expect(first.status, first.body).toBe(201);
     const { runId } = JSON.parse(first.body) as { runId: string };
@@ -291,6 +291,21 @@ describe('limits', () => {
         `/api/runs/${runId}/snapshots?path=${encodeURIComponent('snapshots/s9.heapsnapshot')}`,
       );
       expect(none.status).toBe(404);
+      for (const path of ['../lab.json', 'profiles/../../lab.json', 'snapshots/s1.heapsnapshot', 'app/service.ts']) {
+        const reply = await api(r, 'GET', `/api/runs/${runId}/profiles?path=${encodeURIComponent(path)}`);
+        expect(reply.status, path).toBe(400);
+        expect(errorOf(reply)).toMatch(/only from the run's profiles folder/);
+      }
+      const noProfile = await api(r, 'GET', `/api/runs/${runId}/profiles?path=profiles%2Fp9-heap-x.pb.gz`);
+      expect(noProfile.status).toBe(404);
+      for (const cmd of [
+        { cmd: 'profile' },
+        { cmd: 'profile', kind: 'cpu' },
+        { cmd: 'profile', kind: 'heap', label: 7 },
+      ]) {
+        const reply = await api(r, 'POST', `/api/runs/${runId}/commands`, cmd);
+        expect(reply.status, JSON.stringify(cmd)).toBe(400);
+      }
       const badCommand = await api(r, 'POST', `/api/runs/${runId}/commands`, { cmd: 'exec', argv: ['rm', '-rf', '/'] });
       expect(badCommand.status).toBe(400);
     } finally {
