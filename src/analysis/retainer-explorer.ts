@@ -205,6 +205,9 @@ export class RetainerExplorer {
         const e = this.retEdge[r]!;
         let u = this.retFrom[r]!;
         if (u === v) continue;
+        // Shortcut edges repeat a route that exists anyway (V8 adds them for bound functions and
+        // the global objects); only the root's own ones say something.
+        if (g.edgeType[e] === g.edgeTypes.shortcut && u !== 0) continue;
         let label = this.edgeText(e, u);
         let generic = edgeNameIsIndex(g, g.edgeType[e]!) ? '[…]' : label;
         // Map and Set storage: show the entry on the Map itself, not on its hash table.
@@ -217,7 +220,8 @@ export class RetainerExplorer {
         if (onPath.has(u)) continue;
         const weak = owner < 0 && !isStrongEdge(g, u, e);
         const holder = this.namer.nodeLabel(u);
-        const k = `${weak ? 'w' : 's'}|${generic}|${holder}`;
+        // Each Map or Set is its own branch: two collections of one class are two different holders.
+        const k = `${weak ? 'w' : 's'}|${generic}|${holder}${owner >= 0 ? `|${owner}` : ''}`;
         let group = groups.get(k);
         if (!group) {
           group = {
@@ -334,8 +338,9 @@ function rank(distance: number): number {
   return distance < 0 ? Number.MAX_SAFE_INTEGER : distance;
 }
 
+/** One held object: its own edge ("[entry 'k1']", "[3]"); several: what they share ("[Map entries]", "[…]"). */
 function groupEdge(group: Group): string {
-  return group.labels.size === 1 ? [...group.labels][0]! : group.generic;
+  return group.labels.size === 1 && group.targets.size === 1 ? [...group.labels][0]! : group.generic;
 }
 
 function lowerBound(a: Uint32Array, x: number): number {

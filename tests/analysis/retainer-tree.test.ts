@@ -189,7 +189,7 @@ describe('gzip streams written to and never ended', () => {
     expect(holders(all).some((h) => /BaseObjectList|CleanupQueue|\(system\)/.test(h))).toBe(true);
     expect(holders(folded).some((h) => /BaseObjectList|CleanupQueue|\(system\)/.test(h))).toBe(false);
     expect(folded.folded.length).toBeGreaterThan(0);
-    expect(folded.children.map((c) => `${c.edge} in ${c.holder}`)).toContain('[Set member] in Set');
+    expect(folded.children.map((c) => `${c.edge} in ${c.holder}`)).toContain('[Set members] in Set');
   });
 
   it('grew most is a native handle or the stream, never a primitive', () => {
