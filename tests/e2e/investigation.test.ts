@@ -276,6 +276,7 @@ describe('investigation workspace', () => {
       expect(tree.join('\n')).not.toMatch(/\[entry 'trace map entries'\]/);
       expectLayout(await measure(page), { desktop: true });
       await screenshot(page, 'investigation-trace-logs-1280');
+
       expect(errors).toEqual([]);
     } finally {
       await close();
