@@ -9,7 +9,7 @@ import { computeDominators, type Dominators } from './dominators.ts';
 import type { HeapGraph } from './heap-graph.ts';
 import { parseSnapshot, type SnapshotSource } from './read-snapshot.ts';
 import { buildRetainerTree, PathNamer, type RetainerPath, type RetainerTree } from './retainers.ts';
-import { summarize, type ClassRow, type SnapshotTotals } from './summary.ts';
+import { classRetained, summarize, type ClassRow, type SnapshotTotals } from './summary.ts';
 
 export type Phase = 'parse' | 'dominators' | 'summary' | 'diff' | 'paths' | 'done';
 
@@ -74,7 +74,38 @@ interface Loaded {
   digest: SnapshotDigest;
 }
 
+/** The last snapshot of an analysis, kept whole so its retainers can be explored afterwards. */
+export interface HeldSnapshot {
+  graph: HeapGraph;
+  classes: ClassIndex;
+  dom: Dominators;
+  /** Id-sorted digest of the snapshot, with node indices. */
+  digest: SnapshotDigest;
+  /**
+   * Per digest entry, 1 for the objects the report is about: new in the comparison (two
+   * snapshots), leaked (three). Null with one snapshot: every object counts.
+   */
+  marked: Uint8Array | null;
+}
+
 export async function analyzeSnapshots(sources: SnapshotSource[], options: AnalyzeOptions = {}): Promise<Report> {
+  return (await run(sources, options, false)).report;
+}
+
+/** Like analyzeSnapshots, but the last snapshot's graph is kept for retainer queries (see RetainerExplorer). */
+export async function analyzeAndHold(
+  sources: SnapshotSource[],
+  options: AnalyzeOptions = {},
+): Promise<{ report: Report; held: HeldSnapshot }> {
+  const { report, held } = await run(sources, options, true);
+  return { report, held: held! };
+}
+
+async function run(
+  sources: SnapshotSource[],
+  options: AnalyzeOptions,
+  hold: boolean,
+): Promise<{ report: Report; held: HeldSnapshot | null }> {
   if (sources.length < 1 || sources.length > 3)
     throw new Error(`analyze one, two or three snapshots (got ${sources.length})`);
   const report: Report = { snapshots: [], diffs: [] };
@@ -88,6 +119,7 @@ export async function analyzeSnapshots(sources: SnapshotSource[], options: Analy
       totalBytes: options.totalBytes?.[snapshot],
     });
   let previous: SnapshotDigest | null = null;
+  let held: HeldSnapshot | null = null;
   const pool = new BufferPool();
   for (let s = 0; s < sources.length; s++) {
     const loaded = await load(sources[s]!, s, progress, pool);
@@ -101,10 +133,14 @@ export async function analyzeSnapshots(sources: SnapshotSource[], options: Analy
       classes: summary.rows,
     });
     let tree: RetainerTree | null = null;
+    let marked: Uint8Array | null = null;
     const namer = new PathNamer(graph, classes);
     if (previous) {
       progress('diff', s, graph.bytes);
       const diff = diffDigests(previous, digest);
+      marked = diff.isNew;
+      const held = retainedByClass(graph, classes, dom, digest, diff.isNew, pool);
+      diff.rows.forEach((row, r) => (row.addedRetained = held[diff.rowClass[r]!] ?? 0));
       progress('paths', s, graph.bytes);
       tree = buildRetainerTree(graph, pool);
       const growing: number[] = [];
@@ -130,6 +166,9 @@ export async function analyzeSnapshots(sources: SnapshotSource[], options: Analy
     if (s === 2) {
       progress('diff', s, graph.bytes);
       const leaks = leakedObjects(digests[0]!, digests[1]!, digest);
+      marked = leaks.leaked;
+      const held = retainedByClass(graph, classes, dom, digest, leaks.leaked, pool);
+      leaks.rows.forEach((row, r) => (row.retainedSize = held[leaks.rowClass[r]!] ?? 0));
       tree ??= buildRetainerTree(graph, pool);
       const rowsWithPaths = leaks.rows
         .map((_, r) => r)
@@ -149,6 +188,11 @@ export async function analyzeSnapshots(sources: SnapshotSource[], options: Analy
         ),
       }));
       report.leaks = { rows: leaks.rows, paths };
+    }
+    if (hold && s === sources.length - 1) {
+      held = { graph, classes, dom, digest, marked };
+      if (tree) pool.give(tree.parentNode, tree.parentEdge);
+      break;
     }
     // Earlier digests only need ids, classes and sizes; node indices served this snapshot's samples.
     pool.give(digest.node);
@@ -173,7 +217,7 @@ export async function analyzeSnapshots(sources: SnapshotSource[], options: Analy
     );
   }
   progress('done', sources.length - 1);
-  return report;
+  return { report, held };
 }
 
 async function load(
@@ -189,6 +233,23 @@ async function load(
   const dom = computeDominators(graph, pool);
   const digest = makeDigest(graph, classes, pool);
   return { graph, classes, dom, digest };
+}
+
+/** Per class: what its marked objects (new, leaked) hold in this snapshot. */
+function retainedByClass(
+  graph: HeapGraph,
+  classes: ClassIndex,
+  dom: Dominators,
+  digest: SnapshotDigest,
+  marked: Uint8Array,
+  pool: BufferPool,
+): Float64Array {
+  const include = pool.u8(graph.nodeCount);
+  for (let i = 0; i < digest.ids.length; i++) if (marked[i]) include[digest.node[i]!] = 1;
+  const out = new Float64Array(classes.names.length);
+  classRetained(graph, classes, dom, out, include, pool);
+  pool.give(include);
+  return out;
 }
 
 /**

@@ -17,6 +17,11 @@ export interface DiffRow {
   addedSize: number;
   freedSize: number;
   deltaSize: number;
+  /**
+   * Memory the new objects hold (their retained size in the later snapshot, an object dominated by
+   * another new one of its class counted once). Set by analyzeSnapshots.
+   */
+  addedRetained: number;
 }
 
 export interface DigestDiff {
@@ -95,6 +100,7 @@ export function diffDigests(before: SnapshotDigest, after: SnapshotDigest): Dige
       addedSize: addedSize[c]!,
       freedSize: freedSize[c]!,
       deltaSize: sizeAfter[c]! - sizeBefore[c]!,
+      addedRetained: 0,
     });
     rowClass.push(c);
   }
@@ -107,6 +113,8 @@ export interface LeakRow {
   /** Objects allocated between the first and second snapshot that are still alive in the third. */
   count: number;
   shallowSize: number;
+  /** What they hold in the third snapshot (set by analyzeSnapshots). */
+  retainedSize: number;
 }
 
 export interface LeakSet {
@@ -143,7 +151,7 @@ export function leakedObjects(first: SnapshotDigest, second: SnapshotDigest, thi
   const rowClass: number[] = [];
   for (let cl = 0; cl < k; cl++) {
     if (!count[cl]) continue;
-    rows.push({ name: third.names[cl]!, count: count[cl]!, shallowSize: size[cl]! });
+    rows.push({ name: third.names[cl]!, count: count[cl]!, shallowSize: size[cl]!, retainedSize: 0 });
     rowClass.push(cl);
   }
   const order = rows

@@ -112,6 +112,15 @@ export class PathNamer {
     return `${this.nodeLabel(node)} @${g.nodeId[node]}`;
   }
 
+  isMap(node: number): boolean {
+    return this.isNamed(node, 'Map');
+  }
+
+  /** How a Map's or Set's hash table slot reads: "[entry 'k']", "[Map key]", "[Set member]". */
+  collectionSlot(collection: number, table: number, slot: number): string {
+    return this.isMap(collection) ? this.mapSlot(table, slot) : '[Set member]';
+  }
+
   private isNamed(node: number, ...names: string[]): boolean {
     const c = this.classes.classOf[node]!;
     return c >= 0 && names.includes(this.classes.names[c]!);
@@ -215,7 +224,7 @@ export class PathNamer {
    * the snapshot does not tell; the chain slot is a small integer and never has an edge, so the
    * residue (mod 3) without edges reveals which slots hold keys and which hold values.
    */
-  private mapSlot(table: number, slot: number): string {
+  mapSlot(table: number, slot: number): string {
     const g = this.graph;
     if (!Number.isInteger(slot)) return '[Map entry]';
     const seen = [0, 0, 0];

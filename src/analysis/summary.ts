@@ -48,7 +48,7 @@ export function summarize(
     shallow[c]! += self[v]!;
     objectCount++;
   }
-  classRetained(graph, classes, dom, retained, pool);
+  classRetained(graph, classes, dom, retained, null, pool);
   const rows: ClassRow[] = [];
   for (let c = 0; c < k; c++) {
     if (count[c] === 0) continue;
@@ -70,13 +70,15 @@ export function summarize(
 
 /**
  * Walks the dominator tree keeping, per class, how many ancestors on the current path belong to
- * it; an instance adds its retained size only when no dominating ancestor has its class.
+ * it; an instance adds its retained size only when no dominating ancestor has its class. With
+ * `include`, only the nodes marked 1 there count (the new objects of a comparison, say).
  */
-function classRetained(
+export function classRetained(
   graph: HeapGraph,
   classes: ClassIndex,
   dom: Dominators,
   out: Float64Array,
+  include: Uint8Array | null,
   pool: BufferPool,
 ): void {
   const n = graph.nodeCount;
@@ -100,7 +102,7 @@ function classRetained(
     const u = stack[sp]!;
     if (cursor[sp]! < childFirst[u + 1]!) {
       const v = child[cursor[sp]!++]!;
-      const c = classOf[v]!;
+      const c = include && !include[v] ? -1 : classOf[v]!;
       if (c >= 0) {
         if (onPath[c] === 0) out[c]! += retained[v]!;
         onPath[c]!++;
@@ -108,7 +110,7 @@ function classRetained(
       stack[++sp] = v;
       cursor[sp] = childFirst[v]!;
     } else {
-      const c = classOf[u]!;
+      const c = include && !include[u] ? -1 : classOf[u]!;
       if (u !== 0 && c >= 0) onPath[c]!--;
       sp--;
     }

@@ -24,6 +24,7 @@ import { LabSession, type LabStatus, type SessionState, type SessionUpdate } fro
 import { RuntimeSwitch, RUNTIME_NAMES } from './runtime-switch.ts';
 import { ScenariosPanel } from './scenarios-panel.ts';
 import { SnapshotsList, type SnapshotEntry } from './snapshots-list.ts';
+import type { Workspace } from './snapshots/workspace.ts';
 import { TasksPanel } from './tasks-panel.ts';
 import { capabilityNotices } from './notices.ts';
 import { SideTabs } from './side-tabs.ts';
@@ -60,6 +61,11 @@ export class LabApp {
   private readonly isGo: boolean;
   private pprof: PprofPanel | null = null;
   private pprofReady: Promise<PprofPanel> | null = null;
+  /** The investigation workspace, loaded with the analysis on first use. */
+  private workspace: Workspace | null = null;
+  private workspaceHost!: HTMLElement;
+  /** Identifies the service process that writes the next snapshot (pid and when it became ready). */
+  private processKey = '';
   private runtimeSwitch!: RuntimeSwitch;
   private tabs!: SideTabs;
   private readonly session: LabSession;
@@ -316,7 +322,14 @@ export class LabApp {
     this.tasks = new TasksPanel(m.id, m.tasks, localStorage);
     this.tasks.onShowSolution = () => void this.showSolution();
     this.snapshots = new SnapshotsList(m.id);
-    this.snapshots.onCompare = (a, b) => void this.compare(a, b);
+    this.snapshots.onInvestigate = () => void this.investigate(true);
+    this.snapshots.onChange = () => this.workspace?.setEntries(this.snapshots.entries);
+    this.workspaceHost = h('section', {
+      class: 'lab-investigate',
+      id: `lab-${m.id}-investigate`,
+      'aria-label': 'Investigate heap snapshots',
+      hidden: true,
+    });
     this.tabs = new SideTabs(m.id, [
       { id: 'tasks', label: 'Tasks', panel: this.tasks.el },
       { id: 'output', label: 'Output', panel: this.output.el },
@@ -349,6 +362,7 @@ export class LabApp {
       this.staleNote,
       this.notices,
       h('div', { class: 'lab-body' }, editorCol, sideCol),
+      this.workspaceHost,
       this.live,
     );
     if (this.isGo) this.mountPprof();
@@ -483,6 +497,7 @@ export class LabApp {
   private onLabEvent(ev: LabEvent): void {
     switch (ev.type) {
       case 'ready':
+        this.processKey = `${ev.pid ?? 'service'}@${Date.now()}`;
         if (ev.restarts > 0)
           this.chart.mark({ kind: 'restart', start: this.chart.now(), label: `restart ${ev.restarts}` });
         this.output.note(
@@ -582,26 +597,41 @@ export class LabApp {
   }
 
   private async receiveSnapshot(ev: Extract<LabEvent, { type: 'snapshot' }>): Promise<void> {
-    const entry: SnapshotEntry = { id: ev.id, label: ev.label, bytes: ev.bytes, at: this.chart.now(), data: null };
+    const entry: SnapshotEntry = {
+      id: ev.id,
+      label: ev.label,
+      bytes: ev.bytes,
+      at: this.chart.now(),
+      data: null,
+      process: this.processKey,
+    };
     this.snapshots.add(entry);
     this.tabs.select('snapshots');
     this.live.textContent = `Snapshot "${ev.label}" taken.`;
     try {
       const data = await this.session.readSnapshot(ev.path);
       this.snapshots.update(ev.id, { data, bytes: data.byteLength });
-      if (this.snapshots.entries.filter((e) => e.data).length >= 2) this.snapshots.compareLatest();
+      if (this.snapshots.entries.filter((e) => e.data).length >= 2) void this.investigate(false);
     } catch (err) {
       this.snapshots.update(ev.id, { error: `Could not fetch it: ${(err as Error).message}` });
     }
   }
 
-  private async compare(a: SnapshotEntry, b: SnapshotEntry): Promise<void> {
-    if (!a.data || !b.data) return;
-    // The analysis and its panel are their own chunk, fetched on the first comparison.
-    const { mountSnapshotDiff } = await import('./snapshots/index.ts');
-    const host = this.snapshots.diffHost;
-    host.replaceChildren();
-    await mountSnapshotDiff(host, { label: a.label, data: a.data }, { label: b.label, data: b.data });
+  /** Opens the investigation workspace below the editor and shows the latest snapshots in it. */
+  private async investigate(reveal: boolean): Promise<void> {
+    if (!this.workspace) {
+      // The analysis and its views are their own chunk, fetched on first use.
+      const { Workspace } = await import('./snapshots/index.ts');
+      this.workspace ??= new Workspace(this.manifest.id);
+      this.workspaceHost.replaceChildren(this.workspace.el);
+    }
+    this.workspace.setEntries(this.snapshots.entries);
+    this.workspaceHost.hidden = false;
+    if (reveal) this.workspaceHost.scrollIntoView({ block: 'start' });
+    // The reader's button keeps the view they are reading; a new snapshot shows the latest ones.
+    if (reveal && this.workspace.view) return;
+    const ready = this.snapshots.entries.filter((e) => e.data).length;
+    await this.workspace.open(this.workspace.view ?? (ready >= 2 ? 'diff' : 'summary'));
   }
 
   // ---- checks ----------------------------------------------------------------------------------
@@ -830,6 +860,7 @@ export class LabApp {
     this.chart.dispose();
     this.snapshots.dispose();
     this.pprof?.dispose();
+    this.workspace?.dispose();
     this.editor?.dispose();
   }
 }

@@ -1,5 +1,5 @@
-// Heap snapshots taken in this session: a list with download links, and a choice of two to compare.
-// The bytes are fetched as soon as a snapshot is written (a stopped lab's workspace does not stay
+// Heap snapshots taken in this session: a list with download links and a way into the
+// investigation workspace (snapshots/workspace.ts), where they are compared. The bytes are fetched as soon as a snapshot is written (a stopped lab's workspace does not stay
 // around forever) and kept in memory, bounded, until the reader leaves the lab.
 import { formatBytes } from '../../contracts/format.ts';
 import { h, icon, ICONS } from './dom.ts';
@@ -12,6 +12,8 @@ export interface SnapshotEntry {
   at: number;
   data: ArrayBuffer | null;
   error?: string;
+  /** The service process that wrote it ("pid@start"): snapshots of different processes do not compare. */
+  process?: string;
 }
 
 const MAX_KEPT = 8;
@@ -21,15 +23,13 @@ export class SnapshotsList {
   readonly entries: SnapshotEntry[] = [];
   private readonly list: HTMLOListElement;
   private readonly emptyNote: HTMLElement;
-  private readonly compareBar: HTMLElement;
-  private readonly baseSelect: HTMLSelectElement;
-  private readonly targetSelect: HTMLSelectElement;
-  private readonly compareButton: HTMLButtonElement;
-  readonly diffHost: HTMLElement;
+  private readonly investigateButton: HTMLButtonElement;
   private readonly urls = new Map<string, string>();
   private readonly labId: string;
-  private readyCount = 0;
-  onCompare: (base: SnapshotEntry, target: SnapshotEntry) => void = () => {};
+  /** The reader asks for the investigation workspace. */
+  onInvestigate: () => void = () => {};
+  /** The list changed (a snapshot added, fetched or dropped). */
+  onChange: () => void = () => {};
 
   constructor(labId: string) {
     this.labId = labId;
@@ -39,24 +39,12 @@ export class SnapshotsList {
       { class: 'lab-muted' },
       'No snapshots yet. Take one before a scenario and one after it, then compare the two to see what stayed alive.',
     );
-    this.baseSelect = h('select', { id: `lab-${labId}-snap-base` });
-    this.targetSelect = h('select', { id: `lab-${labId}-snap-target` });
-    this.compareButton = h(
+    this.investigateButton = h(
       'button',
-      { type: 'button', class: 'lab-btn lab-btn-sm', onclick: () => this.compare() },
-      'Compare',
+      { type: 'button', class: 'lab-btn lab-btn-sm', hidden: true, onclick: () => this.onInvestigate() },
+      'Investigate',
     );
-    this.compareBar = h(
-      'div',
-      { class: 'lab-compare', hidden: true },
-      h('label', { for: this.baseSelect.id }, 'Before'),
-      this.baseSelect,
-      h('label', { for: this.targetSelect.id }, 'After'),
-      this.targetSelect,
-      this.compareButton,
-    );
-    this.diffHost = h('div', { class: 'lab-diff-host' });
-    this.el = h('div', { class: 'lab-snapshots-panel' }, this.emptyNote, this.list, this.compareBar, this.diffHost);
+    this.el = h('div', { class: 'lab-snapshots-panel' }, this.emptyNote, this.list, this.investigateButton);
   }
 
   add(entry: SnapshotEntry): void {
@@ -129,32 +117,7 @@ export class SnapshotsList {
         );
       }),
     );
-    const ready = this.entries.filter((e) => e.data);
-    this.compareBar.hidden = ready.length < 2;
-    // A new snapshot moves the choice to the two latest; otherwise the reader's choice stays.
-    const moved = ready.length !== this.readyCount;
-    this.readyCount = ready.length;
-    for (const [select, pick] of [
-      [this.baseSelect, ready.length - 2],
-      [this.targetSelect, ready.length - 1],
-    ] as const) {
-      const keep = select.value;
-      select.replaceChildren(
-        ...ready.map((e) => h('option', { value: e.id }, `${this.entries.indexOf(e) + 1}. ${e.label}`)),
-      );
-      select.value = !moved && ready.some((e) => e.id === keep) ? keep : (ready[Math.max(0, pick)]?.id ?? '');
-    }
-  }
-
-  private compare(): void {
-    const base = this.entries.find((e) => e.id === this.baseSelect.value);
-    const target = this.entries.find((e) => e.id === this.targetSelect.value);
-    if (base && target && base !== target) this.onCompare(base, target);
-  }
-
-  /** Selects the two latest snapshots and compares them (after the second snapshot is taken). */
-  compareLatest(): void {
-    const ready = this.entries.filter((e) => e.data);
-    if (ready.length >= 2) this.onCompare(ready[ready.length - 2]!, ready[ready.length - 1]!);
+    this.investigateButton.hidden = !this.entries.some((e) => e.data);
+    this.onChange();
   }
 }

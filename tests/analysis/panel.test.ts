@@ -122,7 +122,7 @@ it('compares two picked snapshots in a worker, highlights the growth and names t
   await page.keyboard.press('Enter');
   const top = page.locator('tr.snap-top');
   await top.waitFor({ timeout: 60_000 });
-  await expect(top.locator('.snap-class').textContent()).resolves.toBe('CartLine');
+  await expect(top.locator('.vw-cell-text').textContent()).resolves.toBe('CartLine');
   const cells = await top.locator('td').allTextContents();
   expect(cells.slice(0, 3)).toEqual(['250', '0', '+250']);
   const paths = await page
@@ -135,6 +135,13 @@ it('compares two picked snapshots in a worker, highlights the growth and names t
   // The script's last CartLine may still sit in a stack slot; every other sample is held by the Map.
   expect(viaMap.length).toBeGreaterThanOrEqual(paths.length - 1);
   expect(viaMap.length).toBeGreaterThan(0);
+  // The retainers tree opens the route through the Map, and names the global that holds it.
+  await page.locator('.vw-tree li[role="treeitem"]').nth(1).waitFor({ timeout: 30_000 });
+  const tree = await page
+    .locator('.vw-tree li[role="treeitem"]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  expect(tree[0]).toMatch(/^\[Map entries\] in Map @\d+, holds 250,/);
+  expect(tree[1]).toMatch(/^carts in /);
   // Sorting by name puts classes in alphabetical order, and the header says so.
   await page.getByRole('button', { name: /Constructor/ }).click();
   await expect(page.locator('th[aria-sort="ascending"]').count()).resolves.toBe(1);

@@ -119,8 +119,8 @@ describe('warm-up lab, end to end on the local runner', () => {
         await snapshotCount(page, 1);
         await runScenario(page, 'search-storm');
         await snapshotCount(page, 2);
-        const diff = page.locator('.lab-diff-host');
-        await diff.getByText('CachedResponse').first().waitFor({ timeout: 120_000 });
+        const diff = page.locator('.lab-investigate');
+        await diff.locator('tbody th', { hasText: 'CachedResponse' }).first().waitFor({ timeout: 120_000 });
         await screenshot(page, 'lab-warmup-diff-1280');
 
         // Show the solution (asked for before any failed Check, so confirmed first), compare, apply.

@@ -1,8 +1,8 @@
-// The heap-snapshot panel of the lab UI. Two ways in:
+// The heap-snapshot views of the lab UI. Two ways in:
 //
-//   mountSnapshotDiff(host, base, target, third?)
-//     What the lab's Snapshots tab calls when the reader compares: analyses the given snapshots
-//     (bytes the lab already holds) in a Web Worker and shows the comparison in `host`.
+//   new Workspace(labId)
+//     The lab's investigation workspace (workspace.ts): the snapshots the lab holds, a choice of
+//     view and snapshots, and the analysed view at the lab's whole width.
 //
 //   mountSnapshotPanel(el, { list, readSnapshot })
 //     A self-contained panel: the list of snapshots (the lab protocol's 'snapshot' events), a
@@ -11,86 +11,15 @@
 //
 // The snapshot bytes are copied before being handed to the worker, so the caller's buffers stay
 // usable (for downloads and later comparisons).
-import { analyze, type Progress, type Report } from '../../analysis/client.ts';
+import { openInvestigation, type Investigation } from '../../analysis/client.ts';
 import { h } from '../dom.ts';
 import { formatBytes } from '../../../contracts/format.ts';
-import { ReportView } from './report-view.ts';
+import { InvestigationView, type ViewKind } from './investigation-view.ts';
+import { progressBox } from './progress.ts';
 import './snapshots.css';
+import '../views/views.css';
 
-export interface SnapshotBytes {
-  label: string;
-  data: ArrayBuffer;
-}
-
-const PHASES: Record<Progress['phase'], string> = {
-  parse: 'Reading',
-  dominators: 'Computing retained sizes of',
-  summary: 'Summarising',
-  diff: 'Comparing',
-  paths: 'Tracing retainer paths in',
-  done: 'Done with',
-};
-
-/** A status line with a progress bar, announced politely to screen readers. */
-function progressBox(): { el: HTMLElement; update(p: Progress, labels: string[]): void; fail(message: string): void } {
-  const bar = h('progress', { class: 'snap-progress', max: 1, value: 0 });
-  const text = h('span', {}, 'Starting the analysis…');
-  const box = h('div', { class: 'snap-status', role: 'status' }, text, bar);
-  return {
-    el: box,
-    update(p, labels) {
-      const name = labels[p.snapshot] ?? `snapshot ${p.snapshot + 1}`;
-      const done = p.totalBytes
-        ? ` ${formatBytes(p.bytes)} of ${formatBytes(p.totalBytes)}`
-        : p.phase === 'parse'
-          ? ` ${formatBytes(p.bytes)}`
-          : '';
-      text.textContent = `${PHASES[p.phase]} "${name}"${done}…`;
-      // Parsing dominates; each snapshot's share of the bar grows with its bytes read.
-      const within =
-        p.phase === 'parse' && p.totalBytes ? (p.bytes / p.totalBytes) * 0.7 : p.phase === 'parse' ? 0 : 0.85;
-      bar.value = Math.min(1, (p.snapshot + within) / p.snapshots);
-    },
-    fail(message) {
-      box.classList.add('snap-error');
-      box.setAttribute('role', 'alert');
-      bar.remove();
-      text.textContent = `The analysis failed: ${message}`;
-    },
-  };
-}
-
-async function run(host: HTMLElement, snapshots: SnapshotBytes[], signal?: AbortSignal): Promise<Report | null> {
-  const labels = snapshots.map((s) => s.label);
-  const status = progressBox();
-  const title = h('h3', { class: 'snap-title' }, labels.join(' → '));
-  const root = h('section', { class: 'snap-panel', 'aria-label': 'Heap snapshot comparison' }, title, status.el);
-  host.replaceChildren(root);
-  try {
-    const report = await analyze({
-      snapshots: snapshots.map((s) => s.data.slice(0)),
-      labels,
-      signal,
-      onProgress: (p) => status.update(p, labels),
-    });
-    status.el.remove();
-    root.append(new ReportView(report).el);
-    return report;
-  } catch (error) {
-    if ((error as Error).name === 'AbortError') return null;
-    status.fail((error as Error).message);
-    return null;
-  }
-}
-
-export function mountSnapshotDiff(
-  host: HTMLElement,
-  base: SnapshotBytes,
-  target: SnapshotBytes,
-  third?: SnapshotBytes,
-): Promise<Report | null> {
-  return run(host, third ? [base, target, third] : [base, target]);
-}
+export { Workspace, type WorkspaceSnapshot } from './workspace.ts';
 
 /** A snapshot as the lab protocol announces it ({ type: 'snapshot', id, path, bytes, label }). */
 export interface SnapshotListItem {
@@ -116,6 +45,7 @@ export function mountSnapshotPanel(host: HTMLElement, options: SnapshotPanelOpti
   const cache = new Map<string, Promise<ArrayBuffer>>();
   const urls = new Map<string, string>();
   let abort: AbortController | null = null;
+  let current: Investigation | null = null;
   const read = (item: SnapshotListItem) => {
     let p = cache.get(item.id);
     if (!p) {
@@ -218,8 +148,7 @@ export function mountSnapshotPanel(host: HTMLElement, options: SnapshotPanelOpti
     result.replaceChildren(h('p', { class: 'snap-muted', role: 'status' }, 'Fetching snapshots…'));
     try {
       const data = await Promise.all(picked.map(read));
-      await run(
-        result,
+      await show(
         picked.map((p, i) => ({ label: p.label, data: data[i]! })),
         abort.signal,
       );
@@ -234,6 +163,28 @@ export function mountSnapshotPanel(host: HTMLElement, options: SnapshotPanelOpti
     }
   }
 
+  async function show(snapshots: { label: string; data: ArrayBuffer }[], signal: AbortSignal): Promise<void> {
+    current?.close();
+    current = null;
+    const labels = snapshots.map((s) => s.label);
+    const status = progressBox(labels);
+    const kind: ViewKind = snapshots.length === 3 ? 'leaks' : snapshots.length === 2 ? 'diff' : 'summary';
+    result.replaceChildren(h('h3', { class: 'snap-title' }, labels.join(' → ')), status.el);
+    try {
+      current = await openInvestigation({
+        snapshots: snapshots.map((s) => s.data.slice(0)),
+        labels,
+        signal,
+        onProgress: (p) => status.update(p),
+      });
+      const view = new InvestigationView(current, { kind });
+      status.el.replaceWith(view.el);
+      view.shown();
+    } catch (error) {
+      if ((error as Error).name !== 'AbortError') status.fail((error as Error).message);
+    }
+  }
+
   render();
   return {
     setList(next) {
@@ -242,6 +193,7 @@ export function mountSnapshotPanel(host: HTMLElement, options: SnapshotPanelOpti
     },
     dispose() {
       abort?.abort();
+      current?.close();
       for (const url of urls.values()) URL.revokeObjectURL(url);
       urls.clear();
       cache.clear();
