@@ -267,12 +267,12 @@ export class MemoryChart {
   private scaleMax(defs: SeriesDef[], scale: 'mb' | 'count'): number {
     const shown = this.visible(defs);
     const keys = defs.filter((d) => d.scale === scale && d.key !== 'heapLimit' && shown.has(d.key)).map((d) => d.key);
-    const spans = this.snapshotSpans();
+    // Only RSS carries a snapshot's cost (V8 writes it from native memory); other series keep every sample.
     const rssSpans = this.rssCostSpans();
     let max = rangeMax(
       this.xs,
       keys.map((k) => this.columns.get(k) ?? []),
-      keys.map((k) => (k === 'rss' ? rssSpans : spans)),
+      keys.map((k) => (k === 'rss' ? rssSpans : [])),
     );
     // The heap limit line joins the axis when the data come near it; far above, the legend still reads it.
     if (scale === 'mb' && this.heapLimitMb !== null && shown.has('heapLimit') && this.heapLimitMb <= max * 2)
@@ -433,7 +433,7 @@ export class MemoryChart {
             'span',
             {
               class: `lab-chart-mark lab-chart-mark-${m.kind}`,
-              title: texts[p.index]!,
+              title: this.labelTitle(m, texts[p.index]!),
               style: `left:${p.x}px;top:${(p.row - LABEL_ROWS) * LABEL_ROW_PX - 2}px;width:${p.width}px;--mark:${this.markerColour(m)}`,
             },
             p.text,
@@ -452,9 +452,12 @@ export class MemoryChart {
     for (let i = 0; i < this.xs.length; i++)
       if (this.xs[i]! >= m.start && this.xs[i]! <= end) peak = Math.max(peak, rss[i] ?? 0);
     const top = this.scaleMax(this.defs(), 'mb');
-    return peak > top
-      ? `${m.label}: RSS ↑ ${Math.round(peak)} MB, off the scale (memory V8 took to write it)`
-      : m.label;
+    return peak > top ? `${m.label} (RSS ↑ ${Math.round(peak)} MB)` : m.label;
+  }
+
+  private labelTitle(m: ChartMarker, text: string): string {
+    if (m.kind !== 'snapshot' || text === m.label) return text;
+    return `${text}: RSS rose above the axis while V8 wrote the snapshot, memory the allocator may keep afterwards; the axis follows the other samples`;
   }
 
   private toggle(key: string): void {

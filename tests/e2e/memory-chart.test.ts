@@ -27,14 +27,12 @@ interface Box {
 }
 
 async function markLabels(page: Page): Promise<Box[]> {
-  return page.locator('.lab-chart-mark').evaluateAll((els) =>
-    els.map((e) => {
+  // One evaluate for query and measure: the chart redraws its labels on every sample, so elements
+  // found in one step may be replaced by the next.
+  return page.evaluate(() =>
+    [...document.querySelectorAll('.lab-app .lab-chart-mark')].map((e) => {
       const r = e.getBoundingClientRect();
-      const chain: string[] = [];
-      for (let n: Element | null = e; n && chain.length < 9; n = n.parentElement)
-        chain.push(`${n.tagName}.${n.className} ${getComputedStyle(n).display} ${n.getBoundingClientRect().width}`);
       return {
-        chain: chain.join(' < '),
         text: e.textContent ?? '',
         title: (e as HTMLElement).title,
         x: r.x,
