@@ -40,6 +40,28 @@ export async function vendorFiles(lab: LoadedLab): Promise<Record<string, Buffer
   return out;
 }
 
+/**
+ * esbuild turns every module-level `class Cell { … Cell.Types … }` into `var Cell = class _Cell {…}`
+ * when bundling (it cannot be switched off), and V8's heap snapshots name objects after that inner
+ * `_Cell`. Wrapping each CommonJS file's body in a function moves its classes out of module scope, so
+ * they stay declarations with their own names. ES modules are left alone (import/export must stay
+ * top-level).
+ */
+const nestCommonJs: import('esbuild').Plugin = {
+  name: 'leakbook-nest-commonjs',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/].*\.c?js$/ }, async (args) => {
+      // A leading #! line is only valid at the very start of a file.
+      const source = (await fs.promises.readFile(args.path, 'utf8')).replace(/^#!.*/, '');
+      if (/^\s*(import|export)\b\s*[^\s(.]/m.test(source)) return undefined;
+      return { contents: `(function () {\n${source}\n}).call(this);`, loader: 'js' };
+    });
+  },
+};
+
+/** Bumped whenever the esbuild options below change, so cached bundles are rebuilt. */
+const BUILD_OPTIONS_VERSION = 3;
+
 async function bundle(pkg: string): Promise<Buffer> {
   let version = 'unknown';
   try {
@@ -50,7 +72,11 @@ async function bundle(pkg: string): Promise<Buffer> {
   } catch {
     // not resolvable from here: esbuild will report it clearly below
   }
-  const key = crypto.createHash('sha256').update(`${pkg}@${version}`).digest('hex').slice(0, 16);
+  const key = crypto
+    .createHash('sha256')
+    .update(`${pkg}@${version} ${BUILD_OPTIONS_VERSION}`)
+    .digest('hex')
+    .slice(0, 16);
   const cached = path.join(cacheDir(), `${key}.js`);
   if (fs.existsSync(cached)) return fs.readFileSync(cached);
   const esbuild = await import('esbuild');
@@ -65,9 +91,14 @@ async function bundle(pkg: string): Promise<Buffer> {
     format: 'esm',
     target: 'node22',
     write: false,
-    minify: true,
+    // Whitespace and syntax only: identifiers keep their names, and keepNames pins every class's and
+    // function's .name, so heap snapshots of a lab show Workbook, Worksheet, Row and Cell, not `t`.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    keepNames: true,
     legalComments: 'inline',
     logLevel: 'silent',
+    plugins: [nestCommonJs],
     // CommonJS dependencies call require() for built-ins; give the ES module a require of its own.
     banner: {
       js: "import { createRequire as __lbRequire } from 'node:module'; const require = __lbRequire(import.meta.url);",

@@ -53,7 +53,7 @@ export class LabApp {
   private editor: EditorPanel | null = null;
   private editorSlot!: HTMLElement;
   private output = new OutputPane();
-  private chart = new MemoryChart();
+  private readonly chart: MemoryChart;
   private scenarios!: ScenariosPanel;
   private tasks!: TasksPanel;
   private snapshots!: SnapshotsList;
@@ -71,6 +71,7 @@ export class LabApp {
   private readonly session: LabSession;
   private scenarioMarks = new Map<string, ChartMarker>();
   private checkMark: ChartMarker | null = null;
+  private snapshotMark: ChartMarker | null = null;
   private lastScenarioLabel: string | null = null;
   private solution: Record<string, string> | null = null;
   private stopWatchingTheme: () => void = () => {};
@@ -91,6 +92,7 @@ export class LabApp {
     this.section = section;
     this.manifest = manifest;
     this.isGo = manifest.language === 'go';
+    this.chart = new MemoryChart({ heapLimitMb: manifest.heapLimitMb, language: manifest.language ?? 'node' });
     this.session = new LabSession({ labId: manifest.id, storage: localStorage });
     this.session.subscribe((u) => this.onUpdate(u));
   }
@@ -593,10 +595,18 @@ export class LabApp {
     const label =
       n === 0 ? 'baseline' : this.lastScenarioLabel ? `after ${this.lastScenarioLabel}` : `snapshot ${n + 1}`;
     this.live.textContent = 'Taking a heap snapshot…';
+    // Writing a snapshot costs the service memory of its own: the chart marks that span.
+    this.snapshotMark = this.chart.mark({ kind: 'snapshot', start: this.chart.now(), label: 'snapshot' });
     await this.session.snapshot(label);
   }
 
+  private endSnapshotMark(): void {
+    if (this.snapshotMark) this.chart.endMark(this.snapshotMark);
+    this.snapshotMark = null;
+  }
+
   private async receiveSnapshot(ev: Extract<LabEvent, { type: 'snapshot' }>): Promise<void> {
+    this.endSnapshotMark();
     const entry: SnapshotEntry = {
       id: ev.id,
       label: ev.label,
@@ -777,6 +787,7 @@ export class LabApp {
     this.stopButton.disabled = !c.stop;
     this.snapButton.disabled = !c.snapshot;
     this.snapButton.setAttribute('aria-busy', String(s.snapshotPending));
+    if (!s.snapshotPending) this.endSnapshotMark();
     this.snapButton.title =
       s.caps && !s.caps.heapSnapshot ? 'This runtime cannot take heap snapshots' : 'Take a heap snapshot';
     this.checkButton.disabled = !c.check;

@@ -1,6 +1,14 @@
 // Editor with one tab per lab file. Read-only files are marked and cannot be changed; every edit is
 // handed to FilesState, which autosaves it.
-import { APP_ROOT, applyTheme, languageOf, loadTypeLibraries, monaco } from './monaco-setup.ts';
+import {
+  APP_ROOT,
+  applyTheme,
+  languageOf,
+  loadTypeLibraries,
+  monaco,
+  typeErrors,
+  type TypeProblem,
+} from './monaco-setup.ts';
 import { h, icon, ICONS } from './dom.ts';
 import type { FilesState } from './files.ts';
 import { currentTheme } from '../lib/theme.ts';
@@ -95,7 +103,44 @@ export class EditorPanel {
     const first = this.files.files.find((f) => f.editable) ?? this.files.files[0]!;
     this.open(first.path);
     for (const f of this.files.files) this.refreshTab(f.path);
-    void loadTypeLibraries();
+    this.disposables.push(monaco.editor.onDidChangeMarkers((uris) => this.onMarkers(uris)));
+    void loadTypeLibraries(this.files.labId)
+      .then(() => this.checkAllTypes())
+      .then(() => (this.el.dataset.types = 'checked'));
+  }
+
+  /** Once the type libraries are in: every TypeScript file's errors, whether or not it was opened. */
+  private async checkAllTypes(): Promise<void> {
+    for (const [path, model] of this.models) {
+      if (model.getLanguageId() !== 'typescript') continue;
+      this.showProblems(path, await typeErrors(model));
+    }
+  }
+
+  private onMarkers(uris: readonly monaco.Uri[]): void {
+    for (const uri of uris) {
+      const path = [...this.models].find(([, m]) => m.uri.toString() === uri.toString())?.[0];
+      if (!path) continue;
+      const errors = monaco.editor
+        .getModelMarkers({ resource: uri })
+        .filter((m) => m.severity === monaco.MarkerSeverity.Error)
+        .map((m) => ({ line: m.startLineNumber, message: m.message }));
+      this.showProblems(path, errors);
+    }
+  }
+
+  /** Marks a tab whose file has type errors: a count on the tab, the first messages in its title. */
+  private showProblems(path: string, errors: readonly TypeProblem[]): void {
+    const tab = this.tabs.get(path);
+    if (!tab) return;
+    tab.dataset.errors = String(errors.length);
+    const base = this.files.file(path)?.editable ? path : `${path} (read-only)`;
+    tab.title = errors.length
+      ? `${base}: ${errors.length} problem${errors.length === 1 ? '' : 's'}\n${errors
+          .slice(0, 3)
+          .map((m) => `line ${m.line}: ${m.message}`)
+          .join('\n')}`
+      : base;
   }
 
   onEdit(listener: () => void): void {

@@ -5,7 +5,12 @@ import 'monaco-editor/features/register.all';
 import 'monaco-editor/languages/definitions/typescript/register';
 import 'monaco-editor/languages/definitions/javascript/register';
 import 'monaco-editor/languages/definitions/go/register';
-import { typescriptDefaults, ModuleKind, ScriptTarget } from 'monaco-editor/languages/features/typescript/register';
+import {
+  getTypeScriptWorker,
+  typescriptDefaults,
+  ModuleKind,
+  ScriptTarget,
+} from 'monaco-editor/languages/features/typescript/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TsWorker from 'monaco-editor/languages/features/typescript/ts.worker?worker';
 import type { Theme } from '../lib/theme.ts';
@@ -30,20 +35,42 @@ typescriptDefaults.setCompilerOptions({
   verbatimModuleSyntax: true,
   noEmit: true,
   strict: true,
-  lib: ['esnext'],
+  // A file name, as the compiler API takes it (tsconfig's "esnext" is translated by tsc's option parser).
+  lib: ['lib.esnext.d.ts'],
   types: [],
   paths: { '#kit': [`${WORKSPACE_ROOT}kit/index.ts`] },
 });
 typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false });
 typescriptDefaults.setEagerModelSync(true);
 
-let typesLoaded: Promise<void> | null = null;
-/** Adds Node's and the lab kit's type declarations; loaded after the editor shows, it is large. */
-export function loadTypeLibraries(): Promise<void> {
-  typesLoaded ??= import('./type-libs.ts').then(({ typeLibraries }) => {
-    typescriptDefaults.setExtraLibs(typeLibraries(WORKSPACE_ROOT));
-  });
-  return typesLoaded;
+let typesLoaded: { labId: string; done: Promise<void> } | null = null;
+/** Adds Node's, the lab kit's and the lab's vendored types; loaded after the editor shows, it is large. */
+export function loadTypeLibraries(labId: string): Promise<void> {
+  if (typesLoaded?.labId !== labId) {
+    const done = import('./type-libs.ts').then(({ typeLibraries }) => {
+      typescriptDefaults.setExtraLibs(typeLibraries(WORKSPACE_ROOT, labId));
+    });
+    typesLoaded = { labId, done };
+  }
+  return typesLoaded.done;
+}
+
+export interface TypeProblem {
+  line: number;
+  message: string;
+}
+
+/** The TypeScript service's errors for a model, asked for directly (markers only arrive on change). */
+export async function typeErrors(model: monaco.editor.ITextModel): Promise<TypeProblem[]> {
+  const worker = await (await getTypeScriptWorker())(model.uri);
+  const file = model.uri.toString();
+  const found = [...(await worker.getSyntacticDiagnostics(file)), ...(await worker.getSemanticDiagnostics(file))];
+  return found
+    .filter((d) => d.category === 1)
+    .map((d) => ({
+      line: model.getPositionAt(d.start ?? 0).lineNumber,
+      message: typeof d.messageText === 'string' ? d.messageText : d.messageText.messageText,
+    }));
 }
 
 const LIGHT = 'leakbook-light';

@@ -25,8 +25,30 @@ const contractSources = import.meta.glob(
   },
 ) as Record<string, string>;
 
+// Labs that vendor a library (labs/<id>/vendor.json) ship its types as labs/<id>/vendor/<name>.d.ts,
+// which re-exports the package's own declarations; those are bundled here too, at node_modules/<pkg>/
+// as in the workspace, so `import ... from '../vendor/exceljs.js'` resolves in the editor.
+const vendorDeclarations = import.meta.glob('/labs/*/vendor/*.d.ts', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>;
+const vendoredPackageTypes = import.meta.glob(
+  ['/node_modules/exceljs/index.d.ts', '/node_modules/exceljs/package.json'],
+  {
+    query: '?raw',
+    import: 'default',
+    eager: true,
+  },
+) as Record<string, string>;
+
+/** The vendored npm packages whose declarations this module bundles (a test keeps it in step with vendor.json). */
+export function vendoredTypePackages(): string[] {
+  return [...new Set(Object.keys(vendoredPackageTypes).map((p) => p.split('/')[2]!))].sort();
+}
+
 /** Extra libraries for Monaco's TypeScript service, at URIs that mirror a lab workspace on disk. */
-export function typeLibraries(root: string): { filePath: string; content: string }[] {
+export function typeLibraries(root: string, labId: string): { filePath: string; content: string }[] {
   const libs: { filePath: string; content: string }[] = [];
   for (const [path, content] of Object.entries({ ...nodeTypes, ...undiciTypes })) {
     libs.push({ filePath: root + path.slice(1), content });
@@ -36,6 +58,13 @@ export function typeLibraries(root: string): { filePath: string; content: string
   }
   for (const [path, content] of Object.entries(contractSources)) {
     libs.push({ filePath: `${root}contracts/${path.split('/').pop()}`, content });
+  }
+  for (const [path, content] of Object.entries(vendorDeclarations)) {
+    const [, , lab, , name] = path.split('/');
+    if (lab === labId) libs.push({ filePath: `${root}vendor/${name}`, content });
+  }
+  for (const [path, content] of Object.entries(vendoredPackageTypes)) {
+    libs.push({ filePath: root + path.slice(1), content });
   }
   libs.push({
     filePath: `${root}package.json`,
