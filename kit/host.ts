@@ -160,7 +160,11 @@ async function measure(req: { gc?: boolean; count?: string[]; resources?: boolea
   return m;
 }
 
+/** Set once a graceful stop began: stdin closing right after the stop request must not cut it short. */
+let stopping = false;
+
 async function stop(): Promise<void> {
+  stopping = true;
   const h = handle;
   const timer = setTimeout(() => process.exit(0), 2000);
   try {
@@ -213,7 +217,9 @@ async function main(): Promise<void> {
       }
       void serve(req);
     },
-    () => process.exit(0),
+    () => {
+      if (!stopping) process.exit(0); // a stop under way exits by itself, within its 2 s
+    },
   );
   try {
     v8 = await import('node:v8');
