@@ -5,7 +5,7 @@
 // computed by lab code and are never judged.
 import type { CheckContext, Measurement } from '#kit';
 
-const MEASURE_TIMEOUT_MS = 4_000;
+const MEASURE_TIMEOUT_MS = 6_000;
 
 export interface Sample {
   label: string;

@@ -42,6 +42,10 @@ export default defineService((ctx) => {
     app(req, res);
   });
 
+  // Clients keep their connections open across quiet spells (a minute of real time is days of lab
+  // time); closing idle ones after Node's default 5 s races with a client reusing them.
+  server.keepAliveTimeout = 60_000;
+
   const reportTimer = setInterval(() => {
     try {
       runJob('hourly-report', hourlyReport);

@@ -21,8 +21,8 @@ class TraceLog {
 
   write(line: string): void {
     this.lines.push(line);
-    // late lines written in the same tick go out together in one follow-up upload
-    if (this.ended && this.lines.length === 1) setImmediate(() => this.send());
+    // late lines written in the same turn of the event loop go out together in one follow-up upload
+    if (this.ended && this.lines.length === 1) queueMicrotask(() => this.send());
   }
 
   end(): void {
