@@ -255,7 +255,11 @@ async function measure(req: { gc?: boolean; count?: string[]; resources?: boolea
   return m;
 }
 
+/** Set once a graceful stop began: stdin closing right after the stop request must not cut it short. */
+let stopping = false;
+
 async function stop(): Promise<void> {
+  stopping = true;
   const h = handle;
   const timer = setTimeout(() => exit(0), 2000);
   try {
@@ -321,7 +325,9 @@ async function main(): Promise<void> {
       }
       void serve(msg as HostRequest);
     },
-    () => exit(0),
+    () => {
+      if (!stopping) exit(0); // a stop under way exits by itself, within its 2 s
+    },
   );
   const { fullSnapshotProbe } = await init;
   const caps = await probeCapabilities({ fullSnapshotProbe });

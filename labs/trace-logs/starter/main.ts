@@ -24,7 +24,12 @@ export default defineService((ctx) => {
     res.end('not found');
   });
 
+  // Responses still open, so shutting down can cut them off and wait until each one has closed.
+  const open = new Set<http.ServerResponse>();
+
   const server = http.createServer((req, res) => {
+    open.add(res);
+    res.on('close', () => open.delete(res));
     if (req.url === '/__lab/ledger') {
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(JSON.stringify(ledger()));
@@ -37,7 +42,18 @@ export default defineService((ctx) => {
     app(req, res);
   });
 
-  const reportTimer = setInterval(() => runJob('hourly-report', hourlyReport), ctx.ms(HOUR_MS));
+  // Clients keep their connections open across quiet spells (a minute of real time is days of lab
+  // time); closing idle ones after Node's default 5 s races with a client reusing them.
+  server.keepAliveTimeout = 60_000;
+
+  const reportTimer = setInterval(() => {
+    try {
+      runJob('hourly-report', hourlyReport);
+    } catch (err) {
+      // a failed run is over like any other: its lines still belong in the file service
+      console.error(`[orders] ${(err as Error).message}`);
+    }
+  }, ctx.ms(HOUR_MS));
 
   ctx.gauge('log lines not uploaded', linesNotUploaded);
   ctx.gauge('uploads', uploadCount);
@@ -45,8 +61,12 @@ export default defineService((ctx) => {
 
   return {
     server,
-    close() {
+    async close() {
       clearInterval(reportTimer);
+      // Exports still streaming are cut off, like clients that disconnect; their 'close' events run first.
+      const closed = [...open].map((res) => new Promise((resolve) => res.once('close', resolve)));
+      server.closeAllConnections();
+      await Promise.all(closed);
     },
   };
 });

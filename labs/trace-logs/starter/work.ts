@@ -9,11 +9,15 @@ export type Handler = (req: IncomingMessage, res: ServerResponse, log: Log) => v
 /** Lab time the audit write takes after the response has gone out. */
 export const AUDIT_DELAY_MS = 2_000;
 /** Lab time to query one page of an export (a chunk). */
-export const EXPORT_CHUNK_EVERY_MS = 30_000;
+export const EXPORT_CHUNK_EVERY_MS = 60_000;
 export const EXPORT_CHUNKS = 16;
 export const EXPORT_CHUNK_BYTES = 16 * 1024;
 /** Lines the hourly report logs per run: one per customer account it reconciles. */
 export const REPORT_LINES = 4_000;
+/** Orders are numbered below this; higher numbers are not found. */
+export const ORDERS = 900_000;
+/** Every fourth report run (the 3rd, 7th, 11th…) hits a locked account and fails part-way. */
+export const FAILING_RUN_EVERY = 4;
 
 function say(log: Log, subject: string, text: string): void {
   const line = `[${subject}] ${text}`;
@@ -26,6 +30,13 @@ export function getOrder(n: number, ms: (labMs: number) => number): Handler {
   return (_req, res, log) => {
     const subject = `order-${n}`;
     say(log, subject, `GET /orders/${n} received`);
+    if (n >= ORDERS) {
+      say(log, subject, `order ${n} not found`);
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: `no order ${n}` }));
+      say(log, subject, 'responded 404');
+      return;
+    }
     const order = { id: n, items: (n % 5) + 1, total: ((n * 7919) % 100_000) / 100 };
     say(log, subject, `loaded order ${n} with ${order.items} items`);
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -67,12 +78,17 @@ export function exportOrders(n: number, ms: (labMs: number) => number): Handler 
 
 let reportRuns = 0;
 
-/** The hourly reconciliation report. It runs on a timer, never as a request. */
+/** The hourly reconciliation report. It runs on a timer, never as a request, and sometimes throws. */
 export function hourlyReport(log: Log): void {
   const run = ++reportRuns;
   const subject = `report-${run}`;
+  const failsAt = run % FAILING_RUN_EVERY === FAILING_RUN_EVERY - 1 ? 1_000 + run : 0;
   say(log, subject, `hourly report ${run} started`);
   for (let account = 1; account <= REPORT_LINES; account++) {
+    if (account === failsAt) {
+      say(log, subject, `account ${String(account).padStart(5, '0')} is locked by another job: giving up`);
+      throw new Error(`hourly report ${run} failed at account ${account}`);
+    }
     say(
       log,
       subject,

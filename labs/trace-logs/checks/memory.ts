@@ -1,0 +1,65 @@
+// Memory as growth, measured by the kit after a full GC (its measurement functions are taken before lab
+// code loads): heap in use, live JavaScript objects (v8.queryObjects(Object) counts every object whose
+// prototype chain reaches Object.prototype: line arrays, per-request loggers, closures, listeners,
+// promises, timers…), and active timers and handles (process.getActiveResourcesInfo()). Gauges are
+// computed by lab code and are never judged.
+import type { CheckContext, Measurement } from '#kit';
+
+const MEASURE_TIMEOUT_MS = 6_000;
+
+export interface Sample {
+  label: string;
+  heap: number;
+  objects: number | null;
+  resources: Record<string, number>;
+  afterGc: boolean;
+}
+
+/** One measurement after a full GC; `objects` only when asked (each count costs a heap walk). */
+export async function sample(t: CheckContext, label: string, withObjects: boolean): Promise<Sample> {
+  const count = withObjects && t.service.caps.queryObjects ? ['Object'] : undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `the service did not answer a memory measurement ${label} within ${MEASURE_TIMEOUT_MS / 1000} s (is its event loop blocked?)`,
+          ),
+        ),
+      MEASURE_TIMEOUT_MS,
+    );
+  });
+  try {
+    const m: Measurement = await Promise.race([
+      t.service.measure({ gc: t.service.caps.gc, count, resources: true }),
+      timeout,
+    ]);
+    return {
+      label,
+      heap: m.heapUsed,
+      objects: m.counts?.Object ?? null,
+      resources: m.resources ?? {},
+      afterGc: m.afterGc,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Timers, intervals and other handles by kind, leaving out the sockets the check's own clients hold. */
+export function handles(s: Sample): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [kind, n] of Object.entries(s.resources)) if (!/^TCP(Socket)?Wrap$/.test(kind)) out[kind] = n;
+  return out;
+}
+
+/** Kinds of handles of which `b` holds more than `a` (plus `allow` of each), as "3 more Timeout". */
+export function moreHandles(a: Sample, b: Sample, allow = 0): string | null {
+  const ha = handles(a);
+  const hb = handles(b);
+  const more = Object.entries(hb)
+    .filter(([k, n]) => n > (ha[k] ?? 0) + allow)
+    .map(([k, n]) => `${n - (ha[k] ?? 0)} more ${k}`);
+  return more.length ? more.join(', ') : null;
+}
