@@ -98,10 +98,13 @@ export function rawUpload(
         early,
       });
     };
-    const timer = setTimeout(() => {
-      req.destroy();
-      finish(true, `no complete response within ${ANSWER_TIMEOUT_MS} ms`);
-    }, ANSWER_TIMEOUT_MS + opts.waitMs);
+    // the deadline runs from the last byte sent: holding back is the check's doing, not the service's
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = () =>
+      setTimeout(() => {
+        req.destroy();
+        finish(true, `no complete response within ${ANSWER_TIMEOUT_MS} ms`);
+      }, ANSWER_TIMEOUT_MS);
     const req = http.request(url, {
       method: 'POST',
       headers: { 'content-type': XLSX_TYPE, 'content-length': String(body.length) },
@@ -135,7 +138,10 @@ export function rawUpload(
       if (opts.abandon) {
         req.destroy();
         finish(true, 'the check closed the connection halfway through the upload');
-      } else req.end(body.subarray(opts.cut));
+      } else {
+        timer = deadline();
+        req.end(body.subarray(opts.cut));
+      }
     })();
   });
 }
