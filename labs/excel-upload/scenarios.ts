@@ -4,7 +4,7 @@ import { defineScenarios, formatBytes, type HttpResult, type ScenarioContext, ty
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** The eight uploads alternate between two weeks of the same 40,000 orders. */
+/** The eight uploads alternate between two weeks of the same 10,000 orders. */
 export const EIGHT_UPLOADS = ['orders-week-a.xlsx', 'orders-week-b.xlsx'];
 
 export const ODD_FILES = [
@@ -105,7 +105,7 @@ export default defineScenarios({
 
   'two-at-once': async (s) => {
     const bodies = await Promise.all(EIGHT_UPLOADS.map((f) => s.fixture(f)));
-    s.progress('two 40,000-row uploads start at the same moment');
+    s.progress('two 10,000-row uploads start at the same moment');
     const results = await Promise.all(bodies.map((b) => uploadWithRetry(s, b)));
     return results
       .map(

@@ -1,9 +1,12 @@
-// The Go excel lab imports the same workbooks as the Node lab: generate them there (deterministic),
-// then copy them into this lab's fixtures/ when they differ.
+// The Go excel lab imports the incident-sized workbooks (40,000 rows) the Node lab generates for it
+// (deterministic), copied into this lab's fixtures/ when they differ.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FIXTURES_DIR as SOURCE, generate as generateNodeLab } from '../../excel-upload/generator/generate.ts';
+import {
+  INCIDENT_FIXTURES_DIR as SOURCE,
+  generateIncidentSize as generateNodeLab,
+} from '../../excel-upload/generator/incident-size.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const TARGET = join(here, '..', 'fixtures');

@@ -6,7 +6,7 @@ import { checkHeader, parseRow, type OrderRecord } from './records.ts';
 import type { ImportResult, RecordStore, Staging } from './store.ts';
 import { watchZipEntries } from './zip-entries.ts';
 
-/** No part of an accepted workbook may inflate beyond this (a 40,000-row sheet is about 28 MB). */
+/** No part of an accepted workbook may inflate beyond this (a 10,000-row sheet is about 6 MB). */
 export const MAX_PART_BYTES = 64 * 1024 * 1024;
 export const BATCH_ROWS = 1000;
 

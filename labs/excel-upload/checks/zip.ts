@@ -1,5 +1,5 @@
-// Just enough of the zip format to reorder a workbook's parts and to write one part from a stream.
-// Used only at fixture-generation time; the lab itself never needs it.
+// Just enough of the zip format to write a workbook from its parts (checks and fixture generator) and to
+// read one back (tests). Node built-ins only: the checks run it inside the workspace.
 import { crc32, createDeflateRaw, inflateRawSync } from 'node:zlib';
 
 export interface ZipPart {
