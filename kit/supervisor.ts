@@ -19,6 +19,7 @@ import { createControl, createScenarioContext, nextProfileFile, nextSnapshotFile
 import { cleanMessage, loadModuleDefault, runChecks } from './check-runner.ts';
 import { closeHttpClient } from './http-client.ts';
 import { endAllLabProcesses, scanLabProcesses, watchLabProcesses } from './lab-processes.ts';
+import { workspaceModule } from './modules.ts';
 import type { Check, Scenario } from './types.ts';
 import { openVerdictOut, type VerdictOut } from './verdict-out.ts';
 import { WorkspaceGuard } from './workspace-guard.ts';
@@ -61,7 +62,7 @@ async function boot(): Promise<void> {
     scenariosError = err;
   }
   const checksDir = path.join(ws, 'checks');
-  if (fs.existsSync(path.join(checksDir, 'index.ts'))) {
+  if (fs.existsSync(workspaceModule(ws, 'checks/index.ts'))) {
     try {
       checksLoaded = await loadModuleDefault<Record<string, Check>>(ws, 'checks/index.ts', 'defineChecks({ ... })');
     } catch (err) {
