@@ -7,6 +7,7 @@
 // - a watch that walks the process table every so often and remembers every descendant it has seen,
 //   even after it has been handed to init.
 // A process is known by its pid AND its start time, so a pid the system has since reused is never hit.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 
 export const MARK_VAR = 'LEAKBOOK_LAB_MARK';
@@ -191,7 +192,6 @@ export class DescendantWatch {
 // ---- the supervisor's side: one watch, and a mark per service host ----
 
 let watch: DescendantWatch | null = null;
-let hostCount = 0;
 
 /** Start watching this supervisor's descendants; give it a mark if whoever started it gave none. */
 export function watchLabProcesses(): void {
@@ -207,7 +207,9 @@ export function scanLabProcesses(): void {
 /** The environment for a new service host: its own mark below the run's, so its teardown finds
  * exactly what it started. */
 export function hostMarkEnv(): Record<string, string> {
-  return { [MARK_VAR]: `${process.env[MARK_VAR] ?? 'lab'}/h${++hostCount}` };
+  // random, not counted: a service must not be able to tell from its mark how many hosts came before it
+  // (a Check starts one per task), only the processes it starts inherit it
+  return { [MARK_VAR]: `${process.env[MARK_VAR] ?? 'lab'}/h${randomBytes(6).toString('hex')}` };
 }
 
 /** A service host has ended: end everything it started (its detached children included). */

@@ -39,6 +39,8 @@ function forge() {
 const read = (f) => { try { return fs.readFileSync(f, 'utf8'); } catch { return ''; } };
 const env = { ...process.env };
 delete env.LEAKBOOK_RESTARTS;
+// a random tag per service host that its own children inherit (kit/lab-processes.ts): no count, no check
+delete env.LEAKBOOK_LAB_MARK;
 fs.appendFileSync(${JSON.stringify(join(spy, 'views.jsonl'))}, JSON.stringify({
   cwd: fs.readdirSync('.').sort(),
   env,
