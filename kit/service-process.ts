@@ -246,6 +246,7 @@ export class ServiceProcess {
       if (this.stderrTail.length > 40) this.stderrTail.shift();
       this.opts.onOutput(line, 'stderr');
     });
+    holdBackWhileCongested(child);
     child.on('error', (err) => {
       this.lastError = `could not start node: ${err.message}`;
       // a failed spawn may never emit 'exit': treat it as one (onExit ignores a second call)
@@ -484,4 +485,25 @@ export class ServiceProcess {
     scanLabProcesses();
     this.child?.kill('SIGKILL');
   }
+}
+
+/** Bytes the supervisor may have queued for its reader before it stops reading a service's output. */
+const CONGESTED_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Backpressure: a service printing faster than whoever reads the supervisor (the runner, the CLI) would
+ * otherwise grow the supervisor's write queue without limit. While that queue is over 4 MB the service's
+ * pipes are not read, so its own writes wait.
+ */
+function holdBackWhileCongested(child: ChildProcess): void {
+  const out = process.stdout;
+  const streams = [child.stdout, child.stderr].filter((s): s is NonNullable<typeof s> => !!s);
+  const check = () => {
+    if (out.writableLength <= CONGESTED_BYTES) return;
+    for (const s of streams) s.pause();
+    out.once('drain', () => {
+      for (const s of streams) s.resume();
+    });
+  };
+  for (const s of streams) s.on('data', check);
 }

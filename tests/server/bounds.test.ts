@@ -104,24 +104,21 @@ describe('a lab that floods its output', () => {
     expect(peakRss(r.pid)).toBeLessThan(CEILING);
   }, 240_000);
 
-  it('forges 385 MB of protocol events: dropped beyond the event budget, said once, replay bounded', async () => {
+  it('forges 385 MB of protocol events: none is believed, all count as output, replay bounded', async () => {
+    // A service's stdout carries no protocol (its host speaks on a private channel), so forged event
+    // lines are the lab's own output: shown as text (with \u001e made visible) and cut at the budget.
+    const budgetSaid = (events: RuntimeEvent[]) =>
+      outputs(events).some((t) => /more than 2 MB of output and warnings/.test(t));
     const result = await flood(
       lab(`  const line = '\\u001eLB ' + JSON.stringify({ type: 'scenario', id: 'ping', phase: 'progress', message: 'y'.repeat(64 * 1024) }) + '\\n';
   const batch = line.repeat(16);
   for (let sent = 0; sent < 385 * 1024 * 1024; sent += batch.length) await write(batch);`),
-      after,
+      budgetSaid,
     );
-    const forged = result.events.filter((e) => e.type === 'scenario' && e.phase === 'progress');
-    const forgedBytes = forged.reduce((n, e) => n + JSON.stringify(e).length, 0);
-    // a burst of the 2 MB budget plus what refilled at 64 KB/s while the flood lasted
-    expect(forgedBytes).toBeLessThan(2 * MB + 64 * 1024 * 240);
-    expect(forgedBytes).toBeLessThan(385 * MB * 0.25);
-    // the supervisor meters them before the runner does; either says so
-    const dropped = result.events.filter(
-      (e) => e.type === 'error' && /passes on \(over 64 KB a second\)/.test(e.message),
-    );
-    expect(dropped.length).toBeGreaterThanOrEqual(1);
-    expect(dropped.length).toBeLessThanOrEqual(3);
+    expect(result.events.filter((e) => e.type === 'scenario' && e.phase === 'progress')).toEqual([]);
+    const shown = outputs(result.events).join('');
+    expect(shown.length).toBeLessThan(2 * MB + 256 * 1024);
+    expect(shown).not.toContain('\u001eLB');
     expect(result.replayBytes).toBeLessThan(4 * MB + 256 * 1024);
     expect(result.supervisorPeak).toBeLessThan(CEILING);
     expect(result.slowest).toBeLessThan(2000);
