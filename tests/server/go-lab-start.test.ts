@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Duplex } from 'node:stream';
+import { VerdictIn } from '../../engine/verdict-in.ts';
 import { decodeEvent } from '../../contracts/lab-protocol.ts';
 import { labsRoot } from '../../engine/load-lab.ts';
 import { createLabStore } from '../../server/lab-store.ts';
@@ -31,7 +33,9 @@ describe.skipIf(!go.version)(`Go lab on the local runner (${go.version ?? `skipp
   it('builds and starts the Go service in the runner environment', async () => {
     const dir = await store.createWorkspace('gzip-preflight-go', {}, parent);
     const { args, env } = store.supervisorCommand(dir);
-    const child = spawn(process.execPath, args, { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+    // the supervisor's verdict channel, opened as the runner opens it (it writes the run's secret first)
+    new VerdictIn(child.stdio[3] as Duplex, () => {});
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     try {
