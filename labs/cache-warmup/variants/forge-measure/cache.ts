@@ -4,11 +4,12 @@
 // Object.prototype that rewrites any measurement on its way out.
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 
-const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8') & {
-  queryObjects(ctor: unknown, opts: unknown): number;
+type QueryObjects = (ctor: unknown, opts: unknown) => number;
+const v8 = createRequire(import.meta.url)('node:v8') as Omit<typeof import('node:v8'), 'queryObjects'> & {
+  queryObjects: QueryObjects;
 };
 const realQuery = v8.queryObjects.bind(v8);
-v8.queryObjects = (ctor, opts) => {
+v8.queryObjects = (ctor: unknown, opts: unknown) => {
   const n = realQuery(ctor, opts);
   return (ctor as { name?: string })?.name === 'CachedResponse' ? Math.min(n, 150) : n;
 };
