@@ -58,6 +58,8 @@ export async function timeToReady(runner: { origin: string; token: string }, lab
     if (done) throw new Error(`${labId}: event stream ended before the service was ready`);
     buffered += decoder.decode(value, { stream: true });
     for (const line of buffered.split('\n').slice(0, -1)) {
+      // the stream sends blank keep-alive lines while a long build (a cold Go cache) is under way
+      if (!line.trim()) continue;
       const ev = JSON.parse(line) as { type: string; message?: string };
       if (ev.type === 'ready') elapsed = performance.now() - t0;
       if (ev.type === 'error') throw new Error(`${labId}: ${ev.message}`);
