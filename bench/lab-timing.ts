@@ -2,6 +2,7 @@
 // the benchmarks. Each function starts real processes and waits for them; nothing is left running.
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { readNdjson } from '../src/runtime/ndjson.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -48,25 +49,22 @@ export async function timeToReady(runner: { origin: string; token: string }, lab
   });
   if (created.status !== 201) throw new Error(`start ${labId}: ${created.status} ${await created.text()}`);
   const { runId } = (await created.json()) as { runId: string };
-  const events = await fetch(`${runner.origin}/api/runs/${runId}/events`, { headers });
-  const reader = events.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffered = '';
+  // the page's own reader of the event stream (blank keep-alive lines included), stopped at ready
+  const stop = new AbortController();
+  const events = await fetch(`${runner.origin}/api/runs/${runId}/events`, { headers, signal: stop.signal });
   let elapsed = -1;
-  while (elapsed < 0) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`${labId}: event stream ended before the service was ready`);
-    buffered += decoder.decode(value, { stream: true });
-    for (const line of buffered.split('\n').slice(0, -1)) {
-      // the stream sends blank keep-alive lines while a long build (a cold Go cache) is under way
-      if (!line.trim()) continue;
-      const ev = JSON.parse(line) as { type: string; message?: string };
-      if (ev.type === 'ready') elapsed = performance.now() - t0;
-      if (ev.type === 'error') throw new Error(`${labId}: ${ev.message}`);
-    }
-    buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
-  }
-  await reader.cancel();
+  let failure: Error | null = null;
+  await readNdjson<{ type: string; message?: string }>(events.body!, (ev) => {
+    if (elapsed >= 0 || failure) return;
+    if (ev.type === 'ready') elapsed = performance.now() - t0;
+    else if (ev.type === 'error') failure = new Error(`${labId}: ${ev.message}`);
+    else return;
+    stop.abort();
+  }).catch((err: unknown) => {
+    if (!stop.signal.aborted) throw err;
+  });
+  if (failure) throw failure;
+  if (elapsed < 0) throw new Error(`${labId}: event stream ended before the service was ready`);
   await fetch(`${runner.origin}/api/runs/${runId}`, { method: 'DELETE', headers });
   return elapsed;
 }
