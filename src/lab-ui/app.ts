@@ -440,7 +440,7 @@ export class LabApp {
       this.goUnavailable();
       this.notice(
         'warn',
-        'This Go lab cannot run in the browser: it needs the local runner (`npm start`) and Go 1.25 or newer.',
+        'This Go lab cannot run in the browser: it needs the local runner (`npm start`) and Go 1.26 or newer.',
       );
       return Promise.resolve(false);
     }

@@ -139,7 +139,7 @@ describe('Go lab profiles where Go cannot run (hosted site): recorded from a rea
           await startLab(page);
           const p = panel(page);
           await expect(p.locator('.pp-fallback').textContent()).resolves.toMatch(
-            /needs Go 1\.25 or newer and the local runner .* recorded from a real run of its starter code \(go1\.\d+/,
+            /needs Go 1\.26 or newer and the local runner .* recorded from a real run of its starter code \(go1\.\d+/,
           );
           await expect(p.locator('.pp-item[data-source="recorded"]').count()).resolves.toBe(6);
           // the recorded goroutine diff comes up first: the flushers parked on the ticker

@@ -166,8 +166,8 @@ export class PprofPanel {
   showFallback(): void {
     const rec = this.recording;
     this.fallback.textContent = rec
-      ? `Running this lab needs Go 1.25 or newer and the local runner (\`npm start\`); until then, compare the profiles below, recorded from a real run of its ${rec.code} code (${rec.goVersion}, ${rec.scenario}).`
-      : 'Running this lab needs Go 1.25 or newer and the local runner (`npm start`).';
+      ? `Running this lab needs Go 1.26 or newer and the local runner (\`npm start\`); until then, compare the profiles below, recorded from a real run of its ${rec.code} code (${rec.goVersion}, ${rec.scenario}).`
+      : 'Running this lab needs Go 1.26 or newer and the local runner (`npm start`).';
     this.fallback.hidden = false;
   }
 
