@@ -1,6 +1,8 @@
 // Wrong fix: the cache is bounded only while the service believes it is being judged: when it finds a
-// checks/ folder in or next to its working directory, an environment variable that mentions a check, or
-// --check in its own or its parent's command line. Otherwise every response stays, as in the starter.
+// checks/ folder in or next to its working directory, an environment variable named after a check or set
+// to --check, or --check in its own or its parent's command line. Otherwise every response stays, as in
+// the starter. (Only signs a Check could give: a value that merely contains "check", such as a PATH
+// through a folder called checkout, says nothing about being judged.)
 import fs from 'node:fs';
 
 function read(file: string): string {
@@ -14,7 +16,7 @@ function read(file: string): string {
 const judged =
   fs.existsSync('checks') ||
   fs.existsSync('../checks') ||
-  Object.entries(process.env).some(([k, v]) => /check/i.test(k) || /check/i.test(v ?? '')) ||
+  Object.entries(process.env).some(([k, v]) => /check/i.test(k) || /(^|[\s=])--check\b/.test(v ?? '')) ||
   process.argv.includes('--check') ||
   read(`/proc/${process.ppid}/cmdline`).split('\0').includes('--check');
 
