@@ -1,11 +1,9 @@
 // Traffic between the lab supervisor and the service host it spawned (inside the kit; never reaches the
-// page). Requests go to the host's stdin as JSON lines; replies come back on the host's stdout behind
-// HOST_REPLY_PREFIX, which decodeEvent() does not match ("\u001eLBH " is not "\u001eLB "). The host's
-// own events (ready, metrics, warning…) use the lab protocol (lab-protocol.ts).
+// page). The host's first stdin line is its channel key, then requests follow as JSON lines; replies
+// ({ r: HostReply }) and the host's own events ({ e: LabEvent }: ready, metrics, warning…) come back
+// sealed on the host's descriptor 3 (kit/seal.ts), from kit/host.ts and kit/go alike.
 
 import type { ProfileKind } from './lab-protocol.ts';
-
-export const HOST_REPLY_PREFIX = '\u001eLBH ';
 
 export type HostRequest =
   | { id: number; op: 'measure'; gc?: boolean; count?: string[]; resources?: boolean }

@@ -77,26 +77,94 @@ export class GoBuildError extends Error {
 const builds = new Map<string, Promise<string>>();
 
 /**
+ * The lab's code shares the service's process with the kit that measures it. Go keeps a package's
+ * unexported state out of other packages' reach, except through unsafe (raw memory) and //go:linkname
+ * (binding another package's symbols); no lab needs either, so a service that uses them is not built.
+ */
+/**
+ * Where a Go file imports "unsafe" (offset), or -1. Imports come between the package clause and the
+ * first declaration; comments there are blanked (keeping offsets), so only real import specs count.
+ */
+function unsafeImport(src: string): number {
+  const blank = (m: string) => m.replace(/[^\n]/g, ' ');
+  const text = src.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, blank);
+  const firstDecl = text.search(/^(func|var|const|type)\b/m);
+  const header = firstDecl >= 0 ? text.slice(0, firstDecl) : text;
+  const spec = /(?:^|[\s(;])import\s+(?:[\w.]+\s+)?"unsafe"|(?:^|[\s(;])import\s*\(([^)]*)\)/g;
+  for (let m = spec.exec(header); m; m = spec.exec(header)) {
+    if (m[1] === undefined) return m.index + m[0].indexOf('"unsafe"');
+    const inner = m[1].search(/(?:^|[\s;])(?:[\w.]+\s+)?"unsafe"/);
+    if (inner >= 0) return m.index + m[0].indexOf('(') + 1 + inner + m[1].slice(inner).indexOf('"unsafe"');
+  }
+  return -1;
+}
+
+export function forbiddenGoConstructs(ws: string): string | null {
+  const walk = (rel: string): string | null => {
+    for (const d of fs.readdirSync(path.join(ws, rel), { withFileTypes: true })) {
+      const r = path.join(rel, d.name);
+      if (d.isDirectory()) {
+        const found = walk(r);
+        if (found) return found;
+      } else if (d.name.endsWith('.go') && !d.name.endsWith('_test.go')) {
+        const src = fs.readFileSync(path.join(ws, r), 'utf8');
+        const line = (at: number) => src.slice(0, at).split('\n').length;
+        const linkname = src.search(/^[ \t]*\/\/go:linkname\b/m);
+        if (linkname >= 0) return `${r}:${line(linkname)} uses //go:linkname`;
+        const at = unsafeImport(src);
+        if (at >= 0) return `${r}:${line(at)} imports unsafe`;
+      }
+    }
+    return null;
+  };
+  const found = walk('app');
+  return found
+    ? `${found}: lab code may not use unsafe or //go:linkname (with them a service could rewrite the kit's own measurements)`
+    : null;
+}
+
+/** What this process built: binary path -> SHA-256 of the file go build wrote. */
+const built = new Map<string, string>();
+
+function fileDigest(file: string): string | null {
+  try {
+    return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Build <ws>/app into <ws>/.bin/service-<hash of the sources>; every service process of the workspace
  * (check tasks, restarts) reuses it until the sources change. Rejects with the compiler's messages.
+ * A binary is reused only while it is byte for byte the one this process built: the service runs in
+ * the workspace and could otherwise leave a program of its own there for the next start.
  */
 export function buildGoService(ws: string): Promise<string> {
+  const forbidden = forbiddenGoConstructs(ws);
+  if (forbidden) return Promise.reject(new GoBuildError(`the Go service is not built: ${forbidden}`, forbidden));
   const binary = path.join(ws, '.bin', `service-${sourceHash(ws)}`);
-  if (fs.existsSync(binary)) return Promise.resolve(binary);
+  const digest = built.get(binary);
+  if (digest && fileDigest(binary) === digest) return Promise.resolve(binary);
   let build = builds.get(binary);
   if (build) return build;
   build = new Promise<string>((resolve, reject) => {
     fs.mkdirSync(path.dirname(binary), { recursive: true });
+    fs.rmSync(binary, { force: true });
     execFile(
       'go',
       ['build', '-o', binary, './app'],
       { cwd: ws, env: { ...process.env, ...goEnv() }, maxBuffer: 4 * 1024 * 1024, timeout: 300_000 },
       (err, _stdout, stderr) => {
         builds.delete(binary);
-        if (!err) return resolve(binary);
-        const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+        const digest = err ? null : fileDigest(binary);
+        if (digest) {
+          built.set(binary, digest);
+          return resolve(binary);
+        }
+        const missing = (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
         const text = stderr.replaceAll(ws + path.sep, '').trim();
-        const first = text.split('\n').find((l) => l && !l.startsWith('#')) ?? err.message;
+        const first = text.split('\n').find((l) => l && !l.startsWith('#')) ?? err?.message ?? 'no binary was written';
         reject(
           new GoBuildError(
             missing

@@ -2,8 +2,8 @@
 import type { Readable } from 'node:stream';
 import { LINE_CAP, LineSplitter } from '../contracts/lines.ts';
 
-/** The start both protocols share (events "\u001eLB ", host replies "\u001eLBH "): a protocol line
- * begins wherever it appears, so output printed without a newline before it is not lost. */
+/** The start of a lab protocol line ("\u001eLB "): a protocol line begins wherever it appears, so
+ * output printed without a newline before it is not lost. */
 const PROTOCOL_STEM = '\u001eLB';
 
 export function onLines(stream: Readable, onLine: (line: string) => void, onEnd?: () => void): void {

@@ -2,10 +2,9 @@
 // limit, restarted with backoff when it crashes, each exit classified (oom / crash / stopped).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { decodeEvent, EVENT_PREFIX, type LabEvent } from '../contracts/lab-protocol.ts';
-import { HOST_REPLY_PREFIX, type HostReply, type HostRequest } from '../contracts/host-protocol.ts';
+import type { LabEvent } from '../contracts/lab-protocol.ts';
+import type { HostReply, HostRequest } from '../contracts/host-protocol.ts';
 import { onLines } from './lines.ts';
-import { ByteBucket } from './byte-bucket.ts';
 import { endHostProcesses, hostMarkEnv, scanLabProcesses } from './lab-processes.ts';
 import { newSecret, unseal } from './seal.ts';
 import { workspaceModule } from './modules.ts';
@@ -130,6 +129,7 @@ export class ServiceProcess {
       const env: Record<string, string> = {
         GIN_MODE: 'release',
         LEAKBOOK_MEMORY_LIMIT_MB: String(this.opts.heapLimitMb),
+        LEAKBOOK_HOST_CHANNEL: '3', // kit/go/channel.go: the key line is on stdin, the channel is fd 3
       };
       return { file: this.goBinary, args: [], env };
     }
@@ -208,16 +208,15 @@ export class ServiceProcess {
     child.stdin!.on('error', () => {}); // writing to a dying child must not crash the supervisor
     const channel = child.stdio[3] as import('node:stream').Duplex;
     channel.on('error', () => {});
-    if (!this.goBinary) {
-      // The key goes to the host before it loads any lab code; only lines sealed with it are the host's.
-      const key = newSecret();
-      child.stdin!.write(JSON.stringify({ key, fullSnapshotProbe: !!this.opts.fullSnapshotProbe }) + '\n');
-      onLines(channel, (line) => {
-        const body = unseal(key, line);
-        if (body === null) return;
-        this.onHostMessage(JSON.parse(body) as { e?: LabEvent; r?: HostReply });
-      });
-    }
+    // The key goes to the host before it loads any lab code (a Go host reads it in its kit package's
+    // init); only lines sealed with it are the host's.
+    const key = newSecret();
+    child.stdin!.write(JSON.stringify({ key, fullSnapshotProbe: !!this.opts.fullSnapshotProbe }) + '\n');
+    onLines(channel, (line) => {
+      const body = unseal(key, line);
+      if (body === null) return;
+      this.onHostMessage(JSON.parse(body) as { e?: LabEvent; r?: HostReply });
+    });
     // Two start budgets: booting Node and the kit (generous: machines under load are slow at this),
     // then the lab's own code from import to listening (startTimeoutMs: a stuck factory is reported).
     const labBudget = this.opts.startTimeoutMs ?? (Number(process.env.LEAKBOOK_START_TIMEOUT_MS) || 8000);
@@ -238,9 +237,9 @@ export class ServiceProcess {
       );
     };
     const startTimer = { clear: () => clearTimeout(this.startTimer) };
-    // A Node host's stdout is the lab's own output and nothing else; a Go host still frames its
-    // protocol there (kit/go), so for Go labs a line that looks like the protocol is taken as one.
-    onLines(child.stdout!, (line) => (this.goBinary ? this.onStdout(line) : this.opts.onOutput(line, 'stdout')));
+    // stdout is the lab's own output and nothing else, in Node and Go alike: a line there that looks
+    // like the protocol is shown, never obeyed.
+    onLines(child.stdout!, (line) => this.opts.onOutput(line, 'stdout'));
     onLines(child.stderr!, (line) => {
       this.stderrTail.push(line);
       if (this.stderrTail.length > 40) this.stderrTail.shift();
@@ -263,18 +262,6 @@ export class ServiceProcess {
     });
   }
 
-  private readonly eventBudget = new ByteBucket(2 * 1024 * 1024, 64 * 1024);
-  private eventsDropped = 0;
-
-  private dropEvent(): void {
-    if (this.eventsDropped++ % 10_000 !== 0) return;
-    this.opts.onEvent({
-      type: 'error',
-      message:
-        'The service prints more protocol lines than the lab passes on (over 64 KB a second); some are not shown. Is lab code printing them?',
-    });
-  }
-
   // Liveness: the host reports metrics 4 times a second, so silence means its event loop is blocked.
   private lastHeard = 0;
   private silentReported = false;
@@ -294,25 +281,6 @@ export class ServiceProcess {
       });
     }, 1000);
     this.liveness.unref();
-  }
-
-  /** Go hosts: protocol lines and plain output share stdout. */
-  private onStdout(line: string): void {
-    if (line.startsWith(HOST_REPLY_PREFIX)) {
-      let r: HostReply;
-      try {
-        r = JSON.parse(line.slice(HOST_REPLY_PREFIX.length)) as HostReply;
-      } catch {
-        return;
-      }
-      return this.onHostMessage({ r });
-    }
-    // metered before parsing: lab code printing forged protocol lines by the hundred MB costs a bounded
-    // amount of the supervisor's time and memory (a real host sends about 1.5 KB/s)
-    if (line.startsWith(EVENT_PREFIX) && !this.eventBudget.take(line.length)) return this.dropEvent();
-    const ev = decodeEvent(line);
-    if (!ev) return this.opts.onOutput(line, 'stdout');
-    this.onHostMessage({ e: ev });
   }
 
   private onHostMessage(msg: { e?: LabEvent; r?: HostReply }): void {

@@ -1,7 +1,6 @@
 package kit
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -133,16 +132,15 @@ type request struct {
 
 func reply(id int, result any, err error) {
 	if err != nil {
-		writeLine(replyPrefix, map[string]any{"id": id, "ok": false, "error": err.Error()})
+		say("r", map[string]any{"id": id, "ok": false, "error": err.Error()})
 		return
 	}
-	writeLine(replyPrefix, map[string]any{"id": id, "ok": true, "result": result})
+	say("r", map[string]any{"id": id, "ok": true, "result": result})
 }
 
 // readRequests: stdin closing means the supervisor is gone, so the service ends too.
 func (h *host) readRequests() {
-	sc := bufio.NewScanner(os.Stdin)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	sc := stdinScanner // the same reader that took the key line in init
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" {

@@ -1,6 +1,6 @@
-// Package kit is the Go side of the Leakbook lab kit: the service host for Go labs. It speaks the same
-// line protocol as kit/host.ts (kit/protocol.ts): events behind EVENT_PREFIX on stdout, requests from
-// the supervisor as JSON lines on stdin, replies behind HOST_REPLY_PREFIX. A lab's main calls Serve.
+// Package kit is the Go side of the Leakbook lab kit: the service host for Go labs. It speaks as
+// kit/host.ts does: requests from the supervisor as JSON lines on stdin (contracts/host-protocol.ts),
+// events and replies sealed on descriptor 3 (channel.go). A lab's main calls Serve.
 package kit
 
 import (
@@ -12,13 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"time"
-)
-
-const (
-	eventPrefix = "\u001eLB "
-	replyPrefix = "\u001eLBH "
 )
 
 // Context is given to a lab's factory.
@@ -47,19 +41,7 @@ func (c *Context) Ms(labMs float64) time.Duration {
 // graceful stop after the server stopped taking requests, to flush what must not be lost.
 type Factory func(ctx *Context) (http.Handler, func())
 
-var out sync.Mutex
-
-func writeLine(prefix string, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		b, _ = json.Marshal(map[string]string{"type": "error", "message": err.Error()})
-	}
-	out.Lock()
-	defer out.Unlock()
-	os.Stdout.Write(append(append([]byte(prefix), b...), '\n'))
-}
-
-func emit(ev map[string]any) { writeLine(eventPrefix, ev) }
+func emit(ev map[string]any) { say("e", ev) }
 
 func die(what string, err error) {
 	msg := fmt.Sprintf("%s: %v", what, err)
@@ -79,7 +61,7 @@ func Serve(factory Factory) {
 	h := &host{ws: ws, started: started, ctx: ctx, conns: &connCounter{}}
 
 	kitGo(h.readRequests)
-	writeLine(replyPrefix, map[string]any{"id": 0, "ok": true, "result": "loading-lab"})
+	say("r", map[string]any{"id": 0, "ok": true, "result": "loading-lab"})
 
 	handler, closeFn := factory(ctx)
 	if handler == nil {
@@ -136,7 +118,7 @@ func (h *host) stop() {
 		h.closeFn()
 	}
 	timer.Stop()
-	out.Lock() // no half-written line after us
+	channelMu.Lock() // no half-written line after us
 	os.Exit(0)
 }
 

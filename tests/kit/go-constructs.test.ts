@@ -1,0 +1,60 @@
+// A Go lab's code shares its process with the kit that measures it; unsafe and //go:linkname are the two
+// ways Go code reaches another package's unexported state, so a service using either is not built.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildGoService, forbiddenGoConstructs } from '../../kit/go-service.ts';
+
+let dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  dirs = [];
+});
+
+function workspace(files: Record<string, string>): string {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'leakbook-goscan-'));
+  dirs.push(ws);
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(ws, 'app', rel)), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'app', rel), text);
+  }
+  return ws;
+}
+
+const plain = 'package main\n\nimport (\n\t"fmt"\n\t"strings"\n)\n\n// unsafe is only a word here\nvar s = "unsafe"\n';
+
+describe('forbiddenGoConstructs', () => {
+  it('accepts ordinary lab code, even when it says "unsafe" in a string or comment', () => {
+    expect(forbiddenGoConstructs(workspace({ 'main.go': plain }))).toBeNull();
+  });
+
+  it.each([
+    ['a single import', 'package main\n\nimport "unsafe"\n'],
+    ['a grouped import', 'package main\n\nimport (\n\t"fmt"\n\t"unsafe"\n)\n'],
+    ['a named import', 'package main\n\nimport (\n\tu "unsafe"\n)\n'],
+    ['a blank import', 'package main\n\nimport _ "unsafe"\n'],
+  ])('refuses unsafe as %s, naming file and line', (_name, src) => {
+    const msg = forbiddenGoConstructs(workspace({ 'main.go': plain, 'queue.go': src }));
+    expect(msg).toMatch(/^app\/queue\.go:\d+ imports unsafe: lab code may not use unsafe or \/\/go:linkname/);
+  });
+
+  it('refuses //go:linkname, also in a subpackage', () => {
+    const src = 'package store\n\nimport _ "strings"\n\n//go:linkname key leakbook/kit/go.channelKey\nvar key []byte\n';
+    expect(forbiddenGoConstructs(workspace({ 'main.go': plain, 'store/store.go': src }))).toMatch(
+      /^app\/store\/store\.go:5 uses \/\/go:linkname/,
+    );
+  });
+
+  it('leaves tests alone: they are never part of the service', () => {
+    expect(
+      forbiddenGoConstructs(workspace({ 'main.go': plain, 'x_test.go': 'package main\nimport "unsafe"\n' })),
+    ).toBeNull();
+  });
+
+  it('buildGoService rejects before compiling, with the reason', async () => {
+    const ws = workspace({ 'main.go': 'package main\n\nimport "unsafe"\n\nfunc main() { _ = unsafe.Sizeof(0) }\n' });
+    await expect(buildGoService(ws)).rejects.toThrow(/not built: app\/main\.go:3 imports unsafe/);
+    expect(fs.existsSync(path.join(ws, '.bin'))).toBe(false);
+  });
+});
