@@ -12,7 +12,7 @@ import type {
 import { labsRoot, loadLab, listLabIds, readLabFiles, readTree } from './load-lab.ts';
 import { kitContractFiles, kitFiles, WORKSPACE_PACKAGE_JSON } from './workspace.ts';
 import { vendorFiles } from './vendor.ts';
-import { ensureFixtures } from './fixtures.ts';
+import { ensureFixtures, portableGenerator } from './fixtures.ts';
 import { compiledPackageJson, compileFiles } from '../contracts/javascript-workspace.ts';
 
 const TEXT_EXT = /\.(ts|mts|js|mjs|cjs|json|md|txt|csv|html|css)$/i;
@@ -60,8 +60,14 @@ export async function runtimeBundle(id: string, root = labsRoot()): Promise<LabR
   for (const f of lab.manifest.files) files[`app/${f.path}`] = starter[f.path];
   files['scenarios.ts'] = fs.readFileSync(path.join(lab.dir, 'scenarios.ts'), 'utf8');
   files['lab.json'] = JSON.stringify(lab.manifest, null, 2) + '\n';
-  await ensureFixtures(lab);
-  for (const [p, d] of Object.entries(readTree(path.join(lab.dir, 'fixtures')))) files[`fixtures/${p}`] = bundled(p, d);
+  // a lab whose fixtures the container can generate ships its generator, not megabytes of its output
+  const generator = await portableGenerator(lab);
+  if (generator) for (const [p, d] of Object.entries(generator)) files[`generator/${p}`] = bundled(p, d);
+  else {
+    await ensureFixtures(lab);
+    for (const [p, d] of Object.entries(readTree(path.join(lab.dir, 'fixtures'))))
+      files[`fixtures/${p}`] = bundled(p, d);
+  }
   for (const [p, d] of Object.entries(await vendorFiles(lab))) files[`vendor/${p}`] = bundled(p, d);
   return { labId: id, files: await compileFiles(files) };
 }

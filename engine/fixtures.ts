@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { init, parse } from 'es-module-lexer';
+import { transform } from 'sucrase';
 import { LabError, type LoadedLab } from './load-lab.ts';
 
 const done = new Map<string, Promise<void>>();
@@ -25,4 +27,38 @@ export function ensureFixtures(lab: LoadedLab): Promise<void> {
     pending.catch(() => done.delete(generator));
   }
   return pending;
+}
+
+/**
+ * The generator's modules when it can run inside a workspace: generator/generate.ts exports
+ * buildFixtures() and imports only node: built-ins, '#kit' and files of its own folder (followed transitively).
+ * Such a generator goes into every workspace (the checks may share its workbook writer) and lets the
+ * page's container build the fixtures instead of downloading them (kit/fixtures.ts). null otherwise.
+ */
+export async function portableGenerator(lab: LoadedLab): Promise<Record<string, Buffer> | null> {
+  const dir = path.join(lab.dir, 'generator');
+  const entry = path.join(dir, 'generate.ts');
+  if (!fs.existsSync(entry) || !/export\s+async\s+function\s+buildFixtures\b/.test(fs.readFileSync(entry, 'utf8')))
+    return null;
+  await init;
+  const files: Record<string, Buffer> = {};
+  const pending = ['generate.ts'];
+  while (pending.length) {
+    const rel = pending.pop()!;
+    if (rel in files) continue;
+    const data = fs.readFileSync(path.join(dir, rel));
+    files[rel] = data;
+    // the imports Node would follow: types erased first (a type-only import is not one)
+    const js = transform(data.toString('utf8'), {
+      transforms: ['typescript'],
+      disableESTransforms: true,
+      keepUnusedImports: true,
+    }).code;
+    for (const { specifier: spec } of parse(js)[0]) {
+      if (typeof spec !== 'string' || spec.startsWith('node:') || spec === '#kit') continue;
+      if (!spec.startsWith('./') || spec.slice(2).includes('/') || !fs.existsSync(path.join(dir, spec))) return null;
+      pending.push(spec.slice(2));
+    }
+  }
+  return files;
 }

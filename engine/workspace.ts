@@ -5,6 +5,7 @@
 //   <ws>/contracts/     the contract files the kit imports (dependency-free, so the kit can use them)
 //   <ws>/app/           the lab's files: the reader's editable files + read-only files from starter/
 //   <ws>/scenarios.ts   <ws>/lab.json   <ws>/fixtures/   <ws>/vendor/   <ws>/snapshots/
+//   <ws>/generator/     the lab's fixture generator, when it can run there (engine/fixtures.ts)
 //   <ws>/checks/        only when checking
 //   Go labs also: <ws>/go.mod, go.sum (the repository's), kit/go/ (the kit's Go package), profiles/
 import fs from 'node:fs';
@@ -23,7 +24,7 @@ import {
 } from './load-lab.ts';
 import { readVariant, variantFiles } from './variants.ts';
 import { vendorFiles } from './vendor.ts';
-import { ensureFixtures } from './fixtures.ts';
+import { ensureFixtures, portableGenerator } from './fixtures.ts';
 
 export const WORKSPACE_PACKAGE_JSON =
   JSON.stringify({ type: 'module', private: true, imports: { '#kit': './kit/index.ts' } }, null, 2) + '\n';
@@ -175,6 +176,8 @@ export async function createWorkspace(opts: WorkspaceOptions): Promise<Workspace
     writeFile(dir, 'lab.json', JSON.stringify(lab.manifest, null, 2) + '\n');
     await ensureFixtures(lab);
     writeTree(dir, 'fixtures', readTree(path.join(lab.dir, 'fixtures')));
+    const generator = await portableGenerator(lab);
+    if (generator) writeTree(dir, 'generator', generator);
     writeTree(dir, 'vendor', await vendorFiles(lab));
     if (opts.withChecks) writeTree(dir, 'checks', readTree(path.join(lab.dir, 'checks')));
     fs.mkdirSync(path.join(dir, 'snapshots'), { recursive: true });

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { ServiceProcess } from './service-process.ts';
 import { workspaceModule } from './modules.ts';
 import { createControl, createScenarioContext } from './control.ts';
+import type { Fixtures } from './fixtures.ts';
 import type { LabEvent } from '../contracts/lab-protocol.ts';
 import type { LabManifest } from '../contracts/manifest.ts';
 import type { Check, CheckContext, Scenario, TaskResult } from './types.ts';
@@ -30,6 +31,8 @@ export async function runChecks(opts: {
   /** the checks, imported by the supervisor before any service ran */
   checks: Record<string, Check>;
   scenarios: Record<string, Scenario>;
+  /** the lab's fixtures, read before any service ran (kit/fixtures.ts) */
+  fixtures: Fixtures;
   /** before every service start (the supervisor puts the workspace back as it found it) */
   beforeSpawn?: () => void;
   emit(ev: LabEvent): void;
@@ -93,7 +96,7 @@ async function runTask(
     const control = createControl(service, abort.signal);
     const base = createScenarioContext({
       service: control,
-      ws: opts.ws,
+      fixture: opts.fixtures,
       timeScale: opts.lab.timeScale,
       signal: abort.signal,
       progress: () => {},

@@ -1,8 +1,7 @@
 // ServiceControl and ScenarioContext: how scenarios and checks (running in the supervisor) see the service.
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { httpRequest } from './http-client.ts';
 import type { ServiceProcess } from './service-process.ts';
+import type { Fixtures } from './fixtures.ts';
 import type {
   Capabilities,
   HttpResult,
@@ -90,20 +89,14 @@ export function createControl(service: ServiceProcess, signal: AbortSignal): Ser
 
 export function createScenarioContext(opts: {
   service: ServiceControl;
-  ws: string;
+  fixture: Fixtures;
   timeScale: number;
   signal: AbortSignal;
   progress(message: string): void;
 }): ScenarioContext {
-  const fixturesDir = path.join(opts.ws, 'fixtures');
   return {
     service: opts.service,
-    async fixture(name: string): Promise<Buffer> {
-      const target = path.resolve(fixturesDir, name);
-      if (!target.startsWith(fixturesDir + path.sep))
-        throw new Error(`fixture "${name}" is outside the lab's fixtures`);
-      return fs.readFile(target);
-    },
+    fixture: opts.fixture,
     progress: opts.progress,
     signal: opts.signal,
     timeScale: opts.timeScale,

@@ -23,6 +23,7 @@ import { workspaceModule } from './modules.ts';
 import type { Check, Scenario } from './types.ts';
 import { openVerdictOut, type VerdictOut } from './verdict-out.ts';
 import { WorkspaceGuard } from './workspace-guard.ts';
+import { openFixtures, type Fixtures } from './fixtures.ts';
 import type { CheckEvent } from '../contracts/verdict.ts';
 
 const ws = process.cwd();
@@ -47,6 +48,7 @@ let checksLoaded: Record<string, Check> | null = null;
 let checksError: unknown = null;
 let guard: WorkspaceGuard | null = null;
 let verdicts: VerdictOut | null = null;
+let fixtures: Fixtures | null = null;
 
 async function scenarios(): Promise<Record<string, Scenario>> {
   if (!scenariosLoaded) throw scenariosError ?? new Error('scenarios.ts is not loaded');
@@ -70,6 +72,7 @@ async function boot(): Promise<void> {
     }
   }
   fs.rmSync(checksDir, { recursive: true, force: true });
+  fixtures = openFixtures(ws);
   guard = new WorkspaceGuard(ws);
 }
 
@@ -137,6 +140,7 @@ async function checkOnce(): Promise<void> {
       lab,
       checks: loadedChecks(),
       scenarios: await scenarios(),
+      fixtures: fixtures!,
       beforeSpawn: restoreWorkspace,
       emit: checkEmitter(''),
       output,
@@ -205,7 +209,7 @@ async function runScenario(id: string): Promise<void> {
       await svc.whenReady(10_000);
       const ctx = createScenarioContext({
         service: createControl(svc, abort.signal),
-        ws,
+        fixture: fixtures!,
         timeScale: lab.timeScale,
         signal: abort.signal,
         progress: (message) => emit({ type: 'scenario', id, phase: 'progress', message: cleanMessage(message) }),
@@ -287,6 +291,7 @@ async function check(nonce: string): Promise<void> {
       lab,
       checks: checksLoaded,
       scenarios: await scenarios(),
+      fixtures: fixtures!,
       beforeSpawn: restoreWorkspace,
       emit: checkEmitter(nonce),
       output,

@@ -6,7 +6,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** Folders and files kept; snapshots/, profiles/ and fixtures/ are outputs or large inputs and not kept. */
-const KEPT = ['kit', 'contracts', 'app', 'vendor', 'lab.json', 'package.json', 'scenarios.ts', 'go.mod', 'go.sum'];
+const KEPT = [
+  'kit',
+  'contracts',
+  'app',
+  'vendor',
+  'generator',
+  'lab.json',
+  'package.json',
+  'scenarios.ts',
+  'go.mod',
+  'go.sum',
+];
 
 export class WorkspaceGuard {
   private readonly files = new Map<string, Buffer>();

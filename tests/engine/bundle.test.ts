@@ -2,7 +2,7 @@
 // complete workspace without them; checks and solution only in their own bundles.
 import { describe, expect, it } from 'vitest';
 import { checksBundle, pageBundle, runtimeBundle, solutionBundle } from '../../engine/bundle.ts';
-import { loadLab, readLabFiles } from '../../engine/load-lab.ts';
+import { listLabIds, loadLab, readLabFiles } from '../../engine/load-lab.ts';
 
 const id = 'cache-warmup';
 const lab = loadLab(id);
@@ -53,5 +53,18 @@ describe('lab bundles', () => {
     expect(Object.keys(checks.files)).toContain('index.js');
     expect(String(checks.files['index.js'])).toContain('defineChecks');
     expect(solutionBundle(id).files).toEqual(solution);
+  });
+
+  it('no Node lab downloads a runtime bundle over 2 MB: generated fixtures are built in the container', async () => {
+    const sizes: Record<string, number> = {};
+    for (const lab of listLabIds().filter((l) => loadLab(l).manifest.language !== 'go'))
+      sizes[lab] = JSON.stringify(await runtimeBundle(lab)).length;
+    for (const [lab, bytes] of Object.entries(sizes)) expect(bytes, lab).toBeLessThanOrEqual(2 * 1024 * 1024);
+    // excel-upload ships its generator (and the checks' workbook writer it shares) instead of its workbooks
+    const excel = await runtimeBundle('excel-upload');
+    expect(Object.keys(excel.files)).toEqual(
+      expect.arrayContaining(['generator/generate.js', 'generator/workbooks.js']),
+    );
+    expect(Object.keys(excel.files).some((p) => p.startsWith('fixtures/'))).toBe(false);
   });
 });

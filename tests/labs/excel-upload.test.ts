@@ -8,16 +8,16 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seeded } from '../../kit/random.ts';
-import { expectedStore, recordHash, rowToRecord, workbookRows } from '../../labs/excel-upload/checks/rows.ts';
+import { expectedStore, recordHash, rowToRecord, workbookRows } from '../../labs/excel-upload/generator/rows.ts';
 import {
   LAB_FIXTURES as OTHER_FIXTURES,
   LAB_WORKBOOKS as WORKBOOKS,
   labWorkbook,
   variedWorkbook,
-} from '../../labs/excel-upload/checks/workbooks.ts';
-import { xlsx } from '../../labs/excel-upload/checks/xlsx.ts';
+} from '../../labs/excel-upload/generator/workbooks.ts';
+import { xlsx } from '../../labs/excel-upload/generator/xlsx.ts';
 import { FIXTURES_DIR, generate } from '../../labs/excel-upload/generator/generate.ts';
-import { readZip } from '../../labs/excel-upload/checks/zip.ts';
+import { readZip } from '../../labs/excel-upload/generator/zip.ts';
 import {
   BadRowError,
   COLUMNS,

@@ -64,6 +64,25 @@ describe('compiled labs in a container without type stripping', () => {
     }, 90_000);
   }
 
+  it('excel-upload: the container builds the workbooks the bundle does not ship, and a scenario uploads them', async () => {
+    const bundle = await runtimeBundle('excel-upload');
+    expect(Object.keys(bundle.files).filter((p) => p.startsWith('fixtures/'))).toEqual([]);
+    const { rt, until } = await started('excel-upload', editableSolution('excel-upload'));
+    await rt.send({ cmd: 'scenario', id: 'odd-files' });
+    const end = await until(
+      (e) => e.type === 'scenario' && (e.phase === 'end' || e.phase === 'error'),
+      'scenario end',
+      120_000,
+    );
+    expect(end, JSON.stringify(end)).toMatchObject({ phase: 'end' });
+    // the files were built to the byte (the truncated one's length) and answered; the oversized one was
+    // refused before it was inflated
+    expect((end as { message: string }).message).toMatch(/an oversized workbook: 413/);
+    expect((end as { message: string }).message).toMatch(
+      /a truncated workbook: 400 the upload ended after 380,164 bytes/,
+    );
+  }, 240_000);
+
   it('cache-warmup: Check passes the solution and fails the starter, as with TypeScript', async () => {
     for (const [files, passed] of [
       [editableSolution('cache-warmup'), true],

@@ -1,4 +1,4 @@
-// A copy of labs/excel-upload/checks/rows.ts (the workspace holds only this lab's checks); tests/labs/go-labs.test.ts
+// A copy of labs/excel-upload/generator/rows.ts (the workspace holds only this lab's checks); tests/labs/go-labs.test.ts
 // keeps the two identical.
 // The order rows the lab's workbooks contain, generated from a seed. The fixture generator writes
 // them into .xlsx files; the checks recompute them to know what the store must hold afterwards.

@@ -1,6 +1,6 @@
 // Hidden checks for the excel-upload lab: a differential oracle over the upload surface, memory as growth.
 //
-// Every task builds its workbooks from a seed during the Check (checks/workbooks.ts): the lab's big
+// Every task builds its workbooks from a seed during the Check (generator/workbooks.ts): the lab's big
 // 6,000-row workbook, and smaller ones with what real files hold (empty cells, numbers in text columns,
 // inline and shared strings, duplicate ids, a second worksheet, a header in other capitals, 0, 1, 999,
 // 1,000 and 1,001 rows), unusable rows at seeded places (after a batch was staged, in the last row),
@@ -40,8 +40,8 @@ import {
   truncatedUploads,
   validUpload,
   type Upload,
-} from './workbooks.ts';
-import { COLUMNS, type OrderRecord } from './rows.ts';
+} from '../generator/workbooks.ts';
+import { COLUMNS, type OrderRecord } from '../generator/rows.ts';
 
 /** The container's memory limit, as the lab's read-only container.ts states it (a test keeps them equal). */
 export const CONTAINER_LIMIT_MB = 200;

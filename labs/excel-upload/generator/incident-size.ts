@@ -1,4 +1,4 @@
-// Writes the incident-sized workbooks (40,000 rows, checks/rows.ts) that the Go lab excel-upload-go
+// Writes the incident-sized workbooks (40,000 rows, generator/rows.ts) that the Go lab excel-upload-go
 // imports, into labs/excel-upload/.incident-fixtures/ (gitignored: ~16 MB); the Go lab's generator copies
 // them into its fixtures. The Node lab uses smaller ones (generate.ts) under its smaller heap limit.
 // Deterministic: seeded rows, a real xlsx writer (exceljs), then the parts are reordered into a fixed
@@ -19,8 +19,9 @@ import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
-import { COLUMNS, OTHER_FIXTURES, WORKBOOKS, workbookRows, type WorkbookSpec } from '../checks/rows.ts';
-import { deflatedPart, readZip, writeZip, type ZipPart } from '../checks/zip.ts';
+import { COLUMNS, OTHER_FIXTURES, WORKBOOKS, workbookRows, type WorkbookSpec } from './rows.ts';
+import { deflatedPart, readZip, writeZip, type ZipPart } from './zip.ts';
+import { bombSheet, NOT_XLSX } from './oversized.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const INCIDENT_FIXTURES_DIR = join(here, '..', '.incident-fixtures');
@@ -64,44 +65,18 @@ async function workbookParts(spec: WorkbookSpec): Promise<ZipPart[]> {
   return readZip(Buffer.concat(chunks)).filter((p) => !p.name.endsWith('/'));
 }
 
-/**
- * A worksheet with a proper header and `rows` copies of one valid order row (all numbered row 2, which
- * readers accept): about a megabyte of deflate that inflates to ~570 bytes per row. Shared-string indexes
- * 0-19 are the header's column names, as exceljs numbers strings in order of first use; 20+ are values.
- */
-export function* bombSheet(rows: number): Generator<string> {
-  const col = (i: number) => String.fromCharCode(65 + i);
-  yield '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
-  yield '<row r="1">' + COLUMNS.map((_, i) => `<c r="${col(i)}1" t="s"><v>${i}</v></c>`).join('') + '</row>';
-  const numbers = new Map([
-    [0, 7],
-    [15, 3],
-    [16, 19.5],
-    [17, 0],
-  ]);
-  const cells = COLUMNS.map((_, i) =>
-    numbers.has(i) ? `<c r="${col(i)}2"><v>${numbers.get(i)}</v></c>` : `<c r="${col(i)}2" t="s"><v>${20 + i}</v></c>`,
-  );
-  const chunk = ('<row r="2">' + cells.join('') + '</row>').repeat(4096);
-  for (let done = 0; done < rows; done += 4096) yield chunk;
-  yield '</sheetData></worksheet>';
-}
-
 /** One workbook's bytes, exactly as written to fixtures/. */
 export async function workbookBytes(spec: WorkbookSpec): Promise<Buffer> {
   return writeZip(ordered(await workbookParts(spec)));
 }
 
-export const NOT_XLSX = ['id,sku,product,quantity', '1,SKU-00037,Desk lamp,3', '2,SKU-00074,Keyboard,12', ''].join(
-  '\n',
-);
-
 /** Writes the fixtures unless they are up to date. Safe to run concurrently: files appear by atomic rename. */
 export async function generateIncidentSize(force = false): Promise<void> {
   const source = [
     join(here, 'incident-size.ts'),
-    join(here, '..', 'checks', 'zip.ts'),
-    join(here, '..', 'checks', 'rows.ts'),
+    join(here, 'oversized.ts'),
+    join(here, 'zip.ts'),
+    join(here, 'rows.ts'),
   ]
     .map((f) => readFileSync(f))
     .reduce((h, b) => h.update(b), createHash('sha256'))

@@ -1,4 +1,4 @@
-// The workbooks the checks upload, built from seeds during the Check (checks/xlsx.ts), and what the
+// The workbooks the checks upload, built from seeds during the Check (xlsx.ts), and what the
 // reference import answers for each: the records a valid one adds (in sheet order), or the refusal a bad
 // one gets. The expectations are a model of the read-only records.ts and store.ts as the reference
 // solution uses them; the contract test runs the reference through these checks, so model and reference
