@@ -25,6 +25,7 @@ import {
 import { readVariant, variantFiles } from './variants.ts';
 import { vendorFiles } from './vendor.ts';
 import { ensureFixtures, portableGenerator } from './fixtures.ts';
+import { identityAlive, processIdentity } from '../kit/lab-processes.ts';
 
 export const WORKSPACE_PACKAGE_JSON =
   JSON.stringify({ type: 'module', private: true, imports: { '#kit': './kit/index.ts' } }, null, 2) + '\n';
@@ -154,6 +155,26 @@ function writeGoModule(dir: string): void {
   );
 }
 
+const OWNED_PREFIX = 'leakbook-ws-';
+
+/** Remove workspaces in `parent` whose owning process (named in the folder's name) has ended. */
+export function sweepOrphanWorkspaces(parent = os.tmpdir()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const owner = name.startsWith(OWNED_PREFIX) ? /^(\d+\.\d+)-/.exec(name.slice(OWNED_PREFIX.length))?.[1] : null;
+    if (!owner || identityAlive(owner)) continue;
+    fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 export async function createWorkspace(opts: WorkspaceOptions): Promise<Workspace> {
   const labsDir = opts.labsDir ?? labsRoot();
   const lab = loadLab(opts.labId, labsDir);
@@ -163,7 +184,11 @@ export async function createWorkspace(opts: WorkspaceOptions): Promise<Workspace
   const base = readLabFiles(lab, variant?.base ?? opts.base ?? 'starter');
   const parent = opts.root ?? os.tmpdir();
   fs.mkdirSync(parent, { recursive: true });
-  const dir = fs.mkdtempSync(path.join(parent, `leakbook-${lab.id}-`));
+  // In the shared temp folder (CLI, tests) the name says whose workspace it is, so one left behind by a
+  // process killed with SIGKILL is removed by the next one; the runner keeps its own runs folder.
+  const owner = opts.root ? null : processIdentity();
+  if (owner) sweepOrphanWorkspaces(parent);
+  const dir = fs.mkdtempSync(path.join(parent, owner ? `${OWNED_PREFIX}${owner}-${lab.id}-` : `leakbook-${lab.id}-`));
   const dispose = () => fs.rmSync(dir, { recursive: true, force: true });
   try {
     writeFile(dir, 'package.json', WORKSPACE_PACKAGE_JSON);

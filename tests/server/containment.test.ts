@@ -3,7 +3,7 @@
 // with SIGKILL, and when the CLI exits. Workspaces of a runner that died go at the next start.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -18,6 +18,7 @@ import {
   type Runner,
 } from './harness.ts';
 import { escapingChildren, processesWith, sleepTag } from './leftovers.ts';
+import { sweepOrphanWorkspaces } from '../../engine/workspace.ts';
 
 const tags: string[] = [];
 const runners: Runner[] = [];
@@ -158,6 +159,15 @@ describe('processes a lab starts', () => {
       await exited;
       await gone(tag, `the children to end after the CLI ${kill ? 'was killed' : 'finished'}`);
       rmSync(dir, { recursive: true, force: true });
+      // its workspace: removed by the CLI when it finished; left by the killed one, and removed by the
+      // next process that makes a workspace
+      const left = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`leakbook-ws-${cli.pid}.`));
+      expect(left().length, 'workspaces left').toBe(kill ? 1 : 0);
+      if (kill) {
+        const orphan = left();
+        expect(sweepOrphanWorkspaces()).toEqual(orphan);
+        expect(left()).toEqual([]);
+      }
     }
   }, 120_000);
 });
