@@ -126,9 +126,22 @@ export class DescendantWatch {
   private readonly seen = new Map<number, ProcInfo & { via: number }>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly everyMs: number;
+  private readonly overBudget = new Map<number, (count: number) => void>();
+  private readonly budget: number;
 
-  constructor(everyMs = 500) {
+  constructor(everyMs = 500, budget = PROCESS_BUDGET) {
     this.everyMs = everyMs;
+    this.budget = budget;
+  }
+
+  /**
+   * Call `onOver` once, at a walk that finds more than the budget of living processes below our child
+   * `pid` (the child itself not counted): a lab that forks in a loop is stopped before it fills the
+   * process table. Returns a function that stops watching.
+   */
+  limit(pid: number, onOver: (count: number) => void): () => void {
+    this.overBudget.set(pid, onOver);
+    return () => this.overBudget.delete(pid);
   }
 
   start(): this {
@@ -169,6 +182,15 @@ export class DescendantWatch {
       }
     };
     walk(process.pid, 0);
+    if (this.overBudget.size === 0) return;
+    const counts = new Map<number, number>();
+    for (const [pid, info] of this.seen) if (pid !== info.via) counts.set(info.via, (counts.get(info.via) ?? 0) + 1);
+    for (const [via, count] of counts) {
+      const onOver = this.overBudget.get(via);
+      if (!onOver || count <= this.budget) continue;
+      this.overBudget.delete(via);
+      onOver(count);
+    }
   }
 
   /** End every process seen below our child `pid` (the child itself included). */
@@ -189,6 +211,9 @@ export class DescendantWatch {
   }
 }
 
+/** Living processes a service may have started at once. A lab needs a handful at most. */
+export const PROCESS_BUDGET = 64;
+
 // ---- the supervisor's side: one watch, and a mark per service host ----
 
 let watch: DescendantWatch | null = null;
@@ -197,6 +222,11 @@ let watch: DescendantWatch | null = null;
 export function watchLabProcesses(): void {
   process.env[MARK_VAR] ||= `${processIdentity() ?? 'unknown'}/lab`;
   watch ??= new DescendantWatch().start();
+}
+
+/** Call `onOver` when the service host `pid` has more than PROCESS_BUDGET processes below it. */
+export function limitHostProcesses(pid: number, onOver: (count: number) => void): () => void {
+  return watch?.limit(pid, onOver) ?? (() => {});
 }
 
 /** Look at the process table now (before a service is stopped, so nothing it just started is missed). */

@@ -5,7 +5,13 @@ import path from 'node:path';
 import type { LabEvent } from '../contracts/lab-protocol.ts';
 import type { HostReply, HostRequest } from '../contracts/host-protocol.ts';
 import { onLines } from './lines.ts';
-import { endHostProcesses, hostMarkEnv, scanLabProcesses } from './lab-processes.ts';
+import {
+  endHostProcesses,
+  hostMarkEnv,
+  limitHostProcesses,
+  PROCESS_BUDGET,
+  scanLabProcesses,
+} from './lab-processes.ts';
 import { newSecret, unseal } from './seal.ts';
 import { workspaceModule } from './modules.ts';
 import { buildGoService, GoBuildError, labLanguage, watchRss } from './go-service.ts';
@@ -205,6 +211,15 @@ export class ServiceProcess {
     this.child = child;
     liveHosts.add(child);
     this.watchMemoryLimit(child);
+    // a lab that forks in a loop is stopped (and all it started ended) before it fills the process table
+    const unlimit =
+      child.pid === undefined
+        ? () => {}
+        : limitHostProcesses(child.pid, (count) => {
+            if (this.child !== child) return;
+            this.lastError = `the service had ${count} processes running at once (at most ${PROCESS_BUDGET}: is it starting them in a loop?), so it was stopped with everything it started`;
+            child.kill('SIGKILL');
+          });
     child.stdin!.on('error', () => {}); // writing to a dying child must not crash the supervisor
     const channel = child.stdio[3] as import('node:stream').Duplex;
     channel.on('error', () => {});
@@ -253,6 +268,7 @@ export class ServiceProcess {
     });
     child.on('exit', (code, signal) => {
       liveHosts.delete(child);
+      unlimit();
       // nothing the service started outlives it (children in their own session included)
       endHostProcesses(child.pid, mark);
       this.stopRssWatch();

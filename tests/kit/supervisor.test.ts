@@ -6,9 +6,37 @@ import { spawnSupervisor } from '../../engine/supervise.ts';
 import { createWorkspace } from '../../engine/workspace.ts';
 import { makeLabsRoot, manifestFor, SERVER } from '../engine/fixture-labs.ts';
 
+// Starts 100 sleeping processes (each in its own session, as a careless or hostile lab might), half a
+// second after it is up: more than the kit lets one service have at once.
+const FORK_TAG = `${3000 + Math.floor(Math.random() * 1000)}.${process.pid}`;
+const FORKER = `
+import http from 'node:http';
+import { spawn } from 'node:child_process';
+import { defineService } from '#kit';
+export default defineService(() => {
+  setTimeout(() => {
+    for (let i = 0; i < 100; i++) spawn('sleep', ['${FORK_TAG}'], { detached: true, stdio: 'ignore' }).unref();
+  }, 500);
+  return { server: http.createServer((req, res) => res.end('ok')) };
+});
+`;
+
+function sleepers(): number {
+  let n = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1') === `sleep\0${FORK_TAG}\0`) n++;
+    } catch {
+      // gone
+    }
+  }
+  return n;
+}
+
 const root = makeLabsRoot({
   svc: { starter: { 'server.ts': SERVER } },
   tiny: { manifest: manifestFor('tiny', { heapLimitMb: 16 }), starter: { 'server.ts': SERVER } },
+  forker: { starter: { 'server.ts': FORKER } },
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -175,4 +203,22 @@ describe('supervisor', () => {
     for (let i = 0; i < 30 && pids.some(isAlive); i++) await new Promise((r) => setTimeout(r, 100));
     expect(pids.filter(isAlive)).toEqual([]);
   });
+
+  it.skipIf(!fs.existsSync('/proc/self/stat'))(
+    'stops a service that starts processes in a loop, and ends every one of them',
+    async () => {
+      const { events } = await session('forker', (ev) => ev.type === 'exit');
+      const exit = events.find((e) => e.type === 'exit');
+      expect(exit, JSON.stringify(events.filter((e) => e.type !== 'metrics'))).toMatchObject({
+        type: 'exit',
+        reason: 'crash',
+      });
+      expect((exit as { message: string }).message).toMatch(
+        /had \d+ processes running at once \(at most 64: is it starting them in a loop\?\), so it was stopped/,
+      );
+      for (let i = 0; i < 50 && sleepers() > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(sleepers()).toBe(0);
+    },
+    60_000,
+  );
 });
