@@ -135,6 +135,20 @@ function fileDigest(file: string): string | null {
 }
 
 /**
+ * One binary per version of the sources would add ~20 MB to the workspace at every edit a reader runs:
+ * only the newest is kept (a service still running from an older one keeps its file open until it ends).
+ */
+function removeOlderBinaries(current: string): void {
+  const dir = path.dirname(current);
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (file === current || !name.startsWith('service-')) continue;
+    fs.rmSync(file, { force: true });
+    built.delete(file);
+  }
+}
+
+/**
  * Build <ws>/app into <ws>/.bin/service-<hash of the sources>; every service process of the workspace
  * (check tasks, restarts) reuses it until the sources change. Rejects with the compiler's messages.
  * A binary is reused only while it is byte for byte the one this process built: the service runs in
@@ -160,6 +174,7 @@ export function buildGoService(ws: string): Promise<string> {
         const digest = err ? null : fileDigest(binary);
         if (digest) {
           built.set(binary, digest);
+          removeOlderBinaries(binary);
           return resolve(binary);
         }
         const missing = (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';

@@ -1,10 +1,14 @@
-// A Go lab's code shares its process with the kit that measures it; unsafe and //go:linkname are the two
+// Building a Go lab's service: its code shares its process with the kit that measures it; unsafe and //go:linkname are the two
 // ways Go code reaches another package's unexported state, so a service using either is not built.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createWorkspace } from '../../engine/workspace.ts';
 import { buildGoService, forbiddenGoConstructs } from '../../kit/go-service.ts';
+import { goOrSkip } from '../go-toolchain.ts';
+
+const go = goOrSkip('the Go build cache test');
 
 let dirs: string[] = [];
 afterEach(() => {
@@ -24,7 +28,7 @@ function workspace(files: Record<string, string>): string {
 
 const plain = 'package main\n\nimport (\n\t"fmt"\n\t"strings"\n)\n\n// unsafe is only a word here\nvar s = "unsafe"\n';
 
-describe('forbiddenGoConstructs', () => {
+describe('building a Go lab service', () => {
   it('accepts ordinary lab code, even when it says "unsafe" in a string or comment', () => {
     expect(forbiddenGoConstructs(workspace({ 'main.go': plain }))).toBeNull();
   });
@@ -57,4 +61,28 @@ describe('forbiddenGoConstructs', () => {
     await expect(buildGoService(ws)).rejects.toThrow(/not built: app\/main\.go:3 imports unsafe/);
     expect(fs.existsSync(path.join(ws, '.bin'))).toBe(false);
   });
+
+  it.skipIf(!go.version)(
+    'keeps one binary per workspace, and rebuilds one that is not byte for byte what it built',
+    async () => {
+      const ws = await createWorkspace({ labId: 'report-queue-go' });
+      try {
+        const bin = () => fs.readdirSync(path.join(ws.dir, '.bin'));
+        const first = await buildGoService(ws.dir);
+        expect(await buildGoService(ws.dir)).toBe(first);
+        // a service that leaves a program of its own under the expected name does not get it run
+        fs.writeFileSync(first, '#!/bin/sh\necho planted\n', { mode: 0o755 });
+        expect(await buildGoService(ws.dir)).toBe(first);
+        expect(fs.readFileSync(first).subarray(1, 4).toString()).toBe('ELF');
+        // an edit: a new binary, and the old one is gone
+        fs.appendFileSync(path.join(ws.dir, 'app', 'queue.go'), '\n// edited\n');
+        const second = await buildGoService(ws.dir);
+        expect(second).not.toBe(first);
+        expect(bin()).toEqual([path.basename(second)]);
+      } finally {
+        ws.dispose();
+      }
+    },
+    300_000,
+  );
 });
