@@ -1,5 +1,6 @@
-// Building a Go lab's service: its code shares its process with the kit that measures it; unsafe and //go:linkname are the two
-// ways Go code reaches another package's unexported state, so a service using either is not built.
+// Building a Go lab's service. Its code shares its process with the kit that measures it; unsafe and
+// //go:linkname are the two ways Go code reaches another package's unexported state, so a service using
+// either is not built. A built binary is reused only while it is the one built, and only the newest stays.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
