@@ -6,6 +6,7 @@ import { ServiceProcess } from './service-process.ts';
 import { workspaceModule } from './modules.ts';
 import { createControl, createScenarioContext } from './control.ts';
 import type { Fixtures } from './fixtures.ts';
+import type { WorkspaceBudget } from './workspace-budget.ts';
 import type { LabEvent } from '../contracts/lab-protocol.ts';
 import type { LabManifest } from '../contracts/manifest.ts';
 import type { Check, CheckContext, Scenario, TaskResult } from './types.ts';
@@ -35,6 +36,8 @@ export async function runChecks(opts: {
   fixtures: Fixtures;
   /** before every service start (the supervisor puts the workspace back as it found it) */
   beforeSpawn?: () => void;
+  /** bounds what services write into the workspace */
+  budget?: WorkspaceBudget;
   emit(ev: LabEvent): void;
   output(line: string, stream: 'stdout' | 'stderr'): void;
   signal: AbortSignal;
@@ -76,6 +79,7 @@ async function runTask(
     timeScale: opts.lab.timeScale,
     autoRestart: true,
     beforeSpawn: opts.beforeSpawn,
+    budget: opts.budget,
     onEvent: () => {}, // check services stay off the reader's chart
     onOutput: (line, stream) => {
       lines++;

@@ -13,6 +13,8 @@ import {
   scanLabProcesses,
 } from './lab-processes.ts';
 import { newSecret, unseal } from './seal.ts';
+import { workspaceBudgetBytes, type WorkspaceBudget } from './workspace-budget.ts';
+import { formatBytes } from '../contracts/format.ts';
 import { workspaceModule } from './modules.ts';
 import { buildGoService, GoBuildError, labLanguage, watchRss } from './go-service.ts';
 import type { Capabilities, Measurement, ProfileKind, ServiceExit } from './types.ts';
@@ -32,6 +34,8 @@ export interface ServiceOptions {
   fullSnapshotProbe?: boolean;
   /** called right before every spawn (the supervisor puts back workspace files the last service changed) */
   beforeSpawn?: () => void;
+  /** what the workspace held when the supervisor started, to bound what services write into it */
+  budget?: WorkspaceBudget;
 }
 
 // The service's environment is the same whoever starts it (the reader's Run or a Check): what Node and
@@ -159,6 +163,28 @@ export class ServiceProcess {
     });
   }
 
+  /**
+   * Every second: a service whose files in the workspace pass the budget (lab code writing in a loop)
+   * is stopped and what was added since the supervisor started is removed, before it fills the disk.
+   */
+  private watchWorkspaceBudget(child: ChildProcess): () => void {
+    const budget = this.opts.budget;
+    if (!budget) return () => {};
+    const timer = setInterval(() => {
+      if (this.child !== child) return clearInterval(timer);
+      const used = budget.used();
+      const limit = workspaceBudgetBytes();
+      if (used <= limit) return;
+      clearInterval(timer);
+      child.kill('SIGKILL');
+      const removed = budget.removeAdded();
+      const named = removed.slice(0, 3).join(', ') + (removed.length > 3 ? ` and ${removed.length - 3} more` : '');
+      this.lastError = `the service wrote ${formatBytes(used)} of files into its workspace (at most ${formatBytes(limit)}), so it was stopped and the files it added were removed${named ? ` (${named})` : ''}`;
+    }, 1000);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   /** Go hosts: write a pprof profile under profiles/; resolves with its path and size. */
   profile(kind: ProfileKind, file: string): Promise<{ path: string; bytes: number; kind: ProfileKind }> {
     return this.request({ op: 'profile', kind, file }, 120_000);
@@ -211,6 +237,7 @@ export class ServiceProcess {
     this.child = child;
     liveHosts.add(child);
     this.watchMemoryLimit(child);
+    const stopDiskWatch = this.watchWorkspaceBudget(child);
     // a lab that forks in a loop is stopped (and all it started ended) before it fills the process table
     const unlimit =
       child.pid === undefined
@@ -269,6 +296,7 @@ export class ServiceProcess {
     child.on('exit', (code, signal) => {
       liveHosts.delete(child);
       unlimit();
+      stopDiskWatch();
       // nothing the service started outlives it (children in their own session included)
       endHostProcesses(child.pid, mark);
       this.stopRssWatch();

@@ -24,6 +24,7 @@ import type { Check, Scenario } from './types.ts';
 import { openVerdictOut, type VerdictOut } from './verdict-out.ts';
 import { WorkspaceGuard } from './workspace-guard.ts';
 import { openFixtures, type Fixtures } from './fixtures.ts';
+import { WorkspaceBudget } from './workspace-budget.ts';
 import type { CheckEvent } from '../contracts/verdict.ts';
 
 const ws = process.cwd();
@@ -49,6 +50,7 @@ let checksError: unknown = null;
 let guard: WorkspaceGuard | null = null;
 let verdicts: VerdictOut | null = null;
 let fixtures: Fixtures | null = null;
+let budget: WorkspaceBudget | null = null;
 
 async function scenarios(): Promise<Record<string, Scenario>> {
   if (!scenariosLoaded) throw scenariosError ?? new Error('scenarios.ts is not loaded');
@@ -74,6 +76,7 @@ async function boot(): Promise<void> {
   fs.rmSync(checksDir, { recursive: true, force: true });
   fixtures = openFixtures(ws);
   guard = new WorkspaceGuard(ws);
+  budget = new WorkspaceBudget(ws);
 }
 
 /** Before every service starts: the workspace as it was when the supervisor started. */
@@ -142,6 +145,7 @@ async function checkOnce(): Promise<void> {
       scenarios: await scenarios(),
       fixtures: fixtures!,
       beforeSpawn: restoreWorkspace,
+      budget: budget!,
       emit: checkEmitter(''),
       output,
       signal: new AbortController().signal,
@@ -170,6 +174,7 @@ function newService(): ServiceProcess {
     onOutput: output,
     fullSnapshotProbe: process.env.LEAKBOOK_PROBE === 'full',
     beforeSpawn: restoreWorkspace,
+    budget: budget!,
   });
   services.add(s);
   return s;
@@ -293,6 +298,7 @@ async function check(nonce: string): Promise<void> {
       scenarios: await scenarios(),
       fixtures: fixtures!,
       beforeSpawn: restoreWorkspace,
+      budget: budget!,
       emit: checkEmitter(nonce),
       output,
       signal: new AbortController().signal,

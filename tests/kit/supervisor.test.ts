@@ -21,6 +21,18 @@ export default defineService(() => {
 });
 `;
 
+// Writes a megabyte into its workspace every 20 ms, in a file of its own and in one beside the kit.
+const WRITER = `
+import fs from 'node:fs';
+import http from 'node:http';
+import { defineService } from '#kit';
+export default defineService(() => {
+  const mb = Buffer.alloc(1024 * 1024, 120);
+  setInterval(() => { fs.appendFileSync('app-log.txt', mb); fs.appendFileSync('kit/notes.txt', mb); }, 20);
+  return { server: http.createServer((req, res) => res.end('ok')) };
+});
+`;
+
 function sleepers(): number {
   let n = 0;
   for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
@@ -37,6 +49,7 @@ const root = makeLabsRoot({
   svc: { starter: { 'server.ts': SERVER } },
   tiny: { manifest: manifestFor('tiny', { heapLimitMb: 16 }), starter: { 'server.ts': SERVER } },
   forker: { starter: { 'server.ts': FORKER } },
+  writer: { starter: { 'server.ts': WRITER } },
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -54,6 +67,7 @@ async function session(
   labId: string,
   onEvent: (ev: LabEvent, send: (cmd: object) => void) => boolean | void,
   timeoutMs = 60_000,
+  inspect?: (ws: string) => void,
 ) {
   const ws = await createWorkspace({ labId, labsDir: root, withChecks: true });
   const events: LabEvent[] = [];
@@ -76,6 +90,7 @@ async function session(
   const timer = setTimeout(finish, timeoutMs);
   await done;
   clearTimeout(timer);
+  inspect?.(ws.dir);
   sup.child.stdin!.end(); // closing stdin must take the service down too
   const code = await sup.exited;
   ws.dispose();
@@ -221,4 +236,24 @@ describe('supervisor', () => {
     },
     60_000,
   );
+
+  it('stops a service that writes past its workspace budget, and removes what it wrote', async () => {
+    process.env.LEAKBOOK_WORKSPACE_BUDGET_MB = '16';
+    let left: string[] = [];
+    try {
+      const { events } = await session(
+        'writer',
+        (ev) => ev.type === 'exit',
+        60_000,
+        (ws) => (left = ['app-log.txt', 'kit/notes.txt'].filter((f) => fs.existsSync(`${ws}/${f}`))),
+      );
+      const exit = events.find((e) => e.type === 'exit') as { message: string } | undefined;
+      expect(exit?.message).toMatch(
+        /wrote \d+(\.\d+)? MB of files into its workspace \(at most 16(\.0)? MB\), so it was stopped and the files it added were removed \((app-log\.txt|kit\/notes\.txt), (app-log\.txt|kit\/notes\.txt)\)/,
+      );
+      expect(left).toEqual([]);
+    } finally {
+      delete process.env.LEAKBOOK_WORKSPACE_BUDGET_MB;
+    }
+  });
 });
