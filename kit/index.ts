@@ -52,3 +52,4 @@ export async function forEachLimit(
   return done;
 }
 export * from './go-checks.ts';
+export * from './node-checks.ts';

@@ -17,9 +17,18 @@
 // so code written to deceive could call or patch it; the checks cross-check it only against the traffic
 // they sent (accepted counts, sequence numbers, the service's own clock), which no plausible fix touches.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defineChecks, formatBytes, formatCount, seeded, type CheckContext, type Rng } from '#kit';
+import {
+  defineChecks,
+  formatBytes,
+  formatCount,
+  moreHandles,
+  sampleAfterGc,
+  seeded,
+  type CheckContext,
+  type GcSample,
+  type Rng,
+} from '#kit';
 import { judgeLedger, judgeTypicalWait, MAX_BATCH, readLedger } from './ledger.ts';
-import { moreHandles, sample, type Sample } from './memory.ts';
 import {
   bundle,
   bundleSizes,
@@ -133,7 +142,7 @@ async function stagingRound(t: CheckContext, rng: Rng, log: TrafficLog): Promise
 const kb = (bytes: number) => formatBytes(Math.max(0, Math.round(bytes)));
 
 /** Growth from one sample to a later one, `rounds` rounds apart; a message when over the bounds. */
-function growth(a: Sample, b: Sample, rounds: number, traffic: string): string | null {
+function growth(a: GcSample, b: GcSample, rounds: number, traffic: string): string | null {
   if (!a.afterGc || !b.afterGc) return null;
   const heap = (b.heap - a.heap) / rounds;
   if (heap > HEAP_GROWTH_PER_ROUND)
@@ -153,23 +162,23 @@ export default defineChecks({
     firstRun = null;
     const rng = seeded('report-queue/nothing-parked');
     const log = new TrafficLog();
-    const before = await sample(t, 'before any traffic', false);
+    const before = await sampleAfterGc(t, 'before any traffic', false);
     const { ledger } = await sinkState(t);
     firstRun = { ledger, accepted: 0, shutdownAt: Infinity };
 
-    const production: Sample[] = [];
+    const production: GcSample[] = [];
     for (let r = 1; r <= PRODUCTION_ROUNDS; r++) {
       await productionRound(t, rng.fork(`production ${r}`), log);
       firstRun.accepted = log.accepted;
       await untilDelivered(t, log.accepted);
-      production.push(await sample(t, `after production round ${r}`, r === PRODUCTION_ROUNDS));
+      production.push(await sampleAfterGc(t, `after production round ${r}`, r === PRODUCTION_ROUNDS));
     }
-    const staging: Sample[] = [];
+    const staging: GcSample[] = [];
     for (let r = 1; r <= STAGING_ROUNDS; r++) {
       await stagingRound(t, rng.fork(`staging ${r}`), log);
       firstRun.accepted = log.accepted;
       await untilDelivered(t, log.accepted);
-      staging.push(await sample(t, `after staging round ${r}`, r === STAGING_ROUNDS));
+      staging.push(await sampleAfterGc(t, `after staging round ${r}`, r === STAGING_ROUNDS));
     }
     // Shutdown mid-work: a full batch leaves, the rest stays open with its timer running; the kit then
     // shuts the service down, and the next task reads what reached the ledger.

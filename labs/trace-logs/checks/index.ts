@@ -13,9 +13,17 @@
 // each request and report run (ledger.ts), process warnings, and the kit's own memory measurements.
 // The service's gauges are never judged.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defineChecks, formatBytes, formatCount, seeded, type CheckContext } from '#kit';
+import {
+  defineChecks,
+  formatBytes,
+  formatCount,
+  moreHandles,
+  sampleAfterGc,
+  seeded,
+  type CheckContext,
+  type GcSample,
+} from '#kit';
 import { judgeFiled, readFiled, receivedLines, type Judged } from './ledger.ts';
-import { moreHandles, sample, type Sample } from './memory.ts';
 import { leaveRunning, Numbers, REQUEST_TIMEOUT_MS, round, type Sent } from './traffic.ts';
 
 const HOUR = 3_600_000;
@@ -106,7 +114,7 @@ async function until(t: CheckContext, since: number, labMs: number): Promise<voi
 const kb = (bytes: number) => formatBytes(Math.max(0, Math.round(bytes)));
 
 /** Growth from one sample to a later one, `rounds` rounds apart; a message when over the bounds. */
-function growth(a: Sample, b: Sample, rounds: number): string | null {
+function growth(a: GcSample, b: GcSample, rounds: number): string | null {
   if (!a.afterGc || !b.afterGc) return null;
   const heap = (b.heap - a.heap) / rounds;
   if (heap > HEAP_GROWTH_PER_ROUND)
@@ -145,7 +153,7 @@ export default defineChecks({
     const rng = seeded('trace-logs/nothing-retained');
     const numbers = new Numbers(rng.fork('numbers'));
     const run: Run = { file: '', sent: [], reportRuns: 0 };
-    const samples: Sample[] = [];
+    const samples: GcSample[] = [];
     const kept: string[] = [];
     for (let r = 1; r <= ROUNDS; r++) {
       const started = performance.now();
@@ -158,7 +166,7 @@ export default defineChecks({
       const filed = readFiled(ledger.file);
       const left = notUploaded(ledger, (s) => receivedLines(filed, s));
       if (left.lines > 0) kept.push(`after round ${r}, ${formatCount(left.lines)} lines (${left.text})`);
-      samples.push(await sample(t, `after round ${r}`, r === 1 || r === ROUNDS));
+      samples.push(await sampleAfterGc(t, `after round ${r}`, r === 1 || r === ROUNDS, 6_000));
     }
     firstRun = run;
     // Shutdown mid-work: exports still running when the check returns and the kit stops the service.
@@ -170,7 +178,7 @@ export default defineChecks({
     const warning = t.service.warnings().find((w) => w.name === 'MaxListenersExceededWarning');
     if (warning) return { passed: false, message: `${traffic}, the service warned: ${warning.message}` };
 
-    const [s1, s2, s3] = samples as [Sample, Sample, Sample];
+    const [s1, s2, s3] = samples as [GcSample, GcSample, GcSample];
     const grew = growth(s1, s2, 1) ?? growth(s2, s3, 1) ?? growth(s1, s3, 2);
     if (kept.length > 0) {
       const where = grew

@@ -1,13 +1,11 @@
-// Memory as growth, measured by the kit after a full GC (its measurement functions are taken before lab
-// code loads): heap in use, live JavaScript objects (v8.queryObjects(Object) counts every object whose
-// prototype chain reaches Object.prototype: line arrays, per-request loggers, closures, listeners,
-// promises, timers…), and active timers and handles (process.getActiveResourcesInfo()). Gauges are
-// computed by lab code and are never judged.
-import type { CheckContext, Measurement } from '#kit';
+// Helpers for the checks of Node labs (they run in the supervisor, like every check): memory as growth,
+// measured by the kit after a full GC (its measurement functions are taken before lab code loads): heap
+// in use, live JavaScript objects (v8.queryObjects(Object) counts every object whose prototype chain
+// reaches Object.prototype: arrays, closures, listeners, promises, timers…), and active timers and
+// handles (process.getActiveResourcesInfo()). Gauges are computed by lab code and are never judged.
+import type { CheckContext, Measurement } from './types.ts';
 
-const MEASURE_TIMEOUT_MS = 6_000;
-
-export interface Sample {
+export interface GcSample {
   label: string;
   heap: number;
   objects: number | null;
@@ -15,8 +13,16 @@ export interface Sample {
   afterGc: boolean;
 }
 
-/** One measurement after a full GC; `objects` only when asked (each count costs a heap walk). */
-export async function sample(t: CheckContext, label: string, withObjects: boolean): Promise<Sample> {
+/**
+ * One measurement after a full GC; `objects` only when asked (each count costs a heap walk). Rejects,
+ * naming `label`, when the service does not answer within `timeoutMs`.
+ */
+export async function sampleAfterGc(
+  t: CheckContext,
+  label: string,
+  withObjects: boolean,
+  timeoutMs = 8_000,
+): Promise<GcSample> {
   const count = withObjects && t.service.caps.queryObjects ? ['Object'] : undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -24,10 +30,10 @@ export async function sample(t: CheckContext, label: string, withObjects: boolea
       () =>
         reject(
           new Error(
-            `the service did not answer a memory measurement ${label} within ${MEASURE_TIMEOUT_MS / 1000} s (is its event loop blocked?)`,
+            `the service did not answer a memory measurement ${label} within ${timeoutMs / 1000} s (is its event loop blocked?)`,
           ),
         ),
-      MEASURE_TIMEOUT_MS,
+      timeoutMs,
     );
   });
   try {
@@ -48,14 +54,14 @@ export async function sample(t: CheckContext, label: string, withObjects: boolea
 }
 
 /** Timers, intervals and other handles by kind, leaving out the sockets the check's own clients hold. */
-export function handles(s: Sample): Record<string, number> {
+export function handles(s: GcSample): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [kind, n] of Object.entries(s.resources)) if (!/^TCP(Socket)?Wrap$/.test(kind)) out[kind] = n;
   return out;
 }
 
 /** Kinds of handles of which `b` holds more than `a` (plus `allow` of each), as "3 more Timeout". */
-export function moreHandles(a: Sample, b: Sample, allow = 0): string | null {
+export function moreHandles(a: GcSample, b: GcSample, allow = 0): string | null {
   const ha = handles(a);
   const hb = handles(b);
   const more = Object.entries(hb)
