@@ -5,11 +5,9 @@
 // (kit/modules.ts). One function for both sides, so what the tests compile is what the page runs.
 import { init, parse } from 'es-module-lexer';
 import { transform } from 'sucrase';
+import { jsPath } from './js-path.ts';
 
-/** `app/main.ts` → `app/main.js`; other paths unchanged. */
-export function jsPath(tsPath: string): string {
-  return /\.m?ts$/.test(tsPath) && !tsPath.endsWith('.d.ts') ? tsPath.replace(/\.(m?)ts$/, '.$1js') : tsPath;
-}
+export { jsPath };
 
 /** A compile error in one file, with the file's path and the position sucrase reports. */
 export class CompileError extends Error {

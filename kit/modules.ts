@@ -3,11 +3,12 @@
 // (contracts/javascript-workspace.ts), so the container's Node never has to strip types.
 import fs from 'node:fs';
 import path from 'node:path';
+import { jsPath } from '../contracts/js-path.ts';
 
 /** `rel` (e.g. "scenarios.ts") inside `ws`, or its compiled `.js` twin when only that exists. */
 export function workspaceModule(ws: string, rel: string): string {
   const file = path.join(ws, rel);
-  if (!/\.m?ts$/.test(rel) || fs.existsSync(file)) return file;
-  const compiled = file.replace(/\.(m?)ts$/, '.$1js');
+  if (jsPath(rel) === rel || fs.existsSync(file)) return file;
+  const compiled = path.join(ws, jsPath(rel));
   return fs.existsSync(compiled) ? compiled : file;
 }
