@@ -206,6 +206,48 @@ describe('gzip streams written to and never ended', () => {
   });
 });
 
+describe('gzip streams nothing in JavaScript holds', () => {
+  let o: Opened;
+  beforeAll(async () => {
+    o = await open(
+      `
+      const zlib = await import('node:zlib');
+      snap('before');
+      // piped into a destination that never reads: the data waits in the native stream, which
+      // keeps its JavaScript object alive although no JavaScript object refers to it
+      const { PassThrough } = await import('node:stream');
+      for (let i = 0; i < 8; i++) {
+        const gzip = zlib.createGzip();
+        const sink = new PassThrough({ highWaterMark: 1 });
+        gzip.pipe(sink);
+        gzip.write('preflight body '.repeat(4096));
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      snap('after');
+    `,
+      ['before', 'after'],
+    );
+  }, 60_000);
+  afterAll(() => o?.run.cleanup());
+
+  it('are held by their native handle, and the handle only by bookkeeping', () => {
+    const root = { className: 'Gzip' };
+    const names = (l: { children: { edge: string; holder: string }[] }) =>
+      JSON.stringify(l.children.map((c) => `${c.edge} in ${c.holder}`));
+    // Gzip ← owner_symbol in Zlib (the handle's JavaScript side) ← Node / ZlibStream (its native side)
+    const top = o.explorer.expand({ root, path: [], fold: true });
+    const zlib = top.children.findIndex((c) => c.holder === 'Zlib' && /owner_symbol/.test(c.edge));
+    expect(zlib, names(top)).toBeGreaterThanOrEqual(0);
+    const handle = o.explorer.expand({ root, path: [zlib], fold: true });
+    const native = handle.children.findIndex((c) => /ZlibStream/.test(c.holder));
+    expect(native, names(handle)).toBeGreaterThanOrEqual(0);
+    // nothing but folded bookkeeping above the native side: the page says no JavaScript holds it
+    const above = o.explorer.expand({ root, path: [zlib, native], fold: true });
+    expect(above.folded.map((f) => f.holder)).toContain('Node / BaseObjectList');
+    expect(names(above)).toBe('[]');
+  });
+});
+
 describe('three snapshots', () => {
   let o: Opened;
   beforeAll(async () => {

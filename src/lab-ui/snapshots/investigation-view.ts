@@ -385,12 +385,16 @@ export class InvestigationView {
     const level = await this.inv.retainers(query);
     const nodes: TreeNode<RetainerGroup>[] = level.children.map((g) => retainerNode(g));
     const folded = level.folded.reduce((n, f) => n + f.retainers, 0);
+    const holders = [...new Set(level.folded.map((f) => f.holder))].join(', ');
     const note =
-      level.folded.length > 0
-        ? `${count(folded)} bookkeeping retainer${folded === 1 ? '' : 's'} folded: ${[...new Set(level.folded.map((f) => f.holder))].join(', ')}`
-        : level.children.length === 0 && level.objects === 0
-          ? `No ${OBJECT_WORD[this.kind]} objects of this class.`
-          : null;
+      level.folded.length > 0 && level.children.length === 0
+        ? // nothing in JavaScript holds this level: only Node's lists of native-backed objects do
+          `Only bookkeeping holds this (${count(folded)} retainer${folded === 1 ? '' : 's'} folded: ${holders}); no JavaScript object does. A native handle (a stream's, socket's or timer's) stays alive while its native side is open: look for where it is created and never ended, closed or destroyed.`
+        : level.folded.length > 0
+          ? `${count(folded)} bookkeeping retainer${folded === 1 ? '' : 's'} folded: ${holders}`
+          : level.children.length === 0 && level.objects === 0
+            ? `No ${OBJECT_WORD[this.kind]} objects of this class.`
+            : null;
     return { nodes, note };
   }
 
