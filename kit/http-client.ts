@@ -19,12 +19,23 @@ export function httpRequest(
     let settled = false;
     let status = 0;
     let headers: Record<string, string> = {};
+    const started = performance.now();
+    let firstByteMs: number | undefined;
     const finish = (aborted: boolean, error?: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      resolve({ status, headers, body: Buffer.concat(chunks), aborted, ...(error ? { error } : {}) });
+      const ms = performance.now() - started;
+      resolve({
+        status,
+        headers,
+        body: Buffer.concat(chunks),
+        aborted,
+        ...(error ? { error } : {}),
+        ...(firstByteMs === undefined ? {} : { firstByteMs }),
+        ms,
+      });
     };
     const body =
       init.body === undefined
@@ -56,6 +67,7 @@ export function httpRequest(
       for (const [k, v] of Object.entries(res.headers))
         if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       res.on('data', (chunk: Buffer) => {
+        firstByteMs ??= performance.now() - started;
         chunks.push(chunk);
         received += chunk.length;
         if (init.abortAfterBytes !== undefined && received >= init.abortAfterBytes) {

@@ -86,6 +86,10 @@ export interface HttpResult {
   /** true when the request was deliberately aborted (abortAfterBytes) or failed */
   aborted: boolean;
   error?: string;
+  /** timed by the kit's client: ms from sending the request to the first byte of the body (absent
+   * when none came) and to the end of the response (or the abort) */
+  firstByteMs?: number;
+  ms?: number;
 }
 
 export interface ScenarioContext {
