@@ -62,6 +62,8 @@ func TestTimedBatchLeavesAfterTenSeconds(t *testing.T) {
 		if len(r.batches) != 1 || r.at[0] != 10*time.Second {
 			t.Fatalf("batches %v at %v, want one batch of 3 at 10s", r.batches, r.at)
 		}
+		// a queue may keep a goroutine of its own until it is stopped (a worker with its own timer)
+		q.Stop()
 		r.check(t, 3)
 	})
 }
