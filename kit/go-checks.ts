@@ -45,3 +45,15 @@ export function growthPerRound(values: number[]): number {
   if (values.length < 3) throw new Error('judging growth needs at least 3 rounds');
   return (values[values.length - 1] - values[0]) / (values.length - 1);
 }
+
+/**
+ * The least any round added to the one before (values measured after GC, one per round). What a leak keeps
+ * adds up in every round; state that is replaced rather than kept (the last batch a queue still refers to,
+ * a buffer sized by the last request) can jump once in either direction and is not counted.
+ */
+export function leastGrowth(values: number[]): number {
+  if (values.length < 3) throw new Error('judging growth needs at least 3 rounds');
+  let least = Infinity;
+  for (let i = 1; i < values.length; i++) least = Math.min(least, values[i]! - values[i - 1]!);
+  return least;
+}
