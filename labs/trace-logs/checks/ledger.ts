@@ -141,6 +141,8 @@ export function judgeFiled(filed: Filed, sent: Sent[], reportRuns: number, where
     if (m) runs.add(Number(m[1]));
   }
   const badRuns: string[] = [];
+  /** trace ID -> the report run first filed under it: each run has one of its own */
+  const runOwners = new Map<string, number>();
   for (const run of [...runs].sort((a, b) => a - b)) {
     const subject = `report-${run}`;
     known.add(subject);
@@ -155,6 +157,11 @@ export function judgeFiled(filed: Filed, sent: Sent[], reportRuns: number, where
       badRuns.push(`hourly report run ${run}${failing} was uploaded under several trace IDs`);
     else if (owners.has(parts[0]!.traceId))
       badRuns.push(`hourly report run ${run} was uploaded under the trace ID of ${owners.get(parts[0]!.traceId)}`);
+    else if (runOwners.has(parts[0]!.traceId))
+      badRuns.push(
+        `hourly report runs ${runOwners.get(parts[0]!.traceId)} and ${run} were uploaded under the same trace ID (${parts[0]!.traceId}); each run needs one of its own`,
+      );
+    else if (parts[0]) runOwners.set(parts[0].traceId, run);
   }
   if (badRuns.length) note('hourly report runs did not arrive whole', badRuns.length, badRuns[0]!);
 
