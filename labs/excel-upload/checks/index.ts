@@ -36,12 +36,14 @@ import {
   malformedUpload,
   MAX_BATCH,
   notXlsxUploads,
+  roomyUpload,
   StoreModel,
   truncatedUploads,
   validUpload,
   type Upload,
 } from '../generator/workbooks.ts';
 import { COLUMNS, type OrderRecord } from '../generator/rows.ts';
+import { readZip } from '../generator/zip.ts';
 
 /** The container's memory limit, as the lab's read-only container.ts states it (a test keeps them equal). */
 export const CONTAINER_LIMIT_MB = 200;
@@ -90,6 +92,11 @@ function lastExit(t: CheckContext): string {
 }
 
 /** A gauge of the read-only store or container module; missing means server.ts stopped creating it. */
+/** The largest part of a workbook, inflated (as its zip directory declares it). */
+function roomySize(body: Buffer): number {
+  return Math.max(...readZip(body).map((p) => p.size));
+}
+
 function gauge(m: Measurement, name: string): number {
   const v = m.gauges[name];
   if (typeof v !== 'number')
@@ -367,8 +374,12 @@ export default defineChecks({
       }
       await j.upload(validUpload(j.rng, { rows: 200, firstId: 250 }));
       await j.store('after the refusals and one more valid upload');
+      // what fits is still imported: a limit below the task's 64 MB per part refuses real workbooks
+      const roomy = roomyUpload(j.rng, { firstId: 400 });
+      await j.upload(roomy);
+      await j.store(`after ${roomy.what}`);
       await j.limits('after the oversized workbooks');
-      return `both oversized workbooks were refused with 413 (${seen.join('; ')}) and nothing of them reached the store; the next upload was imported`;
+      return `both oversized workbooks were refused with 413 (${seen.join('; ')}) and nothing of them reached the store; the next upload, and a workbook whose worksheet inflates to ${formatBytes(roomySize(roomy.body))}, were imported`;
     }),
 
   'bad-input': (t) =>

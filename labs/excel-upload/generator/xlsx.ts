@@ -20,6 +20,9 @@ export interface XlsxOptions {
   sharedStrings?: boolean;
   /** deflate level: 1 for traffic made during a Check, 9 for fixtures */
   level?: number;
+  /** pretty-printed worksheets: a line break and this many spaces of indentation after every row
+   * (ignorable whitespace, as some generators write; it makes a part big without adding data) */
+  indent?: number;
 }
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -35,7 +38,8 @@ function part(name: string, text: string, level: number): ZipPart {
   return { name, method: 8, crc: crc32(raw), compressed: deflateRawSync(raw, { level }), size: raw.length };
 }
 
-function sheetXml(sheet: XlsxSheet, strings: Map<string, number> | null): string {
+function sheetXml(sheet: XlsxSheet, strings: Map<string, number> | null, indent = 0): string {
+  const gap = indent > 0 ? '\n' + ' '.repeat(indent) : '';
   const out: string[] = [
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
   ];
@@ -60,7 +64,7 @@ function sheetXml(sheet: XlsxSheet, strings: Map<string, number> | null): string
             : `<c r="${ref}" t="str"><f>${escape(cell.formula)}</f><v>${escape(cell.result)}</v></c>`;
       else row += `<c r="${ref}" t="d"><v>${cell.date}</v></c>`;
     });
-    out.push(row + '</row>');
+    out.push(row + '</row>' + gap);
   });
   out.push('</sheetData></worksheet>');
   return out.join('');
@@ -70,7 +74,7 @@ function sheetXml(sheet: XlsxSheet, strings: Map<string, number> | null): string
 export function xlsxParts(sheets: XlsxSheet[], opts: XlsxOptions = {}): ZipPart[] {
   const level = opts.level ?? 1;
   const strings = opts.sharedStrings === false ? null : new Map<string, number>();
-  const sheetTexts = sheets.map((s) => sheetXml(s, strings));
+  const sheetTexts = sheets.map((s) => sheetXml(s, strings, opts.indent));
   const ids = sheets.map((_, i) => i + 1);
   const contentTypes =
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
