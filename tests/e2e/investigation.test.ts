@@ -82,6 +82,8 @@ interface Geometry {
   rowHeight: number;
   visibleRows: number;
   covered: string[];
+  /** Header cells partly under the sticky class column (a column cut in half). */
+  halfHidden: string[];
   sortInView: boolean;
   sortDebug: string;
   stacked: boolean;
@@ -117,7 +119,8 @@ async function measure(page: Page): Promise<Geometry> {
     const covered: string[] = [];
     for (const r of visible) {
       const b = r.getBoundingClientRect();
-      const x = Math.min(b.left + b.width / 2, box.left + scroller.clientWidth / 2);
+      // The middle of the row's visible part (scrolled sideways, its own middle may be off screen).
+      const x = (Math.max(b.left, box.left) + Math.min(b.right, box.left + scroller.clientWidth)) / 2;
       const hit = document.elementFromPoint(x, b.top + b.height / 2);
       if (!hit || !r.contains(hit)) covered.push(`${r.dataset.key} covered by ${hit?.outerHTML.slice(0, 80)}`);
     }
@@ -130,6 +133,15 @@ async function measure(page: Page): Promise<Geometry> {
         return b.left < wsBox.left - 0.5 || b.right > wsBox.right + 0.5;
       })
       .map((el) => el.textContent || el.className);
+    // Scrolled sideways, a column is either wholly under the sticky class column or wholly beside it.
+    const stickyRight = firstTh.getBoundingClientRect().right;
+    const halfHidden = [...head.querySelectorAll<HTMLElement>('th')]
+      .slice(1)
+      .filter((th) => {
+        const b = th.getBoundingClientRect();
+        return b.left < stickyRight - 1 && b.right > stickyRight + 1;
+      })
+      .map((th) => `${th.dataset.key} ${th.getBoundingClientRect().left}-${th.getBoundingClientRect().right}`);
     const sortedTh = head.querySelector<HTMLElement>('th:not([aria-sort="none"])')!;
     const sorted = sortedTh.getBoundingClientRect();
     const tree = ws.querySelector<HTMLElement>('.inv-retainers')!.getBoundingClientRect();
@@ -145,6 +157,7 @@ async function measure(page: Page): Promise<Geometry> {
       rowHeight: rows[0]?.getBoundingClientRect().height ?? 0,
       visibleRows: visible.length,
       covered: [...covered, ...clipped.map((c) => `control cut off: ${c}`)],
+      halfHidden,
       sortInView:
         sorted.left >= box.left + scroller.clientLeft - 0.5 &&
         sorted.right <= box.left + scroller.clientLeft + scroller.clientWidth + 0.5,
@@ -163,6 +176,7 @@ function expectLayout(g: Geometry, opts: { desktop: boolean }): void {
   expect(g.headerHeight, info).toBeGreaterThan(0);
   expect(g.headerHeight, info).toBeLessThanOrEqual(g.rowHeight * 1.15 + 1);
   expect(g.covered, info).toEqual([]);
+  expect(g.halfHidden, info).toEqual([]);
   expect(g.sortInView, info).toBe(true);
   expect(g.panelScrollWidth, info).toBeLessThanOrEqual(g.panelWidth + 1);
   expect(g.docScrollWidth, info).toBeLessThanOrEqual(g.viewport + 1);
