@@ -169,6 +169,23 @@ async function measure(page: Page): Promise<Geometry> {
   });
 }
 
+/** Controls in the lab a finger would tap that are under 32 px tall (a pixel of border allowed). */
+async function smallTapTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [
+      ...document.querySelectorAll<HTMLElement>(
+        '.lab-app :is(button, select, summary, a.lab-btn, input:not([type="checkbox"]), label:has(> input[type="checkbox"]))',
+      ),
+    ]
+      .filter((el) => !el.closest('.monaco-editor') && el.getClientRects().length > 0)
+      .filter((el) => el.getBoundingClientRect().height < 31)
+      .map(
+        (el) =>
+          `${el.className || el.tagName} "${el.textContent?.trim().slice(0, 30)}" ${el.getBoundingClientRect().height}px`,
+      ),
+  );
+}
+
 function expectLayout(g: Geometry, opts: { desktop: boolean }): void {
   const info = JSON.stringify(g);
   expect(g.classCol >= 160 || g.namesFit, info).toBe(true);
@@ -269,6 +286,8 @@ describe('investigation workspace', () => {
         const g375 = await measure(page);
         await screenshot(page, 'investigation-cache-warmup-375');
         expectLayout(g375, { desktop: false });
+        // On a phone every control of the lab, the workspace's included, is big enough to tap.
+        expect(await smallTapTargets(page)).toEqual([]);
 
         expect(errors).toEqual([]);
       } finally {
