@@ -288,6 +288,11 @@ describe('investigation workspace', () => {
         expectLayout(g375, { desktop: false });
         // On a phone every control of the lab, the workspace's included, is big enough to tap.
         expect(await smallTapTargets(page)).toEqual([]);
+        // The editor's three file tabs fit the phone's width (none cut off at the edge).
+        const tabs = await page
+          .locator('.lab-tabs')
+          .evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+        expect(tabs.scrollWidth, JSON.stringify(tabs)).toBeLessThanOrEqual(tabs.clientWidth);
 
         expect(errors).toEqual([]);
       } finally {
