@@ -146,6 +146,16 @@ describe('Go lab profiles where Go cannot run (hosted site): recorded from a rea
               /needs Go 1\.26 or newer and the local runner .* recorded from a real run of its starter code \(go1\.\d+/,
             );
           await expect(p.locator('.pp-item[data-source="recorded"]').count()).resolves.toBe(6);
+          // The widened lab covers the chapter's side columns wholly or not at all (no slivers at its edges).
+          const slivers = await page.evaluate((lab) => {
+            const app = document.querySelector(`[data-lab-app="${lab}"]`)!.getBoundingClientRect();
+            return [...document.querySelectorAll<HTMLElement>('.chapter-sidebar, .on-this-page')]
+              .map((el) => ({ name: el.className, b: el.getBoundingClientRect() }))
+              .filter(({ b }) => b.width > 0 && b.right > app.left && b.left < app.right)
+              .filter(({ b }) => b.left < app.left - 0.5 || b.right > app.right + 0.5)
+              .map(({ name, b }) => `${name} ${b.left}-${b.right} beside lab ${app.left}-${app.right}`);
+          }, LAB);
+          expect(slivers, `${width} px`).toEqual([]);
           // Every profile's label is shown whole (none cut short with an ellipsis).
           const cut = await p
             .locator('.pp-item-label')
