@@ -84,6 +84,8 @@ interface Geometry {
   covered: string[];
   /** Header cells partly under the sticky class column (a column cut in half). */
   halfHidden: string[];
+  /** Badges ("grew most") cut at their cell's edge. */
+  badgesCut: string[];
   sortInView: boolean;
   sortDebug: string;
   stacked: boolean;
@@ -142,6 +144,9 @@ async function measure(page: Page): Promise<Geometry> {
         return b.left < stickyRight - 1 && b.right > stickyRight + 1;
       })
       .map((th) => `${th.dataset.key} ${th.getBoundingClientRect().left}-${th.getBoundingClientRect().right}`);
+    const badgesCut = [...scroller.querySelectorAll<HTMLElement>('tbody th .vw-badge')]
+      .filter((badge) => badge.getBoundingClientRect().right > badge.closest('th')!.getBoundingClientRect().right + 0.5)
+      .map((badge) => `${badge.closest('tr')!.dataset.key}: ${badge.textContent}`);
     const sortedTh = head.querySelector<HTMLElement>('th:not([aria-sort="none"])')!;
     const sorted = sortedTh.getBoundingClientRect();
     const tree = ws.querySelector<HTMLElement>('.inv-retainers')!.getBoundingClientRect();
@@ -158,6 +163,7 @@ async function measure(page: Page): Promise<Geometry> {
       visibleRows: visible.length,
       covered: [...covered, ...clipped.map((c) => `control cut off: ${c}`)],
       halfHidden,
+      badgesCut,
       sortInView:
         sorted.left >= box.left + scroller.clientLeft - 0.5 &&
         sorted.right <= box.left + scroller.clientLeft + scroller.clientWidth + 0.5,
@@ -194,6 +200,7 @@ function expectLayout(g: Geometry, opts: { desktop: boolean }): void {
   expect(g.headerHeight, info).toBeLessThanOrEqual(g.rowHeight * 1.15 + 1);
   expect(g.covered, info).toEqual([]);
   expect(g.halfHidden, info).toEqual([]);
+  expect(g.badgesCut, info).toEqual([]);
   expect(g.sortInView, info).toBe(true);
   expect(g.panelScrollWidth, info).toBeLessThanOrEqual(g.panelWidth + 1);
   expect(g.docScrollWidth, info).toBeLessThanOrEqual(g.viewport + 1);

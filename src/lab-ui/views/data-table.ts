@@ -164,8 +164,13 @@ export class DataTable<T> {
             h(
               'th',
               { scope: 'row', class: 'vw-col-first', title: text },
-              h('span', { class: 'vw-cell-text' }, text),
-              decor?.badge ? h('span', { class: 'vw-badge' }, decor.badge) : null,
+              // One flex line: the name gives up width (ellipsis) before the badge does.
+              h(
+                'span',
+                { class: 'vw-cell-line' },
+                h('span', { class: 'vw-cell-text' }, text),
+                decor?.badge ? h('span', { class: 'vw-badge' }, decor.badge) : null,
+              ),
             ),
           );
         });
