@@ -86,6 +86,8 @@ interface Geometry {
   halfHidden: string[];
   /** Badges ("grew most") cut at their cell's edge. */
   badgesCut: string[];
+  /** How far the first row's class name sits from the middle of its row, in px. */
+  nameOffCentre: number;
   sortInView: boolean;
   sortDebug: string;
   stacked: boolean;
@@ -147,6 +149,10 @@ async function measure(page: Page): Promise<Geometry> {
     const badgesCut = [...scroller.querySelectorAll<HTMLElement>('tbody th .vw-badge')]
       .filter((badge) => badge.getBoundingClientRect().right > badge.closest('th')!.getBoundingClientRect().right + 0.5)
       .map((badge) => `${badge.closest('tr')!.dataset.key}: ${badge.textContent}`);
+    const firstName = rows[0]?.querySelector('.vw-cell-text')?.getBoundingClientRect();
+    const firstRow = rows[0]?.getBoundingClientRect();
+    const nameOffCentre =
+      firstName && firstRow ? Math.abs(firstName.top + firstName.height / 2 - (firstRow.top + firstRow.height / 2)) : 0;
     const sortedTh = head.querySelector<HTMLElement>('th:not([aria-sort="none"])')!;
     const sorted = sortedTh.getBoundingClientRect();
     const tree = ws.querySelector<HTMLElement>('.inv-retainers')!.getBoundingClientRect();
@@ -164,6 +170,7 @@ async function measure(page: Page): Promise<Geometry> {
       covered: [...covered, ...clipped.map((c) => `control cut off: ${c}`)],
       halfHidden,
       badgesCut,
+      nameOffCentre,
       sortInView:
         sorted.left >= box.left + scroller.clientLeft - 0.5 &&
         sorted.right <= box.left + scroller.clientLeft + scroller.clientWidth + 0.5,
@@ -201,6 +208,7 @@ function expectLayout(g: Geometry, opts: { desktop: boolean }): void {
   expect(g.covered, info).toEqual([]);
   expect(g.halfHidden, info).toEqual([]);
   expect(g.badgesCut, info).toEqual([]);
+  expect(g.nameOffCentre, info).toBeLessThanOrEqual(2);
   expect(g.sortInView, info).toBe(true);
   expect(g.panelScrollWidth, info).toBeLessThanOrEqual(g.panelWidth + 1);
   expect(g.docScrollWidth, info).toBeLessThanOrEqual(g.viewport + 1);
