@@ -307,3 +307,24 @@ test('the field guide is a table at 1280 px and labelled cards at 768 and 375 px
     await w.close();
   }
 });
+
+test('on a 375 px phone every chapter\'s "On this page" links are at least 32 px tall', async () => {
+  const w = await openPage(browser, { width: 375, height: 812 });
+  try {
+    const small: string[] = [];
+    for (const slug of chapters) {
+      await w.page.goto(site.url(`/chapters/${slug}/`));
+      const heights = await w.page
+        .locator('nav.on-this-page a')
+        .evaluateAll((as) =>
+          as
+            .filter((a) => a.getClientRects().length > 0)
+            .map((a) => ({ text: a.textContent?.trim(), height: a.getBoundingClientRect().height })),
+        );
+      for (const h of heights) if (h.height < 32) small.push(`${slug}: "${h.text}" ${h.height}px`);
+    }
+    expect(small).toEqual([]);
+  } finally {
+    await w.close();
+  }
+});
