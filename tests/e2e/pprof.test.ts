@@ -156,6 +156,14 @@ describe('Go lab profiles where Go cannot run (hosted site): recorded from a rea
               .map(({ name, b }) => `${name} ${b.left}-${b.right} beside lab ${app.left}-${app.right}`);
           }, LAB);
           expect(slivers, `${width} px`).toEqual([]);
+          // On a phone the notice's dismiss button is big enough to tap.
+          if (width === 375) {
+            const dismiss = (await page
+              .locator('.lab-notice button[aria-label="Dismiss this notice"]')
+              .first()
+              .boundingBox())!;
+            expect(Math.min(dismiss.width, dismiss.height), JSON.stringify(dismiss)).toBeGreaterThanOrEqual(32);
+          }
           // Every profile's label is shown whole (none cut short with an ellipsis).
           const cut = await p
             .locator('.pp-item-label')
