@@ -3,6 +3,8 @@
 // a transformed ancestor would misplace Monaco's fixed-position widgets (suggestions, hovers).
 const MAX_WIDTH = 1320;
 const GUTTER = 16;
+/** The chapter layout's sticky side columns, which the widened lab may cover. */
+const SIDE_COLUMNS = '.chapter-sidebar, .on-this-page';
 
 export function breakOut(el: HTMLElement): { refresh(): void; stop(): void } {
   const place = () => {
@@ -15,8 +17,17 @@ export function breakOut(el: HTMLElement): { refresh(): void; stop(): void } {
     const box = parent.getBoundingClientRect();
     const width = Math.max(box.width, Math.min(MAX_WIDTH, vw - 2 * GUTTER));
     const centred = box.left + box.width / 2 - width / 2;
-    const left = Math.max(GUTTER, Math.min(centred, vw - GUTTER - width));
-    el.style.width = `${Math.round(width)}px`;
+    let left = Math.max(GUTTER, Math.min(centred, vw - GUTTER - width));
+    let right = left + width;
+    // A side column the lab covers is covered whole: past 1300 px the lab ended a few pixels short
+    // of both, and slivers of them (a "C", the current chapter's bar) peeked out at its edges.
+    for (const side of document.querySelectorAll<HTMLElement>(SIDE_COLUMNS)) {
+      const b = side.getBoundingClientRect();
+      if (b.width === 0) continue;
+      if (b.left < left && b.right > left) left = Math.max(0, b.left);
+      if (b.right > right && b.left < right) right = Math.min(vw, b.right);
+    }
+    el.style.width = `${Math.round(right - left)}px`;
     el.style.marginLeft = `${Math.round(Math.min(0, left - box.left))}px`;
   };
   place();

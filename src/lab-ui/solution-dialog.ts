@@ -106,6 +106,10 @@ export function openSolutionDialog(opts: SolutionDialogOptions): HTMLDialogEleme
   // On a narrow screen Monaco shows one inline view; say so, or the reader looks for a second pane.
   const describeLayout = () => {
     const inline = host.getBoundingClientRect().width < INLINE_BREAKPOINT_PX;
+    // Created before the dialog opens, the diff editor has no width yet and starts inline, where
+    // Monaco turns the hidden left side's wrapping off (wordWrapOverride2) and never turns it back
+    // on: side by side, long lines of your code ran off the pane. Undo that whenever it is shown.
+    if (!inline) diff.getOriginalEditor().updateOptions({ wordWrapOverride2: 'inherit' });
     dialog.dataset.layout = inline ? 'inline' : 'side-by-side';
     layoutNote.hidden = !inline;
     layoutNote.textContent = inline

@@ -82,6 +82,12 @@ interface Geometry {
   rowHeight: number;
   visibleRows: number;
   covered: string[];
+  /** Header cells partly under the sticky class column (a column cut in half). */
+  halfHidden: string[];
+  /** Badges ("grew most") cut at their cell's edge. */
+  badgesCut: string[];
+  /** How far the first row's class name sits from the middle of its row, in px. */
+  nameOffCentre: number;
   sortInView: boolean;
   sortDebug: string;
   stacked: boolean;
@@ -117,7 +123,8 @@ async function measure(page: Page): Promise<Geometry> {
     const covered: string[] = [];
     for (const r of visible) {
       const b = r.getBoundingClientRect();
-      const x = Math.min(b.left + b.width / 2, box.left + scroller.clientWidth / 2);
+      // The middle of the row's visible part (scrolled sideways, its own middle may be off screen).
+      const x = (Math.max(b.left, box.left) + Math.min(b.right, box.left + scroller.clientWidth)) / 2;
       const hit = document.elementFromPoint(x, b.top + b.height / 2);
       if (!hit || !r.contains(hit)) covered.push(`${r.dataset.key} covered by ${hit?.outerHTML.slice(0, 80)}`);
     }
@@ -130,6 +137,22 @@ async function measure(page: Page): Promise<Geometry> {
         return b.left < wsBox.left - 0.5 || b.right > wsBox.right + 0.5;
       })
       .map((el) => el.textContent || el.className);
+    // Scrolled sideways, a column is either wholly under the sticky class column or wholly beside it.
+    const stickyRight = firstTh.getBoundingClientRect().right;
+    const halfHidden = [...head.querySelectorAll<HTMLElement>('th')]
+      .slice(1)
+      .filter((th) => {
+        const b = th.getBoundingClientRect();
+        return b.left < stickyRight - 1 && b.right > stickyRight + 1;
+      })
+      .map((th) => `${th.dataset.key} ${th.getBoundingClientRect().left}-${th.getBoundingClientRect().right}`);
+    const badgesCut = [...scroller.querySelectorAll<HTMLElement>('tbody th .vw-badge')]
+      .filter((badge) => badge.getBoundingClientRect().right > badge.closest('th')!.getBoundingClientRect().right + 0.5)
+      .map((badge) => `${badge.closest('tr')!.dataset.key}: ${badge.textContent}`);
+    const firstName = rows[0]?.querySelector('.vw-cell-text')?.getBoundingClientRect();
+    const firstRow = rows[0]?.getBoundingClientRect();
+    const nameOffCentre =
+      firstName && firstRow ? Math.abs(firstName.top + firstName.height / 2 - (firstRow.top + firstRow.height / 2)) : 0;
     const sortedTh = head.querySelector<HTMLElement>('th:not([aria-sort="none"])')!;
     const sorted = sortedTh.getBoundingClientRect();
     const tree = ws.querySelector<HTMLElement>('.inv-retainers')!.getBoundingClientRect();
@@ -145,6 +168,9 @@ async function measure(page: Page): Promise<Geometry> {
       rowHeight: rows[0]?.getBoundingClientRect().height ?? 0,
       visibleRows: visible.length,
       covered: [...covered, ...clipped.map((c) => `control cut off: ${c}`)],
+      halfHidden,
+      badgesCut,
+      nameOffCentre,
       sortInView:
         sorted.left >= box.left + scroller.clientLeft - 0.5 &&
         sorted.right <= box.left + scroller.clientLeft + scroller.clientWidth + 0.5,
@@ -156,6 +182,23 @@ async function measure(page: Page): Promise<Geometry> {
   });
 }
 
+/** Controls in the lab a finger would tap that are under 32 px tall (a pixel of border allowed). */
+async function smallTapTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [
+      ...document.querySelectorAll<HTMLElement>(
+        '.lab-app :is(button, select, summary, a.lab-btn, input:not([type="checkbox"]), label:has(> input[type="checkbox"]))',
+      ),
+    ]
+      .filter((el) => !el.closest('.monaco-editor') && el.getClientRects().length > 0)
+      .filter((el) => el.getBoundingClientRect().height < 31)
+      .map(
+        (el) =>
+          `${el.className || el.tagName} "${el.textContent?.trim().slice(0, 30)}" ${el.getBoundingClientRect().height}px`,
+      ),
+  );
+}
+
 function expectLayout(g: Geometry, opts: { desktop: boolean }): void {
   const info = JSON.stringify(g);
   expect(g.classCol >= 160 || g.namesFit, info).toBe(true);
@@ -163,6 +206,9 @@ function expectLayout(g: Geometry, opts: { desktop: boolean }): void {
   expect(g.headerHeight, info).toBeGreaterThan(0);
   expect(g.headerHeight, info).toBeLessThanOrEqual(g.rowHeight * 1.15 + 1);
   expect(g.covered, info).toEqual([]);
+  expect(g.halfHidden, info).toEqual([]);
+  expect(g.badgesCut, info).toEqual([]);
+  expect(g.nameOffCentre, info).toBeLessThanOrEqual(2);
   expect(g.sortInView, info).toBe(true);
   expect(g.panelScrollWidth, info).toBeLessThanOrEqual(g.panelWidth + 1);
   expect(g.docScrollWidth, info).toBeLessThanOrEqual(g.viewport + 1);
@@ -255,6 +301,13 @@ describe('investigation workspace', () => {
         const g375 = await measure(page);
         await screenshot(page, 'investigation-cache-warmup-375');
         expectLayout(g375, { desktop: false });
+        // On a phone every control of the lab, the workspace's included, is big enough to tap.
+        expect(await smallTapTargets(page)).toEqual([]);
+        // The editor's three file tabs fit the phone's width (none cut off at the edge).
+        const tabs = await page
+          .locator('.lab-tabs')
+          .evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+        expect(tabs.scrollWidth, JSON.stringify(tabs)).toBeLessThanOrEqual(tabs.clientWidth);
 
         expect(errors).toEqual([]);
       } finally {

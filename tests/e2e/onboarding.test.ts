@@ -67,6 +67,24 @@ describe('quiz', () => {
     const w = await openPage(browser);
     await w.page.goto(site.url('/chapters/trace-map/'));
     const question = w.page.locator('.quiz[data-quiz-id="trace-map"] .quiz-question').first();
+    // The question's number is on the question's line, not beside its first answer (where a list
+    // marker lands when the question is a fieldset legend).
+    const numbering = await question.evaluate((li) => {
+      const legend = li.querySelector('legend')!;
+      const number = getComputedStyle(legend, '::before');
+      return {
+        marker: getComputedStyle(li).listStyleType,
+        number: number.content,
+        numberWidth: parseFloat(number.width),
+        questionAbove: legend.getBoundingClientRect().bottom <= li.querySelector('label')!.getBoundingClientRect().top,
+      };
+    });
+    expect(numbering).toEqual({
+      marker: 'none',
+      number: 'counter(quiz-question) "."',
+      numberWidth: 20,
+      questionAbove: true,
+    });
     await question.locator('label').nth(0).click();
     await expect(question.getAttribute('data-state')).resolves.toBe('wrong');
     await expect(question.locator('.quiz-feedback p:not([hidden])').innerText()).resolves.toMatch(/Not quite/);

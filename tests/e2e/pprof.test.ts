@@ -1,7 +1,7 @@
 // pprof in the page, in Chromium. Hosted (static site, no Go toolchain: WebContainer cannot run Go): the
 // Go lab says what running it needs and shows the profiles recorded from a real run, diffed. On the
 // local runner with Go: capture two heap and two goroutine profiles around production traffic and read
-// their -base diff. Both check the layout by geometry at 1280, 768 and 375 px.
+// their -base diff. Both check the layout by geometry (hosted: at 1280, 1440, 768 and 375 px).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { spawnSync } from 'node:child_process';
@@ -123,13 +123,14 @@ describe('Go lab profiles where Go cannot run (hosted site): recorded from a rea
   });
 
   it(
-    'says what running it needs and diffs the recorded profiles, readable at 1280, 768 and 375 px',
+    'says what running it needs and diffs the recorded profiles, readable at 1280, 1440, 768 and 375 px',
     {
       timeout: 180_000,
     },
     async () => {
       for (const [width, height] of [
         [1280, 900],
+        [1440, 900],
         [768, 1000],
         [375, 800],
       ] as const) {
@@ -138,27 +139,57 @@ describe('Go lab profiles where Go cannot run (hosted site): recorded from a rea
           await page.goto(site.url(CHAPTER));
           await startLab(page);
           const p = panel(page);
-          await expect(p.locator('.pp-fallback').textContent()).resolves.toMatch(
-            /needs Go 1\.26 or newer and the local runner .* recorded from a real run of its starter code \(go1\.\d+/,
-          );
+          // The note is written once the page has found no runner that can run Go: poll for it.
+          await expect
+            .poll(() => p.locator('.pp-fallback').textContent(), { timeout: 30_000 })
+            .toMatch(
+              /needs Go 1\.26 or newer and the local runner .* recorded from a real run of its starter code \(go1\.\d+/,
+            );
           await expect(p.locator('.pp-item[data-source="recorded"]').count()).resolves.toBe(6);
+          // The widened lab covers the chapter's side columns wholly or not at all (no slivers at its edges).
+          const slivers = await page.evaluate((lab) => {
+            const app = document.querySelector(`[data-lab-app="${lab}"]`)!.getBoundingClientRect();
+            return [...document.querySelectorAll<HTMLElement>('.chapter-sidebar, .on-this-page')]
+              .map((el) => ({ name: el.className, b: el.getBoundingClientRect() }))
+              .filter(({ b }) => b.width > 0 && b.right > app.left && b.left < app.right)
+              .filter(({ b }) => b.left < app.left - 0.5 || b.right > app.right + 0.5)
+              .map(({ name, b }) => `${name} ${b.left}-${b.right} beside lab ${app.left}-${app.right}`);
+          }, LAB);
+          expect(slivers, `${width} px`).toEqual([]);
+          // On a phone the notice's dismiss button is big enough to tap.
+          if (width === 375) {
+            const dismiss = (await page
+              .locator('.lab-notice button[aria-label="Dismiss this notice"]')
+              .first()
+              .boundingBox())!;
+            expect(Math.min(dismiss.width, dismiss.height), JSON.stringify(dismiss)).toBeGreaterThanOrEqual(32);
+          }
+          // Every profile's label is shown whole (none cut short with an ellipsis).
+          const cut = await p
+            .locator('.pp-item-label')
+            .evaluateAll((els) =>
+              els
+                .filter((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
+                .map((e) => e.textContent),
+            );
+          expect(cut, `${width} px`).toEqual([]);
           // the recorded goroutine diff comes up first: the flushers parked on the ticker
           await p.locator('.pp-g-list').waitFor({ timeout: 30_000 });
           const first = p.locator('.pp-g').first();
           await expect(first.locator('.pp-g-count').textContent()).resolves.toMatch(/^\+\d+$/);
           await expect(first.locator('.pp-g-where').textContent()).resolves.toContain('scheduleFlush');
           await expect(first.locator('.pp-g-wait').textContent()).resolves.toBe('chan receive');
-          if (width !== 768) await screenshot(page, `pprof-recorded-goroutines-${width}`);
+          if (width !== 768 && width !== 1440) await screenshot(page, `pprof-recorded-goroutines-${width}`);
 
           // the heap profile after traffic on its own: a full top table, checked by geometry
           await choose(page, /Heap · after/, null, 'Top');
           expectReadable(await topGeometry(page), width, height);
-          if (width !== 768) await screenshot(page, `pprof-recorded-top-${width}`);
+          if (width !== 768 && width !== 1440) await screenshot(page, `pprof-recorded-top-${width}`);
 
           await choose(page, /Heap · after/, /Heap · baseline/, 'Flame graph');
           await p.locator('.pp-frame').first().waitFor();
           expect(await p.getAttribute('data-diff')).toBe('true');
-          if (width !== 768) await screenshot(page, `pprof-recorded-flame-${width}`);
+          if (width !== 768 && width !== 1440) await screenshot(page, `pprof-recorded-flame-${width}`);
           const flameOverflow = await page.evaluate(
             () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
           );

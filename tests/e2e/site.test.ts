@@ -241,3 +241,90 @@ test('printing a chapter keeps the content and drops the site chrome', async () 
     await w.close();
   }
 });
+
+// A reviewer looks at every page at these widths: none may scroll sideways, and the field guide's
+// cards (its table on a tablet or phone) still say which list is which.
+const WIDTHS = [
+  [1280, 900],
+  [1440, 900],
+  [768, 900],
+  [375, 812],
+] as const;
+const allPages = [...pages.map((p) => p.path), '/guide/', '/field-guide/', '/progress/'];
+
+test('no page scrolls sideways at 1280, 1440, 768 or 375 px', async () => {
+  const w = await openPage(browser);
+  try {
+    const wide: string[] = [];
+    for (const path of allPages) {
+      await w.page.goto(site.url(path), { waitUntil: 'load' });
+      for (const [width, height] of WIDTHS) {
+        await w.page.setViewportSize({ width, height });
+        const overflow = await w.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (overflow > 0) wide.push(`${path} at ${width} px: ${overflow} px too wide`);
+      }
+    }
+    expect(wide).toEqual([]);
+    expect(w.errors).toEqual([]);
+  } finally {
+    await w.close();
+  }
+}, 120_000);
+
+test('the field guide is a table at 1280 px and labelled cards at 768 and 375 px', async () => {
+  const w = await openPage(browser);
+  try {
+    await w.page.goto(site.url('/field-guide/'));
+    const layout = () =>
+      w.page.evaluate(() => {
+        const table = document.querySelector('.field-guide table')!;
+        const cells = [...table.querySelectorAll<HTMLElement>('tbody td')];
+        return {
+          header: getComputedStyle(table.querySelector('thead')!).display !== 'none',
+          // the label a card shows above each list, and whether the card is as wide as its row
+          labels: [...new Set(cells.map((td) => getComputedStyle(td, '::before').content))],
+          fullWidth: cells.every(
+            (td) => td.getBoundingClientRect().width >= td.closest('tr')!.getBoundingClientRect().width - 40,
+          ),
+        };
+      });
+    const desktop = await layout();
+    expect(desktop.header).toBe(true);
+    expect(desktop.labels).toEqual(['none']);
+    for (const [width, height] of [WIDTHS[2], WIDTHS[3]]) {
+      await w.page.setViewportSize({ width, height });
+      const cards = await layout();
+      expect(cards.header, `${width} px`).toBe(false);
+      expect(cards.fullWidth, `${width} px`).toBe(true);
+      expect(cards.labels, `${width} px`).toEqual([
+        '"First tool: Go"',
+        '"First tool: Node"',
+        '"Likely causes"',
+        '"Fixes"',
+      ]);
+    }
+  } finally {
+    await w.close();
+  }
+});
+
+test('on a 375 px phone every chapter\'s "On this page" links are at least 32 px tall', async () => {
+  const w = await openPage(browser, { width: 375, height: 812 });
+  try {
+    const small: string[] = [];
+    for (const slug of chapters) {
+      await w.page.goto(site.url(`/chapters/${slug}/`));
+      const heights = await w.page
+        .locator('nav.on-this-page a')
+        .evaluateAll((as) =>
+          as
+            .filter((a) => a.getClientRects().length > 0)
+            .map((a) => ({ text: a.textContent?.trim(), height: a.getBoundingClientRect().height })),
+        );
+      for (const h of heights) if (h.height < 32) small.push(`${slug}: "${h.text}" ${h.height}px`);
+    }
+    expect(small).toEqual([]);
+  } finally {
+    await w.close();
+  }
+});

@@ -113,7 +113,8 @@ describe('solution dialog', () => {
         expect(longest).toBeGreaterThan(100);
         const overflow = await dialog.evaluate((d) =>
           ['original', 'modified'].map((side) => {
-            const pane = d.querySelector(`.editor.${side} .view-lines`)!.parentElement!.getBoundingClientRect();
+            // The editor pane itself: the lines' own box is as wide as Monaco's scroll extent.
+            const pane = d.querySelector(`.editor.${side}`)!.getBoundingClientRect();
             const widest = Math.max(
               ...[...d.querySelectorAll(`.editor.${side} .view-line > span`)].map(
                 (s) => s.getBoundingClientRect().right,

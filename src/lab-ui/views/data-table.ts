@@ -68,6 +68,7 @@ export class DataTable<T> {
     );
     table.addEventListener('keydown', (e) => this.onKey(e));
     this.scroller = h('div', { class: 'vw-table-scroll' }, table);
+    this.scroller.addEventListener('scroll', () => this.markScrolled(), { passive: true });
     this.el = h('div', { class: 'vw-table-wrap' }, this.scroller, this.note);
     this.render();
     // Column widths settle late (fonts, the box's own size): keep the sorted column in view.
@@ -163,8 +164,13 @@ export class DataTable<T> {
             h(
               'th',
               { scope: 'row', class: 'vw-col-first', title: text },
-              h('span', { class: 'vw-cell-text' }, text),
-              decor?.badge ? h('span', { class: 'vw-badge' }, decor.badge) : null,
+              // One flex line: the name gives up width (ellipsis) before the badge does.
+              h(
+                'span',
+                { class: 'vw-cell-line' },
+                h('span', { class: 'vw-cell-text' }, text),
+                decor?.badge ? h('span', { class: 'vw-badge' }, decor.badge) : null,
+              ),
             ),
           );
         });
@@ -208,7 +214,11 @@ export class DataTable<T> {
     else if (box.scrollTop < bottom) box.scrollTop = bottom;
   }
 
-  /** Brings the sorted column into horizontal view (the first column is sticky, so skip its width). */
+  /**
+   * Brings the sorted column into horizontal view (the first column is sticky, so skip its width).
+   * The scroll stops on a column's left edge: any other offset leaves the column beside the sticky
+   * one cut in half under it, its numbers unreadable and its header a fragment ("…ted").
+   */
   private revealSortColumn(): void {
     const th = this.head.querySelector<HTMLElement>(`th[data-key="${CSS.escape(this.sortKey)}"]`);
     const first = this.head.cells[0];
@@ -217,8 +227,23 @@ export class DataTable<T> {
     const left = th.offsetLeft - first.offsetWidth;
     // Offsets are whole pixels, widths are not: a pixel more keeps the column's edge in view.
     const right = th.offsetLeft + th.offsetWidth + 1 - box.clientWidth;
-    if (box.scrollLeft > left) box.scrollLeft = Math.max(0, left);
-    else if (box.scrollLeft < right) box.scrollLeft = right;
+    let target = box.scrollLeft;
+    if (box.scrollLeft > left) target = left;
+    else if (box.scrollLeft < right) target = right;
+    // The first column edge at or past the target (the sorted column's own edge at the latest).
+    const edges = [...this.head.cells].slice(1).map((c) => c.offsetLeft - first.offsetWidth);
+    const edge = Math.max(0, Math.min(edges.find((e) => e >= target - 1) ?? left, left));
+    // Near the end the box may not scroll that far; room after the last column lets it stop there.
+    const table = this.head.closest('table')!;
+    const room = Math.max(0, Math.ceil(edge - (table.offsetWidth - box.clientWidth)));
+    box.style.paddingInlineEnd = room ? `${room}px` : '';
+    box.scrollLeft = edge;
+    this.markScrolled();
+  }
+
+  /** A shadow on the sticky column says columns are hidden to its left. */
+  private markScrolled(): void {
+    this.scroller.classList.toggle('vw-scrolled-x', this.scroller.scrollLeft > 0);
   }
 
   private onKey(e: KeyboardEvent): void {
