@@ -2,7 +2,21 @@
 import { defineScenarios, forEachLimit, formatCount, type HttpResult, type ScenarioContext } from '#kit';
 
 export const ALLOWED = ['https://shop.example', 'https://admin.shop.example'];
-export const FOREIGN = ['https://evil.example', 'http://shop.example'];
+/**
+ * Origins that are not allowed, most of them look-alikes of an allowed one: another scheme, another port, a
+ * name that ends or starts like the shop's, a sub-domain nobody listed. gin-contrib/cors compares the Origin
+ * with the list exactly, so each of these is refused with 403. (Case variants are left out: browsers send the
+ * origin in lower case, and a host name differing only in case is arguably the same origin.)
+ */
+export const FOREIGN = [
+  'https://evil.example',
+  'http://shop.example',
+  'https://evilshop.example',
+  'https://shop.example.evil.org',
+  'https://shop.example:8443',
+  'https://x.shop.example',
+  'https://notadmin.shop.example',
+];
 
 /** Seeded choices, so every run sends the same traffic. */
 export function pick<T>(list: readonly T[], i: number): T {

@@ -17,14 +17,29 @@ import { ALLOWED, cartBody, FOREIGN, pick, preflight } from '../scenarios.ts';
 
 const PREFLIGHTS = 400;
 const ALLOC_ROUND = 300;
+const FOREIGN_PREFLIGHTS = 28;
 /** objects per preflight that a request the compression middleware never touches may differ by (noise) */
 const ALLOC_SLACK = 1;
 /** How long (lab time) goroutines a request started get to end after its answer. */
 const SETTLE_LAB_MS = 5_000;
+/**
+ * Accept-Encoding values that accept gzip (gin-contrib/gzip compresses: they contain "gzip") and values that do
+ * not (no "gzip" in them, so it does not). Values whose reading is disputed (gzip;q=0, GZIP) are not sent.
+ */
+const ACCEPTS_GZIP = ['gzip', 'gzip, deflate, br', 'br, gzip', 'deflate, gzip;q=0.8', 'gzip, deflate, br, zstd'];
+const REFUSES_GZIP = [undefined, 'br', 'deflate, br', 'identity'];
+
+function sentWith(acceptEncoding: string | undefined): string {
+  return acceptEncoding === undefined ? 'without Accept-Encoding' : `with Accept-Encoding: ${acceptEncoding}`;
+}
 
 async function failedWrites(t: CheckContext): Promise<{ failed: number; last: string }> {
   const r = await t.service.request('/debug/writes');
   if (r.status !== 200) throw new Error(`GET /debug/writes answered ${r.status || r.error}`);
+  if (r.headers['content-encoding'])
+    throw new Error(
+      `GET /debug/writes, from a client that does not accept gzip (no Accept-Encoding), came back with Content-Encoding: ${r.headers['content-encoding']}`,
+    );
   return JSON.parse(r.body.toString('utf8')) as { failed: number; last: string };
 }
 
@@ -60,6 +75,14 @@ function describePreflight(r: HttpResult, origin: string, method: string): strin
   return null;
 }
 
+/** ", with Access-Control-Allow-Origin: …" when a response let an origin in, for a message. */
+function allowedAs(r: HttpResult): string {
+  const allow = r.headers['access-control-allow-origin'];
+  if (!allow) return '';
+  const credentials = r.headers['access-control-allow-credentials'] === 'true' ? ' and credentials' : '';
+  return `, with Access-Control-Allow-Origin: ${allow}${credentials}`;
+}
+
 function json(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString('utf8'));
@@ -85,13 +108,18 @@ export default defineChecks({
       const wrong = describePreflight(r, origin, method);
       if (wrong) return { passed: false, message: `a preflight for ${method} ${path} from ${origin} ${wrong}` };
     }
-    for (let i = 0; i < 20; i++) {
-      const origin = pick(FOREIGN, i);
-      const r = await preflight(t, origin, { gzip: true });
+    for (let i = 0; i < FOREIGN_PREFLIGHTS; i++) {
+      const origin = FOREIGN[i % FOREIGN.length];
+      const r = await preflight(t, origin, { gzip: i % 2 === 0, method: i % 3 === 0 ? 'GET' : 'PUT' });
       if (r.status !== 403)
         return {
           passed: false,
-          message: `a preflight from ${origin}, which is not allowed, answered ${r.status || r.error} instead of 403`,
+          message: `a preflight from ${origin}, which is not one of the allowed origins (${ALLOWED.join(', ')}), answered ${r.status || r.error} instead of 403${allowedAs(r)}`,
+        };
+      if (r.headers['access-control-allow-origin'])
+        return {
+          passed: false,
+          message: `a preflight from ${origin}, which is not allowed, was refused with 403 but carried Access-Control-Allow-Origin: ${r.headers['access-control-allow-origin']}`,
         };
     }
     const after = await failedWrites(t);
@@ -99,7 +127,7 @@ export default defineChecks({
     if (failed > 0)
       return {
         passed: false,
-        message: `the preflights looked right, but net/http refused ${formatCount(failed)} writes while answering ${formatCount(PREFLIGHTS + 20)} of them: ${after.last}`,
+        message: `the preflights looked right, but net/http refused ${formatCount(failed)} writes while answering ${formatCount(PREFLIGHTS + FOREIGN_PREFLIGHTS)} of them: ${after.last}`,
       };
     const left = goroutines(await settleGoroutines(t, baseline, SETTLE_LAB_MS)) - baseline;
     if (left > 0)
@@ -109,7 +137,7 @@ export default defineChecks({
       };
     return {
       passed: true,
-      message: `${formatCount(PREFLIGHTS)} preflights got 204 with their CORS headers and no body, 20 from foreign origins got 403, no write was refused and no goroutine was left behind`,
+      message: `${formatCount(PREFLIGHTS)} preflights got 204 with their CORS headers and no body, ${FOREIGN_PREFLIGHTS} from foreign origins (look-alikes of the allowed ones among them) got 403, no write was refused and no goroutine was left behind`,
     };
   },
 
@@ -117,8 +145,9 @@ export default defineChecks({
     for (let page = 1; page <= 6; page++) {
       const origin = pick(ALLOWED, page);
       const want = expectedProducts(page);
+      const accepts = ACCEPTS_GZIP[(page - 1) % ACCEPTS_GZIP.length];
       const zipped = await t.service.request(`/api/products?page=${page}`, {
-        headers: { origin, 'accept-encoding': 'gzip' },
+        headers: { origin, 'accept-encoding': accepts },
       });
       if (zipped.status !== 200)
         return {
@@ -128,7 +157,7 @@ export default defineChecks({
       if (zipped.headers['content-encoding'] !== 'gzip')
         return {
           passed: false,
-          message: `a products page asked for with Accept-Encoding: gzip came back uncompressed`,
+          message: `a products page asked for with Accept-Encoding: ${accepts}, which accepts gzip, came back uncompressed`,
         };
       if (!/accept-encoding/i.test(zipped.headers.vary ?? ''))
         return {
@@ -153,11 +182,14 @@ export default defineChecks({
           message: `a GET from the allowed origin ${origin} came back without Access-Control-Allow-Origin`,
         };
 
-      const plain = await t.service.request(`/api/products?page=${page}`, { headers: { origin } });
+      const refuses = REFUSES_GZIP[(page - 1) % REFUSES_GZIP.length];
+      const plain = await t.service.request(`/api/products?page=${page}`, {
+        headers: refuses === undefined ? { origin } : { origin, 'accept-encoding': refuses },
+      });
       if (plain.headers['content-encoding'])
         return {
           passed: false,
-          message: `a client that does not accept gzip got Content-Encoding: ${plain.headers['content-encoding']}`,
+          message: `a products page asked for ${sentWith(refuses)}, which does not accept gzip, came back with Content-Encoding: ${plain.headers['content-encoding']}`,
         };
       if (!isDeepStrictEqual(json(plain.body), want))
         return {
@@ -165,14 +197,16 @@ export default defineChecks({
           message: `products page ${page} without compression does not hold the products the API should return`,
         };
     }
-    const foreign = await t.service.request('/api/products?page=1', {
-      headers: { origin: FOREIGN[0], 'accept-encoding': 'gzip' },
-    });
-    if (foreign.status !== 403)
-      return {
-        passed: false,
-        message: `a GET from ${FOREIGN[0]}, which is not allowed, answered ${foreign.status || foreign.error} instead of 403`,
-      };
+    for (const origin of FOREIGN) {
+      const foreign = await t.service.request('/api/products?page=1', {
+        headers: { origin, 'accept-encoding': 'gzip' },
+      });
+      if (foreign.status !== 403 || foreign.headers['access-control-allow-origin'])
+        return {
+          passed: false,
+          message: `a GET from ${origin}, which is not one of the allowed origins (${ALLOWED.join(', ')}), answered ${foreign.status || foreign.error}${foreign.status === 403 ? '' : ' instead of 403'}${allowedAs(foreign)}`,
+        };
+    }
     const sameOrigin = await t.service.request('/api/products?page=2');
     if (sameOrigin.status !== 200 || sameOrigin.headers['access-control-allow-origin'])
       return {
@@ -182,12 +216,37 @@ export default defineChecks({
     for (let i = 0; i < 12; i++) {
       const origin = pick(ALLOWED, i);
       const body = cartBody(i);
-      const r = await t.service.request('/api/cart', {
-        method: 'PUT',
-        body,
-        headers: { origin, 'content-type': 'application/json', 'x-request-id': `c-${i}`, 'accept-encoding': 'gzip' },
-      });
-      const text = r.headers['content-encoding'] === 'gzip' ? gunzipSync(r.body) : r.body;
+      // even carts from clients that accept gzip, odd ones from clients that do not
+      const gzip = i % 2 === 0;
+      const ae = gzip ? ACCEPTS_GZIP[(i / 2) % ACCEPTS_GZIP.length] : REFUSES_GZIP[((i - 1) / 2) % REFUSES_GZIP.length];
+      const headers: Record<string, string> = { origin, 'content-type': 'application/json', 'x-request-id': `c-${i}` };
+      if (ae !== undefined) headers['accept-encoding'] = ae;
+      const r = await t.service.request('/api/cart', { method: 'PUT', body, headers });
+      const encoding = r.headers['content-encoding'];
+      if (r.status === 200 && gzip && encoding !== 'gzip')
+        return {
+          passed: false,
+          message: `PUT /api/cart from a client that accepts gzip (Accept-Encoding: ${ae}) came back ${encoding ? `with Content-Encoding: ${encoding}` : 'uncompressed'}`,
+        };
+      if (r.status === 200 && gzip && !/accept-encoding/i.test(r.headers.vary ?? ''))
+        return {
+          passed: false,
+          message:
+            'a compressed cart answer lacks Vary: Accept-Encoding, so caches may hand it to clients that cannot read gzip',
+        };
+      if (!gzip && encoding)
+        return {
+          passed: false,
+          message: `PUT /api/cart from a client that does not accept gzip (${sentWith(ae)}) came back with Content-Encoding: ${encoding}`,
+        };
+      let text: Buffer = r.body;
+      if (encoding === 'gzip') {
+        try {
+          text = gunzipSync(r.body);
+        } catch {
+          return { passed: false, message: 'a cart answer marked Content-Encoding: gzip is not valid gzip' };
+        }
+      }
       const items = (JSON.parse(body) as { items: Array<{ qty: number }> }).items;
       const want = { items: items.length, quantity: items.reduce((n, it) => n + it.qty, 0) };
       if (r.status !== 200 || !isDeepStrictEqual(json(text), want))
@@ -200,8 +259,7 @@ export default defineChecks({
     }
     return {
       passed: true,
-      message:
-        'product pages are compressed exactly when the client accepts gzip and hold the right products; CORS headers go to allowed origins only, and carts are accepted',
+      message: `product pages and cart answers are compressed exactly when the client accepts gzip (${ACCEPTS_GZIP.length} ways of saying so tried) and hold the right content; CORS headers go to allowed origins only (${FOREIGN.length} foreign origins tried), and carts are accepted`,
     };
   },
 
