@@ -153,7 +153,7 @@ export class ServiceProcess {
     });
   }
 
-  /** Go hosts: write a pprof profile under profiles/; resolves with its path and size. */
+  /** Write a profile under profiles/ (Go: pprof; Node: the sampling heap profile); resolves with its path and size. */
   profile(kind: ProfileKind, file: string): Promise<{ path: string; bytes: number; kind: ProfileKind }> {
     return this.request({ op: 'profile', kind, file }, 120_000);
   }
