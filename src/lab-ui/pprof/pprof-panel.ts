@@ -448,7 +448,7 @@ export class PprofPanel {
         ? null
         : h(
             'li',
-            { class: 'pp-group', role: 'presentation' },
+            { class: 'pp-group' },
             e.source === 'recorded'
               ? `Recorded run${this.recording ? ` (${this.recording.goVersion}, ${this.recording.code})` : ''}`
               : 'This session',
