@@ -12,6 +12,12 @@ import { diffProfiles, formatValue, parseHeapProfile, topTable } from '../../src
 
 type ProfileEvent = Extract<LabEvent, { type: 'profile' }>;
 
+/**
+ * Node's permission model refuses inspector sessions (connect throws ERR_ACCESS_DENIED): a runtime
+ * without allocation sampling, as WebContainer or a Node built without the inspector would be.
+ */
+const NO_INSPECTOR = '--permission --allow-fs-read=* --allow-fs-write=* --allow-child-process --allow-worker';
+
 describe('allocation sites (Node labs)', () => {
   it('captures heap profiles before and after a storm; the diff grows in app/', async () => {
     const ws = await createWorkspace({ labId: 'cache-warmup' });
@@ -83,6 +89,40 @@ describe('allocation sites (Node labs)', () => {
       expect(first.flat, report).toBeGreaterThan(1024 * 1024);
       const sum = (p: typeof diff) => p.samples.reduce((n, s) => n + s.values[0]!, 0);
       expect(sum(after!) - sum(before!)).toBeGreaterThan(1024 * 1024);
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('says so where the runtime has no inspector: caps false, and a capture is refused in words', async () => {
+    const ws = await createWorkspace({ labId: 'cache-warmup' });
+    const events: LabEvent[] = [];
+    let finish!: () => void;
+    const done = new Promise<void>((r) => (finish = r));
+    const timer = setTimeout(finish, 60_000);
+    const sup = spawnSupervisor(ws.dir, {
+      env: { NODE_OPTIONS: NO_INSPECTOR, NODE_NO_WARNINGS: '1' },
+      onOutput: () => {},
+      onEvent: (ev) => {
+        if (ev.type === 'metrics') return;
+        events.push(ev);
+        if (ev.type === 'ready') sup.child.stdin!.write(JSON.stringify({ cmd: 'profile', kind: 'heap' }) + '\n');
+        if (ev.type === 'error' || ev.type === 'profile') finish();
+      },
+    });
+    await done;
+    clearTimeout(timer);
+    sup.child.stdin!.end();
+    await sup.exited;
+    try {
+      expect(events.find((e) => e.type === 'ready')).toMatchObject({
+        caps: { runtime: 'node', allocationSampling: false, heapSnapshot: true },
+      });
+      expect(events.filter((e) => e.type === 'profile')).toEqual([]);
+      expect(events.find((e) => e.type === 'error')).toMatchObject({
+        message: expect.stringMatching(/^Profile: this runtime has no allocation sampling \(node:inspector\)/),
+      });
+      expect(fs.existsSync(path.join(ws.dir, 'profiles'))).toBe(false);
     } finally {
       ws.dispose();
     }
