@@ -286,10 +286,10 @@ async function measure(req: { gc?: boolean; count?: string[]; resources?: boolea
 /** Calls the kit's inspector session; the in-process session answers synchronously, this waits either way. */
 function inspect(method: string, params?: Record<string, unknown>): Promise<unknown> {
   const post = inspectorPost;
-  if (!post) return KitPromise.reject(new Error('this runtime has no inspector (node:inspector)'));
-  return new KitPromise((resolve, reject) =>
-    post(method, params, (err, result) => (err ? reject(err) : resolve(result))),
-  );
+  return new KitPromise((resolve, reject) => {
+    if (!post) return reject(new Error('this runtime has no inspector (node:inspector)'));
+    post(method, params, (err, result) => (err ? reject(err) : resolve(result)));
+  });
 }
 
 /** Starts V8's sampling heap profiler for the rest of the process; false where it cannot run. */
