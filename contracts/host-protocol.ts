@@ -8,7 +8,10 @@ import type { ProfileKind } from './lab-protocol.ts';
 export type HostRequest =
   | { id: number; op: 'measure'; gc?: boolean; count?: string[]; resources?: boolean }
   | { id: number; op: 'snapshot'; file: string }
-  /** Go hosts: write a pprof profile to file (under profiles/) */
+  /**
+   * Write a profile to file (under profiles/): Go hosts a pprof profile (.pb.gz) of any kind, Node hosts
+   * the sampling heap profile (kind 'heap' only, .heapprofile JSON); reply { path, bytes, kind }
+   */
   | { id: number; op: 'profile'; kind: ProfileKind; file: string }
   | { id: number; op: 'stop' };
 

@@ -21,6 +21,12 @@ export interface Capabilities {
   goroutines?: boolean;
   /** Go labs: pprof profiles can be captured (ServiceControl.profile, loopback /debug/pprof/) */
   pprof?: boolean;
+  /**
+   * Node labs: V8's sampling heap profiler runs for the service's whole life (node:inspector,
+   * HeapProfiler.startSampling), so a 'profile' of kind 'heap' returns the allocation sites of what is
+   * still alive (.heapprofile). Absent or false: no allocation profiles (Go services have pprof instead).
+   */
+  allocationSampling?: boolean;
   /** Go labs: the container memory limit on RSS, in MB */
   memoryLimitMb?: number;
   /** process.memoryUsage() returns numbers that move with allocation. */
@@ -38,7 +44,7 @@ export interface Capabilities {
   asyncLocalStorage: boolean;
 }
 
-/** The pprof profiles a Go service can write. */
+/** The pprof profiles a Go service can write; a Node service writes 'heap' only (allocation sampling). */
 export type ProfileKind = 'heap' | 'allocs' | 'goroutine';
 
 export interface MemorySample {
@@ -74,7 +80,10 @@ export type LabEvent =
   | ({ type: 'metrics' } & MemorySample)
   /** path is relative to the workspace root, e.g. "snapshots/s1-after-storm.heapsnapshot" */
   | { type: 'snapshot'; id: string; path: string; bytes: number; label: string }
-  /** Go labs: a pprof profile (gzipped protobuf) written at path, e.g. "profiles/p1-heap-baseline.pb.gz" */
+  /**
+   * A profile written at path: Go labs a pprof profile (gzipped protobuf, "profiles/p1-heap-baseline.pb.gz"),
+   * Node labs V8's sampling heap profile as JSON ("profiles/p1-heap-baseline.heapprofile", kind 'heap')
+   */
   | { type: 'profile'; id: string; kind: ProfileKind; path: string; bytes: number; label: string }
   | { type: 'warning'; name: string; message: string }
   | ({ type: 'exit'; restartInMs: number | null } & ServiceExit)

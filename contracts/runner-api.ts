@@ -6,7 +6,7 @@
 //   POST   /api/runs/:id/commands LabCommand -> 202 CommandReply
 //   GET    /api/runs/:id/files               -> FilesReply: the reader's files as they are in the workspace
 //   GET    /api/runs/:id/snapshots?path=...  -> heap snapshot bytes (only from the run's snapshots/)
-//   GET    /api/runs/:id/profiles?path=...   -> pprof profile bytes, .pb.gz (only from the run's profiles/)
+//   GET    /api/runs/:id/profiles?path=...   -> profile bytes, .pb.gz or .heapprofile (only from the run's profiles/)
 //   DELETE /api/runs/:id                     -> StopReply
 // Any refusal                               -> 4xx/5xx ErrorReply
 

@@ -33,11 +33,28 @@ export function nextSnapshotFile(label: string): { id: string; file: string } {
 
 let profileSeq = 0;
 
-/** Next profile file, relative to the workspace: profiles/p2-heap-after-storm.pb.gz */
-export function nextProfileFile(kind: ProfileKind, label: string): { id: string; file: string } {
+/** How a service writes profiles: pprof (Go, .pb.gz) or V8's sampling heap profile (Node, .heapprofile). */
+export type ProfileFormat = 'pprof' | 'heapprofile';
+
+/** The profile format of a service by its capabilities, null when it writes none. */
+export function profileFormat(caps: Capabilities | null): ProfileFormat | null {
+  if (caps?.pprof) return 'pprof';
+  if (caps?.allocationSampling) return 'heapprofile';
+  return null;
+}
+
+/**
+ * Next profile file, relative to the workspace: profiles/p2-heap-after-storm.pb.gz, or for a Node
+ * service profiles/p2-heap-after-storm.heapprofile (the name Chrome DevTools gives it).
+ */
+export function nextProfileFile(
+  kind: ProfileKind,
+  label: string,
+  format: ProfileFormat = 'pprof',
+): { id: string; file: string } {
   profileSeq++;
   const id = `p${profileSeq}`;
-  return { id, file: `profiles/${id}-${kind}-${slug(label)}.pb.gz` };
+  return { id, file: `profiles/${id}-${kind}-${slug(label)}.${format === 'pprof' ? 'pb.gz' : 'heapprofile'}` };
 }
 
 export function createControl(service: ServiceProcess, signal: AbortSignal): ServiceControl {
@@ -72,8 +89,9 @@ export function createControl(service: ServiceProcess, signal: AbortSignal): Ser
       return r.path;
     },
     async profile(kind: ProfileKind): Promise<string | null> {
-      if (!service.caps?.pprof) return null;
-      const { file } = nextProfileFile(kind, 'check');
+      const format = profileFormat(service.caps);
+      if (!format || (format === 'heapprofile' && kind !== 'heap')) return null;
+      const { file } = nextProfileFile(kind, 'check', format);
       const r = await service.profile(kind, file);
       return r.path;
     },

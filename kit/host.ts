@@ -1,7 +1,13 @@
 // The service host: runs inside the lab's service process (spawned by the supervisor with --expose-gc and
 // --max-old-space-size). It loads <ws>/app/<entry>, calls the lab's factory, listens on 127.0.0.1, reports
 // `ready` with probed Capabilities, streams `metrics`, and answers the supervisor's requests (measure,
-// snapshot, stop) read as JSON lines from stdin. stdin closing means the supervisor is gone: exit.
+// snapshot, profile, stop) read as JSON lines from stdin. stdin closing means the supervisor is gone: exit.
+//
+// Allocation sampling: where node:inspector works, an in-process inspector session is opened when this
+// module loads and V8's sampling heap profiler runs from just before the lab's entry is imported to the
+// end of the process, in a reader's Run and in every Check service alike (the kit never behaves
+// differently while judged). A 'profile' request (kind 'heap') writes what it has sampled of the objects
+// still alive, as Chrome DevTools saves it (.heapprofile JSON): the allocation sites of a leak.
 //
 // The lab's code runs in this same process, so nothing the kit reports may depend on what that code can
 // change. The first stdin line carries the channel key; every event and reply goes out sealed with it
@@ -38,9 +44,30 @@ const measuring = Object.freeze({
   getHeapSnapshot: v8?.getHeapSnapshot,
   getHeapStatistics: v8?.getHeapStatistics,
 });
+
+// The inspector session is opened here, before any lab code exists; its post is bound now, so a lab that
+// replaces Session.prototype.post later changes only its own sessions.
+type InspectorPost = (
+  method: string,
+  params: Record<string, unknown> | undefined,
+  done: (err: Error | null, result?: unknown) => void,
+) => void;
+let inspectorPost: InspectorPost | null = null;
+try {
+  const inspector = await import('node:inspector');
+  const session = new inspector.Session();
+  session.connect();
+  inspectorPost = session.post.bind(session) as InspectorPost;
+} catch {
+  inspectorPost = null; // Node built without the inspector, or a runtime that lacks it (WebContainer)
+}
+/** One sample per 16 KB allocated on average: V8's default is 32 KB, and a lab's heap is small. */
+const SAMPLING_INTERVAL = 16384;
 const now = performance.now.bind(performance);
 const setImmediateKit = setImmediate;
 const writeSync = fs.writeSync;
+const writeFileSync = fs.writeFileSync;
+const KitPromise = Promise;
 const statSync = fs.statSync;
 const mkdirSync = fs.mkdirSync;
 const exit: (code?: number) => never = process.exit.bind(process);
@@ -53,6 +80,7 @@ const mapGet = uncurry(Map.prototype.get as (k: string) => unknown);
 const mapSet = uncurry(Map.prototype.set as (k: string, v: unknown) => unknown);
 const mapHas = uncurry(Map.prototype.has as (k: string) => boolean);
 const startsWith = uncurry(String.prototype.startsWith as (s: string) => boolean);
+const endsWith = uncurry(String.prototype.endsWith as (s: string) => boolean);
 const CHANNEL_FD = 3;
 
 type Ctor = abstract new (...args: never[]) => unknown;
@@ -255,6 +283,57 @@ async function measure(req: { gc?: boolean; count?: string[]; resources?: boolea
   return m;
 }
 
+/** Calls the kit's inspector session; the in-process session answers synchronously, this waits either way. */
+function inspect(method: string, params?: Record<string, unknown>): Promise<unknown> {
+  const post = inspectorPost;
+  return new KitPromise((resolve, reject) => {
+    if (!post) return reject(new Error('this runtime has no inspector (node:inspector)'));
+    post(method, params, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+/** Starts V8's sampling heap profiler for the rest of the process; false where it cannot run. */
+async function startAllocationSampling(): Promise<boolean> {
+  if (!inspectorPost) return false;
+  try {
+    await inspect('HeapProfiler.enable');
+    // no includeObjectsCollectedBy…GC: V8 drops the samples of collected objects, so a profile shows
+    // what is still alive ("inuse"), which is where a leak's allocation site is found
+    await inspect('HeapProfiler.startSampling', { samplingInterval: SAMPLING_INTERVAL });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let allocationSampling = false;
+
+/** Writes the sampling heap profile (kind 'heap') as .heapprofile JSON under profiles/. */
+async function heapProfile(req: {
+  kind: string;
+  file: string;
+}): Promise<{ path: string; bytes: number; kind: 'heap' }> {
+  if (req.kind !== 'heap') throw new Error('a Node service has allocation sampling (heap) only');
+  if (!allocationSampling) throw new Error('this runtime has no allocation sampling (node:inspector)');
+  const target = path.resolve(ws, req.file);
+  if (!startsWith(target, path.join(ws, 'profiles') + path.sep) || !endsWith(target, '.heapprofile'))
+    throw new Error('heap profiles are written only under profiles/, as .heapprofile');
+  const gc = measuring.gc;
+  if (typeof gc === 'function') {
+    // what is garbage now leaves the profile only once a GC collected it: two passes, as measure() does
+    gc();
+    await new KitPromise((r) => setImmediateKit(r));
+    gc();
+  }
+  const result = (await inspect('HeapProfiler.getSamplingProfile')) as { profile?: unknown } | undefined;
+  if (!result || typeof result.profile !== 'object' || result.profile === null)
+    throw new Error('the inspector returned no sampling profile');
+  const json = encode(result.profile);
+  mkdirSync(path.dirname(target), { recursive: true });
+  writeFileSync(target, json);
+  return { path: req.file, bytes: statSync(target).size, kind: 'heap' };
+}
+
 /** Set once a graceful stop began: stdin closing right after the stop request must not cut it short. */
 let stopping = false;
 
@@ -288,6 +367,7 @@ async function serve(req: HostRequest): Promise<void> {
       const written = write(target);
       return reply({ id: req.id, ok: true, result: { path: req.file, bytes: statSync(written).size } });
     }
+    if (req.op === 'profile') return reply({ id: req.id, ok: true, result: await heapProfile(req) });
     if (req.op === 'stop') {
       reply({ id: req.id, ok: true, result: null });
       return stop();
@@ -332,6 +412,8 @@ async function main(): Promise<void> {
   const { fullSnapshotProbe } = await init;
   const caps = await probeCapabilities({ fullSnapshotProbe });
   measuring.gc?.(); // drop the probe's garbage before the lab starts
+  allocationSampling = await startAllocationSampling();
+  caps.allocationSampling = allocationSampling;
 
   // Tell the supervisor the kit is up: its start timeout now measures the lab's own code only
   // (import, factory, listen), not how long a loaded machine took to boot Node and the kit.

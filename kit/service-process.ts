@@ -185,7 +185,7 @@ export class ServiceProcess {
     return () => clearInterval(timer);
   }
 
-  /** Go hosts: write a pprof profile under profiles/; resolves with its path and size. */
+  /** Write a profile under profiles/ (Go: pprof; Node: the sampling heap profile); resolves with its path and size. */
   profile(kind: ProfileKind, file: string): Promise<{ path: string; bytes: number; kind: ProfileKind }> {
     return this.request({ op: 'profile', kind, file }, 120_000);
   }

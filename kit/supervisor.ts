@@ -15,7 +15,7 @@ import { encodeEvent, type LabCommand, type LabEvent, type ProfileKind } from '.
 import type { LabManifest } from '../contracts/manifest.ts';
 import { onLines, describeError } from './lines.ts';
 import { liveHosts, ServiceProcess } from './service-process.ts';
-import { createControl, createScenarioContext, nextProfileFile, nextSnapshotFile } from './control.ts';
+import { createControl, createScenarioContext, nextProfileFile, nextSnapshotFile, profileFormat } from './control.ts';
 import { cleanMessage, loadModuleDefault, runChecks } from './check-runner.ts';
 import { closeHttpClient } from './http-client.ts';
 import { endAllLabProcesses, scanLabProcesses, watchLabProcesses } from './lab-processes.ts';
@@ -263,8 +263,19 @@ async function profile(kind: ProfileKind, label: string): Promise<void> {
   if (!PROFILE_KINDS.includes(kind))
     return emit({ type: 'error', message: `Profile: no profile "${kind}" (heap, allocs or goroutine)` });
   if (!svc?.alive()) return emit({ type: 'error', message: 'Profile: the service is not running' });
-  if (!svc.caps?.pprof) return emit({ type: 'error', message: 'Profile: this service cannot write pprof profiles' });
-  const { id, file } = nextProfileFile(kind, label);
+  const format = profileFormat(svc.caps);
+  if (!format) {
+    const node = svc.caps?.language !== 'go';
+    return emit({
+      type: 'error',
+      message: node
+        ? 'Profile: this runtime has no allocation sampling (node:inspector), so the service cannot write heap profiles'
+        : 'Profile: this service cannot write pprof profiles',
+    });
+  }
+  if (format === 'heapprofile' && kind !== 'heap')
+    return emit({ type: 'error', message: 'Profile: a Node service has allocation sampling (heap) only' });
+  const { id, file } = nextProfileFile(kind, label, format);
   try {
     const r = await svc.profile(kind, file);
     emit({ type: 'profile', id, kind, path: r.path, bytes: r.bytes, label });

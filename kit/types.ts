@@ -58,7 +58,10 @@ export interface ServiceControl {
   measure(opts?: { gc?: boolean; count?: string[]; resources?: boolean }): Promise<Measurement>;
   /** Write a heap snapshot inside the workspace; resolves with its path (null when unsupported). */
   snapshot(): Promise<string | null>;
-  /** Go labs: write a pprof profile (.pb.gz) inside the workspace; resolves with its path (null when unsupported). */
+  /**
+   * Write a profile inside the workspace: Go labs pprof (.pb.gz), Node labs the sampling heap profile
+   * (.heapprofile, kind 'heap' only); resolves with its path (null when unsupported).
+   */
   profile?(kind: ProfileKind): Promise<string | null>;
   /** Process warnings seen so far (e.g. MaxListenersExceededWarning). */
   warnings(): ReadonlyArray<{ name: string; message: string }>;

@@ -84,7 +84,7 @@ func Serve(factory Factory) {
 		"runtime": "go", "language": "go", "nodeVersion": "", "goVersion": goVersion(),
 		"memoryUsage": true, "heapSnapshot": false, "queryObjects": false, "gc": true,
 		"heapLimitMb": nil, "asyncHooks": false, "asyncLocalStorage": false,
-		"goroutines": true, "pprof": pprofPort > 0,
+		"goroutines": true, "pprof": pprofPort > 0, "allocationSampling": false,
 	}
 	if limitMb > 0 {
 		caps["memoryLimitMb"] = limitMb

@@ -57,7 +57,10 @@ export class LabApp {
   private scenarios!: ScenariosPanel;
   private tasks!: TasksPanel;
   private snapshots!: SnapshotsList;
-  /** Go labs: profiles instead of heap snapshots (its module loads with the lab) */
+  /**
+   * Go labs: profiles instead of heap snapshots (its module loads with the lab). Node labs: the same
+   * panel for allocation sites, beside the snapshots, once a service says it samples allocations.
+   */
   private readonly isGo: boolean;
   private pprof: PprofPanel | null = null;
   private pprofReady: Promise<PprofPanel> | null = null;
@@ -376,11 +379,13 @@ export class LabApp {
   }
 
   private mountPprof(): void {
+    if (this.pprofReady) return;
     const slot = h('div', { class: 'lab-card pp-panel', role: 'status' }, 'Loading the profiles panel…');
     this.root.insertBefore(slot, this.live);
     this.pprofReady = import('./pprof/pprof-panel.ts').then(({ PprofPanel }) => {
       const panel = new PprofPanel({
         labId: this.manifest.id,
+        language: this.isGo ? 'go' : 'node',
         capture: (kind, label) => this.session.profile(kind, label),
         lastScenario: () => this.lastScenarioLabel,
       });
@@ -507,6 +512,8 @@ export class LabApp {
           'ok',
         );
         this.renderCapabilityNotices();
+        // a Node lab's allocation sites: only where the runtime samples them (node:inspector)
+        if (!this.isGo && ev.caps.allocationSampling) this.mountPprof();
         this.afterReady();
         return;
       case 'metrics':
@@ -791,7 +798,10 @@ export class LabApp {
     this.snapButton.title =
       s.caps && !s.caps.heapSnapshot ? 'This runtime cannot take heap snapshots' : 'Take a heap snapshot';
     this.checkButton.disabled = !c.check;
-    this.pprof?.setEnabled(c.scenarios && s.check === 'none' && s.caps?.pprof === true);
+    const profiles = this.isGo ? s.caps?.pprof === true : s.caps?.allocationSampling === true;
+    this.pprof?.setEnabled(c.scenarios && s.check === 'none' && profiles);
+    // a Node runtime without allocation sampling shows no capture button (profiles taken before stay)
+    if (!this.isGo && s.caps) this.pprof?.setCaptureAvailable(profiles);
     this.checkButton.setAttribute('aria-busy', String(s.check !== 'none'));
   }
 

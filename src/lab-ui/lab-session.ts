@@ -232,13 +232,13 @@ export class LabSession {
     return this.runtime.readSnapshot(path);
   }
 
-  /** Asks a Go service for a pprof profile; its 'profile' event (or an error) follows. */
+  /** Asks for a profile (Go: pprof; Node: allocation sites, kind 'heap'); its 'profile' event (or an error) follows. */
   profile(kind: ProfileKind, label: string): Promise<boolean> {
     if (!this.runtime || !controlsFor(this.s).scenarios) return Promise.resolve(false);
     return this.send({ cmd: 'profile', kind, label });
   }
 
-  /** Bytes (.pb.gz) of a profile named by a 'profile' event, from the runtime that wrote it. */
+  /** Bytes (.pb.gz or .heapprofile) of a profile named by a 'profile' event, from the runtime that wrote it. */
   readProfile(path: string): Promise<ArrayBuffer> {
     if (!this.runtime) return Promise.reject(new Error('The lab is not running.'));
     return this.runtime.readProfile(path);

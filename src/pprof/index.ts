@@ -1,5 +1,6 @@
 // Reading pprof profiles in the browser: decode (gunzip + protobuf), top table, -base diff, goroutines
-// grouped by stack, and the call tree of a flame graph.
+// grouped by stack, and the call tree of a flame graph; V8's sampling heap profiles (.heapprofile, Node
+// labs) are converted to the same shape.
 export {
   parseProfile,
   decodeProfile,
@@ -14,3 +15,12 @@ export { diffProfiles } from './diff.ts';
 export { groupGoroutines, waitReason, type GoroutineGroup, type GoroutineGroups } from './goroutines.ts';
 export { callTree, type CallNode } from './tree.ts';
 export { formatValue, formatPercent, shortFile } from './format.ts';
+export {
+  fromV8SamplingProfile,
+  parseHeapProfile,
+  workspaceRoot,
+  V8_SAMPLE_TYPES,
+  type V8SamplingProfile,
+  type V8SamplingNode,
+  type V8CallFrame,
+} from './v8-sampling.ts';

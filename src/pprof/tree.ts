@@ -1,5 +1,5 @@
-// The call tree behind a flame graph: root = all samples, children = callees by function name, each node
-// with its cumulative value (itself and below) and self value. Negative values (a -base diff) count by
+// The call tree behind a flame graph: root = all samples, children = callees by function (name and file),
+// each node with its cumulative value (itself and below) and self value. Negative values (a -base diff) count by
 // magnitude for the width, so a frame that shrank is still drawn; the signed value stays on the node.
 import type { ParsedProfile } from './decode.ts';
 
@@ -30,10 +30,11 @@ export function callTree(p: ParsedProfile, valueIndex: number): CallNode {
       const f = p.frames[s.stack[i]!]!;
       let kids = index.get(node);
       if (!kids) index.set(node, (kids = new Map()));
-      let child = kids.get(f.name);
+      const key = `${f.name}\u0000${f.file}`;
+      let child = kids.get(key);
       if (!child) {
         child = { name: f.name, file: f.file, line: f.line, width: 0, value: 0, self: 0, children: [] };
-        kids.set(f.name, child);
+        kids.set(key, child);
         node.children.push(child);
       }
       child.width += Math.abs(v);

@@ -25,7 +25,7 @@ export interface LabRuntime {
   subscribe(listener: (event: RuntimeEvent) => void): () => void;
   /** Bytes of a heap snapshot named by a 'snapshot' event. */
   readSnapshot(path: string): Promise<ArrayBuffer>;
-  /** Bytes (.pb.gz) of a pprof profile named by a 'profile' event (Go labs). */
+  /** Bytes of a profile named by a 'profile' event: .pb.gz (Go labs) or .heapprofile (Node labs). */
   readProfile(path: string): Promise<ArrayBuffer>;
   /** What the runtime's Node can measure, once known (after 'ready'). */
   capabilities(): Capabilities | null;

@@ -147,7 +147,7 @@ describe('warm-up lab, end to end on the local runner', () => {
           'pass',
           'pass',
         ]);
-        await expect(page.locator('.lab-app [aria-live="polite"].visually-hidden').textContent()).resolves.toMatch(
+        await expect(page.locator('.lab-app > [aria-live="polite"].visually-hidden').textContent()).resolves.toMatch(
           /Check passed/,
         );
         const progress = JSON.parse((await page.evaluate((k) => localStorage.getItem(k), TASKS_KEY)) ?? '{}');

@@ -2,6 +2,10 @@
 // with a download each (.pb.gz, for `go tool pprof`), and investigate one, or the -base diff of two, as a
 // top table, a flame graph or goroutines grouped by stack. Where the lab cannot run, profiles recorded
 // from a real run of it are shown the same way.
+//
+// A Node lab whose runtime samples allocations (caps.allocationSampling) gets the same panel with one
+// capture, "Allocation sites": V8's sampling heap profile of the objects still alive (.heapprofile,
+// which opens in Chrome DevTools › Memory), converted to the same views (src/pprof/v8-sampling.ts).
 import type { LabEvent, ProfileKind } from '../../../contracts/lab-protocol.ts';
 import { formatBytes } from '../../../contracts/format.ts';
 import {
@@ -9,6 +13,7 @@ import {
   diffProfiles,
   formatValue,
   groupGoroutines,
+  parseHeapProfile,
   parseProfile,
   topTable,
   type ParsedProfile,
@@ -34,6 +39,8 @@ export interface ProfileEntry {
 
 export interface PprofPanelOptions {
   labId: string;
+  /** whose profiles: a Go service's pprof (default) or a Node service's sampling heap profile */
+  language?: 'go' | 'node';
   /** sends the capture command; the profile arrives as a 'profile' event (addLive) */
   capture(kind: ProfileKind, label: string): Promise<boolean>;
   /** the label of the last scenario that finished, for naming the next capture */
@@ -43,6 +50,46 @@ export interface PprofPanelOptions {
 type View = 'top' | 'flame' | 'goroutines';
 
 const KIND_NAMES: Record<ProfileKind, string> = { heap: 'Heap', allocs: 'Allocs', goroutine: 'Goroutines' };
+
+/** What differs between a Go lab's panel and a Node lab's: every text that names the tool or the format. */
+interface Flavour {
+  title: string;
+  kinds: readonly ProfileKind[];
+  kindName(kind: ProfileKind): string;
+  captureLabel(kind: ProfileKind): string;
+  baseLabel: string;
+  extension: string;
+  mime: string;
+  opensWith: string;
+  note: string | null;
+  parse(data: ArrayBuffer): Promise<ParsedProfile>;
+}
+
+const GO: Flavour = {
+  title: 'Profiles (pprof)',
+  kinds: ['heap', 'allocs', 'goroutine'],
+  kindName: (kind) => KIND_NAMES[kind],
+  captureLabel: (kind) => `Capture a ${kind === 'goroutine' ? 'goroutine' : kind} profile`,
+  baseLabel: 'Base (-base)',
+  extension: 'pb.gz',
+  mime: 'application/gzip',
+  opensWith: 'opens with go tool pprof',
+  note: null,
+  parse: (data) => parseProfile(data),
+};
+
+const NODE: Flavour = {
+  title: 'Allocation sites (sampling heap profiler)',
+  kinds: ['heap'],
+  kindName: () => 'Allocation sites',
+  captureLabel: () => 'Capture the allocation sites of the objects still alive',
+  baseLabel: 'Base (an earlier capture)',
+  extension: 'heapprofile',
+  mime: 'application/json',
+  opensWith: 'opens in Chrome DevTools › Memory',
+  note: 'V8 samples about one allocation in every 16 KB for the whole life of the service and forgets the samples of objects that were collected: each capture shows what is still alive, by the function that allocated it (its first line). inuse_objects counts samples, not objects. Compare a capture after a scenario with one before it to see what grew.',
+  parse: async (data) => parseHeapProfile(data),
+};
 const MAX_LIVE = 12;
 const CAPTURE_TIMEOUT_MS = 60_000;
 
@@ -64,27 +111,38 @@ export class PprofPanel {
   private pending: ReturnType<typeof setTimeout> | null = null;
   private view: View = 'top';
   private recording: RecordedProfiles['recording'] | null = null;
+  private readonly flavour: Flavour;
+  private readonly captureGroup: HTMLElement;
+  private readonly unavailable: HTMLElement;
 
   constructor(opts: PprofPanelOptions) {
     injectStyle('lab-pprof', css);
     this.opts = opts;
+    this.flavour = opts.language === 'node' ? NODE : GO;
     const id = (s: string) => `lab-${opts.labId}-pp-${s}`;
-    for (const kind of ['heap', 'allocs', 'goroutine'] as const) {
+    for (const kind of this.flavour.kinds) {
       const b = h(
         'button',
         {
           type: 'button',
           class: 'lab-btn lab-btn-sm',
           disabled: true,
-          'aria-label': `Capture a ${kind === 'goroutine' ? 'goroutine' : kind} profile`,
+          'aria-label': this.flavour.captureLabel(kind),
           onclick: () => void this.capture(kind),
         },
         icon(ICONS.camera),
-        KIND_NAMES[kind],
+        this.flavour.kindName(kind),
       );
       this.buttons.set(kind, b);
     }
     this.fallback = h('p', { class: 'lab-notice lab-notice-warn pp-fallback', role: 'note', hidden: true });
+    this.unavailable = h('span', { class: 'lab-muted', hidden: true }, 'This runtime cannot sample allocations.');
+    this.captureGroup = h(
+      'div',
+      { class: 'pp-capture', role: 'group', 'aria-label': 'Capture a profile' },
+      h('span', { class: 'lab-muted' }, 'Capture'),
+      ...this.buttons.values(),
+    );
     this.list = h('ol', { class: 'pp-list', 'aria-label': 'Profiles' });
     this.targetSelect = h('select', { id: id('target'), onchange: () => this.onTargetChosen() });
     this.baseSelect = h('select', { id: id('base'), onchange: () => this.show() });
@@ -118,19 +176,20 @@ export class PprofPanel {
       h('div', { class: 'pp-field' }, h('label', { for: select.id }, label), select);
     this.el = h(
       'section',
-      { class: 'lab-card pp-panel', 'aria-label': 'Profiles' },
+      {
+        class: 'lab-card pp-panel',
+        'aria-label': opts.language === 'node' ? 'Allocation sites' : 'Profiles',
+        'data-language': opts.language ?? 'go',
+      },
       h(
         'div',
         { class: 'pp-head' },
-        h('h4', { class: 'lab-card-title' }, 'Profiles (pprof)'),
-        h(
-          'div',
-          { class: 'pp-capture', role: 'group', 'aria-label': 'Capture a profile' },
-          h('span', { class: 'lab-muted' }, 'Capture'),
-          ...this.buttons.values(),
-        ),
+        h('h4', { class: 'lab-card-title' }, this.flavour.title),
+        this.unavailable,
+        this.captureGroup,
       ),
       this.fallback,
+      this.flavour.note ? h('p', { class: 'lab-muted pp-note pp-intro' }, this.flavour.note) : null,
       h(
         'div',
         { class: 'pp-main' },
@@ -142,7 +201,7 @@ export class PprofPanel {
             'div',
             { class: 'pp-controls' },
             field('Profile', this.targetSelect),
-            field('Base (-base)', this.baseSelect),
+            field(this.flavour.baseLabel, this.baseSelect),
             field('Values', this.typeSelect),
           ),
           tablist,
@@ -160,6 +219,15 @@ export class PprofPanel {
   setEnabled(on: boolean): void {
     this.enabled = on;
     this.refreshButtons();
+  }
+
+  /**
+   * Whether the runtime can capture at all (a Node runtime without node:inspector cannot): without it
+   * the capture buttons are not shown, and profiles captured earlier stay readable.
+   */
+  setCaptureAvailable(on: boolean): void {
+    this.captureGroup.hidden = !on;
+    this.unavailable.hidden = on;
   }
 
   /** Says what running the lab needs, above the profiles recorded from a real run of it. */
@@ -192,10 +260,10 @@ export class PprofPanel {
     this.render();
     try {
       const data = await read(ev.path);
-      entry.url = URL.createObjectURL(new Blob([data], { type: 'application/gzip' }));
-      entry.profile = await parseProfile(data);
+      entry.url = URL.createObjectURL(new Blob([data], { type: this.flavour.mime }));
+      entry.profile = await this.flavour.parse(data);
       entry.bytes = data.byteLength;
-      this.live.textContent = `${KIND_NAMES[ev.kind]} profile "${ev.label}" captured.`;
+      this.live.textContent = `${this.flavour.kindName(ev.kind)} profile "${ev.label}" captured.`;
     } catch (err) {
       entry.error = (err as Error).message;
     }
@@ -219,10 +287,11 @@ export class PprofPanel {
     if (this.pending) return;
     const lives = this.entries.filter((e) => e.source === 'live' && e.kind === kind).length;
     const scenario = this.opts.lastScenario();
-    const label = lives === 0 && !scenario ? 'baseline' : scenario ? `after ${scenario}` : `${kind} ${lives + 1}`;
+    const what = this.opts.language === 'node' ? 'capture' : kind;
+    const label = lives === 0 && !scenario ? 'baseline' : scenario ? `after ${scenario}` : `${what} ${lives + 1}`;
     this.pending = setTimeout(() => this.endPending(), CAPTURE_TIMEOUT_MS);
     this.refreshButtons();
-    this.live.textContent = `Capturing a ${kind} profile…`;
+    this.live.textContent = `Capturing ${this.opts.language === 'node' ? 'the allocation sites' : `a ${kind} profile`}…`;
     if (!(await this.opts.capture(kind, label.toLowerCase()))) this.endPending();
   }
 
@@ -301,7 +370,7 @@ export class PprofPanel {
   }
 
   private name(e: ProfileEntry): string {
-    return `${this.number(e)}. ${KIND_NAMES[e.kind]} · ${e.label}${e.source === 'recorded' ? ' (recorded)' : ''}`;
+    return `${this.number(e)}. ${this.flavour.kindName(e.kind)} · ${e.label}${e.source === 'recorded' ? ' (recorded)' : ''}`;
   }
 
   /** A new profile becomes the one shown, against the previous profile of its kind. */
@@ -379,7 +448,7 @@ export class PprofPanel {
         ? null
         : h(
             'li',
-            { class: 'pp-group', role: 'presentation' },
+            { class: 'pp-group' },
             e.source === 'recorded'
               ? `Recorded run${this.recording ? ` (${this.recording.goVersion}, ${this.recording.code})` : ''}`
               : 'This session',
@@ -400,7 +469,7 @@ export class PprofPanel {
             h(
               'span',
               { class: 'pp-item-label' },
-              `${KIND_NAMES[e.kind]} · ${e.label}`,
+              `${this.flavour.kindName(e.kind)} · ${e.label}`,
               e.bytes ? h('small', {}, ` · ${formatBytes(e.bytes)}`) : null,
             ),
             e.error
@@ -411,9 +480,9 @@ export class PprofPanel {
                     {
                       class: 'lab-btn lab-btn-ghost lab-btn-sm lab-btn-icon',
                       href: e.url,
-                      download: `${this.opts.labId}-${this.number(e)}-${e.kind}-${e.label.replace(/[^\w-]+/g, '-')}.pb.gz`,
-                      'aria-label': `Download ${KIND_NAMES[e.kind].toLowerCase()} profile "${e.label}" (.pb.gz, opens with go tool pprof)`,
-                      title: 'Download (.pb.gz, opens with go tool pprof)',
+                      download: `${this.opts.labId}-${this.number(e)}-${e.kind}-${e.label.replace(/[^\w-]+/g, '-')}.${this.flavour.extension}`,
+                      'aria-label': `Download ${this.flavour.kindName(e.kind).toLowerCase()} profile "${e.label}" (.${this.flavour.extension}, ${this.flavour.opensWith})`,
+                      title: `Download (.${this.flavour.extension}, ${this.flavour.opensWith})`,
                     },
                     icon(ICONS.download),
                   )
