@@ -388,6 +388,12 @@ export class LabApp {
         language: this.isGo ? 'go' : 'node',
         capture: (kind, label) => this.session.profile(kind, label),
         lastScenario: () => this.lastScenarioLabel,
+        source: {
+          files: this.manifest.files.map((f) => f.path),
+          open: (file, line) => {
+            if (this.editor?.reveal(file, line)) this.editorSlot.scrollIntoView({ block: 'nearest' });
+          },
+        },
       });
       this.pprof = panel;
       slot.replaceWith(panel.el);

@@ -173,6 +173,17 @@ export class EditorPanel {
     return this.active;
   }
 
+  /** Opens `path` at `line` (1-based), centred and selected, and gives the editor focus. */
+  reveal(path: string, line: number): boolean {
+    if (!this.models.has(path)) return false;
+    this.open(path);
+    const at = Math.max(1, Math.min(line, this.models.get(path)!.getLineCount()));
+    this.editor.revealLineInCenter(at);
+    this.editor.setSelection({ startLineNumber: at, startColumn: 1, endLineNumber: at, endColumn: 1 });
+    this.editor.focus();
+    return true;
+  }
+
   focus(): void {
     this.editor.focus();
   }

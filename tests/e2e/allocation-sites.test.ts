@@ -81,6 +81,18 @@ describe('allocation sites of a Node lab, on the local runner', () => {
       mkdirSync(screenshotDir, { recursive: true });
       await p.screenshot({ path: join(screenshotDir, 'allocation-sites-diff-1280.png'), animations: 'disabled' });
 
+      // the frame is in the lab's own code: its file:line opens that line in the editor
+      const where = (await firstRow.locator('.pp-fn-where').textContent())!;
+      const [, file, line] = /^app\/(.+):(\d+)$/.exec(where)!;
+      await firstRow.locator('button.pp-source').click();
+      await expect(app.locator(`.lab-tab[data-path="${file}"]`).getAttribute('aria-selected')).resolves.toBe('true');
+      // Monaco marks the cursor's line number as the active one
+      await page.waitForFunction(
+        (n) => document.querySelector('.lab-editor .line-numbers.active-line-number')?.textContent?.trim() === n,
+        line,
+        { timeout: 10_000 },
+      );
+
       await p.getByRole('tab', { name: 'Flame graph' }).click();
       await p.locator('.pp-frame').first().waitFor();
       await expect(p.getByRole('tab', { name: 'Goroutines' }).isHidden()).resolves.toBe(true);

@@ -144,3 +144,15 @@ describe('sampling heap profiles (.heapprofile)', () => {
     expect(() => parseHeapProfile(bytes({ nodes: [] }))).toThrow(/no call tree/);
   });
 });
+
+describe('frames in the lab\u2019s own files', () => {
+  it('map a workspace-relative or absolute app/ path to the lab file, and nothing else', async () => {
+    const { labFileOf } = await import('../../src/lab-ui/pprof/top-table.ts');
+    const files = ['cache.ts', 'server.ts', 'queue.go'];
+    expect(labFileOf('app/cache.ts', files)).toBe('cache.ts');
+    expect(labFileOf('/tmp/leakbook-ws-1.2-report-queue-go-x/app/queue.go', files)).toBe('queue.go');
+    expect(labFileOf('kit/host.ts', files)).toBeNull();
+    expect(labFileOf('app/other.ts', files)).toBeNull();
+    expect(labFileOf('node:internal/streams/readable', files)).toBeNull();
+  });
+});

@@ -22,7 +22,7 @@ import { h, icon, ICONS, injectStyle } from '../dom.ts';
 import { renderFlameGraph } from './flame-graph.ts';
 import { renderGoroutines } from './goroutine-list.ts';
 import { recordedProfiles, type RecordedProfiles } from './recordings.ts';
-import { renderTopTable } from './top-table.ts';
+import { renderTopTable, type SourceLinks } from './top-table.ts';
 import css from './pprof.css?inline';
 
 export interface ProfileEntry {
@@ -45,6 +45,8 @@ export interface PprofPanelOptions {
   capture(kind: ProfileKind, label: string): Promise<boolean>;
   /** the label of the last scenario that finished, for naming the next capture */
   lastScenario(): string | null;
+  /** the lab's files and how to open one at a line: frames in them become links to the editor */
+  source?: SourceLinks;
 }
 
 type View = 'top' | 'flame' | 'goroutines';
@@ -543,7 +545,7 @@ export class PprofPanel {
         ? renderFlameGraph(callTree(profile, index), type, signed)
         : this.view === 'goroutines'
           ? renderGoroutines(groupGoroutines(profile, index), signed)
-          : renderTopTable(top, type, signed),
+          : renderTopTable(top, type, signed, this.opts.source),
     );
   }
 }

@@ -1,6 +1,6 @@
 // The top table: one row per function with flat, flat%, cum, cum% (as `go tool pprof -top`), the
 // function's busiest file:line beside its name, sortable by flat or cum. The header stays in view while
-// the rows scroll.
+// the rows scroll. A frame in one of the lab's own files links to that line in the editor.
 import { formatPercent, formatValue, shortFile, type SampleType, type TopTable } from '../../pprof/index.ts';
 import { h } from '../dom.ts';
 
@@ -8,7 +8,23 @@ const MAX_ROWS = 400;
 
 type SortKey = 'flat' | 'cum';
 
-export function renderTopTable(table: TopTable, type: SampleType, signed: boolean): HTMLElement {
+/**
+ * The lab file a profile's frame is in ("app/cache.ts" → "cache.ts", an absolute Go path ending in
+ * "/app/queue.go" → "queue.go"), or null when it is not one of the lab's own files.
+ */
+export function labFileOf(file: string, labFiles: readonly string[]): string | null {
+  const m = /(?:^|[\\/])app[\\/](.+)$/.exec(file);
+  const rel = m?.[1]?.replaceAll('\\', '/');
+  return rel && labFiles.includes(rel) ? rel : null;
+}
+
+export interface SourceLinks {
+  /** the lab's files, as the editor names them */
+  files: readonly string[];
+  open(file: string, line: number): void;
+}
+
+export function renderTopTable(table: TopTable, type: SampleType, signed: boolean, source?: SourceLinks): HTMLElement {
   let sort: SortKey = 'flat';
   const body = h('tbody');
   const headerButton = (key: SortKey, label: string) =>
@@ -37,6 +53,21 @@ export function renderTopTable(table: TopTable, type: SampleType, signed: boolea
     body.replaceChildren(
       ...rows.slice(0, MAX_ROWS).map((r) => {
         const where = r.file ? `${shortFile(r.file)}:${r.line}` : '';
+        const own = source && r.file ? labFileOf(r.file, source.files) : null;
+        const whereEl = !where
+          ? null
+          : own
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'pp-fn-where pp-source',
+                  title: `Open ${own} at line ${r.line} in the editor`,
+                  onclick: () => source!.open(own, r.line),
+                },
+                where,
+              )
+            : h('span', { class: 'pp-fn-where' }, where);
         return h(
           'tr',
           {},
@@ -44,7 +75,7 @@ export function renderTopTable(table: TopTable, type: SampleType, signed: boolea
             'th',
             { scope: 'row', class: 'pp-fn', title: `${r.name}${r.file ? `\n${r.file}:${r.line}` : ''}` },
             h('span', { class: 'pp-fn-name' }, r.name),
-            where ? h('span', { class: 'pp-fn-where' }, where) : null,
+            whereEl,
           ),
           h('td', { class: `pp-num ${cls(r.flat)}` }, formatValue(r.flat, type, signed)),
           h('td', { class: 'pp-num pp-pct' }, formatPercent(r.flat, table.total)),
