@@ -1,7 +1,7 @@
 // Hidden checks for the excel-upload lab: a differential oracle over the upload surface, memory as growth.
 //
 // Every task builds its workbooks from a seed during the Check (generator/workbooks.ts): the lab's big
-// 6,000-row workbook, and smaller ones with what real files hold (empty cells, numbers in text columns,
+// 10,000-row workbook, and smaller ones with what real files hold (empty cells, numbers in text columns,
 // inline and shared strings, duplicate ids, a second worksheet, a header in other capitals, 0, 1, 999,
 // 1,000 and 1,001 rows), unusable rows at seeded places (after a batch was staged, in the last row),
 // files that are not workbooks, truncated and malformed archives, oversized parts, uploads at once,
