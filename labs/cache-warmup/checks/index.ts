@@ -28,12 +28,13 @@ const LOOKALIKE_FAMILIES = 54; // still-a-cache: families of different searches 
 // first few thousand requests, a one-time step of 100-200 KB of code that would otherwise land in a
 // judged storm, and a pool adds no new distinct queries, so a side index still grows by several times
 // during the judged storms. Measured on Node 22 with both cores busy (load 6-14), several runs: the
-// reference (LRU of 200) -46 .. -40 KB (per storm -68 .. +28 KB); other right caches (LRU of 500,
-// canonical keys, random eviction, two generations, clear-when-full) -60 .. +16 KB; an LRU plus a Set
-// of a 32-bit fingerprint per query +132 .. +176 KB (45-60 bytes per query with the Set's own slots;
-// 16 bytes per query would be +48 KB); LFU counts kept per query +378 KB; expiry timers kept per
-// query +1 MB.
-const MAX_UNEXPLAINED_GROWTH = 40 * 1024;
+// reference (LRU of 200) -46 .. +18 KB (per storm -68 .. +28 KB); other right caches (FIFO, LFU, LRU of
+// 500, canonical keys, random eviction, two generations, a byte budget, clear-when-full) -60 .. +16 KB;
+// an LRU plus a Set of a 32-bit fingerprint per query +132 .. +176 KB (45-60 bytes per query with the
+// Set's own slots); LFU counts kept per query +378 KB; expiry timers kept per query +1 MB. The limit,
+// 16 bytes per new query, sits about 30 KB above the right caches and 85 KB below the fingerprints.
+const MAX_UNEXPLAINED_PER_QUERY = 16;
+const MAX_UNEXPLAINED_GROWTH = MAX_UNEXPLAINED_PER_QUERY * JUDGED * PROBES; // 48,000 bytes
 // Timers and handles: the reference's count is the same after every storm (the kit's own interval, the
 // HTTP sockets of the 8 clients). More than this many per storm is something kept per query.
 const MAX_RESOURCE_GROWTH = 8;
