@@ -1,7 +1,8 @@
 // Seeded traffic for the cache checks: the whole surface of the search service, not one shape of it.
 // One-off searches (real words, deep pages, odd parameters, tracking parameters, mixed case, unicode),
-// popular searches asked again and again, HEAD/POST/OPTIONS, unknown paths. Every generator is seeded,
-// so each Check sends exactly the same requests.
+// popular searches asked again and again, look-alike searches (long shared tracking parameters,
+// repeated parameters), short product-code probes by the thousand, HEAD/POST/OPTIONS, unknown paths.
+// Every generator is seeded, so each Check sends exactly the same requests.
 import { seeded, type Rng } from '#kit';
 import { ADJECTIVES, NOUNS } from './catalog.ts';
 
