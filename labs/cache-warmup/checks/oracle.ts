@@ -35,9 +35,12 @@ function reference(path: string): Expected {
   return { status: 200, contentType: 'application/json', body: JSON.stringify(page) };
 }
 
-/** How a request is shown to the reader: "GET /search?q=teal%20lamp&page=2". */
+/**
+ * How a request is shown to the reader: "GET /search?q=teal%20lamp&page=2". A long one keeps both ends,
+ * where look-alike searches differ: "GET /search?utm_source=newsletter&utm_……&q=teal&page=2&sort=name".
+ */
 export function shown(req: SearchRequest): string {
-  const path = req.path.length > 90 ? req.path.slice(0, 87) + '...' : req.path;
+  const path = req.path.length > 120 ? req.path.slice(0, 60) + '...' + req.path.slice(-57) : req.path;
   return `${req.method} ${path}`;
 }
 

@@ -1,7 +1,8 @@
 // Seeded traffic for the cache checks: the whole surface of the search service, not one shape of it.
 // One-off searches (real words, deep pages, odd parameters, tracking parameters, mixed case, unicode),
-// popular searches asked again and again, HEAD/POST/OPTIONS, unknown paths. Every generator is seeded,
-// so each Check sends exactly the same requests.
+// popular searches asked again and again, look-alike searches (long shared tracking parameters,
+// repeated parameters), short product-code probes by the thousand, HEAD/POST/OPTIONS, unknown paths.
+// Every generator is seeded, so each Check sends exactly the same requests.
 import { seeded, type Rng } from '#kit';
 import { ADJECTIVES, NOUNS } from './catalog.ts';
 
@@ -81,6 +82,74 @@ function crawl(rng: Rng): string {
   return encode(params, rng);
 }
 
+/** Tracking parameters of about `length` characters (no leading "&"), the kind a campaign link carries. */
+function tracking(rng: Rng, length: number): string {
+  let s = `utm_source=${rng.pick(['newsletter', 'partner-feed', 'crawler'])}&utm_medium=email&utm_campaign=spring-${hex(rng, 6)}`;
+  let n = 0;
+  while (s.length < length - 8)
+    s += `&utm_content${n++ || ''}=${hex(rng, Math.min(90, Math.max(4, length - s.length - 16)))}`;
+  return s;
+}
+
+/** Shared lengths of look-alike query strings: a key cut anywhere up to a few kilobytes meets one of them. */
+const SHARED_LENGTHS = [60, 110, 160, 260, 420, 700, 1100, 1800, 3000];
+
+/**
+ * Families of different searches whose query strings look alike: they share a long run of characters
+ * (tracking parameters first, or last) and differ only in q, page or sort at one end, or they repeat a
+ * parameter (the service searches with the first q, page and sort) next to the spellings a cache that
+ * merges repeats would confuse with it. The first member of every family is answered before the others
+ * are asked, so a cache that gives two of them one entry answers the later ones from it.
+ */
+function lookalikeFamily(rng: Rng, i: number): string[][] {
+  const a = word(rng);
+  let b = word(rng);
+  while (b === a) b = word(rng);
+  const e = encodeURIComponent;
+  const page = rng.int(1, 2);
+  if (i % 3 === 2) {
+    // repeated parameters and their look-alikes; the repeated form first or last
+    const roll = rng.int(0, 3);
+    let family: string[];
+    if (roll === 0)
+      family = [
+        `?q=${e(a)}&q=${e(b)}&page=${page}`,
+        `?q=${e(`${a} ${b}`)}&page=${page}`,
+        `?q=${e(`${a},${b}`)}&page=${page}`,
+        `?q=${e(a + b)}&page=${page}`,
+        `?q=${e(b)}&page=${page}`,
+        `?q=${e(b)}&q=${e(a)}&page=${page}`,
+      ];
+    else if (roll === 1)
+      family = [`?q=&q=${e(a)}&page=${page}`, `?q=${e(a)}&page=${page}`, `?q=${e(` ${a}`)}&page=${page}`];
+    else if (roll === 2) family = [`?q=${e(a)}&page=1&page=2`, `?q=${e(a)}&page=2`, `?q=${e(a)}&page=1,2`];
+    else family = [`?q=${e(a)}&sort=name&sort=price`, `?q=${e(a)}&sort=price`, `?q=${e(a)}&sort=name,price`];
+    const [repeated, ...alike] = family;
+    return rng.chance(0.5) ? [[repeated!], alike] : [alike, [repeated!]];
+  }
+  const tail = tracking(rng, SHARED_LENGTHS[Math.floor(i / 3) % SHARED_LENGTHS.length]!);
+  const q = rng.chance(0.5) ? `${a} ${b}` : a;
+  const sort = rng.pick(['name', 'price']);
+  const other = sort === 'name' ? 'price' : 'name';
+  const ends: Array<[string, string]> = [
+    [`q=${e(q)}&page=${page}&sort=${sort}`, `q=${e(q)}&page=${3 - page}&sort=${sort}`],
+    [`q=${e(q)}&page=${page}&sort=${sort}`, `q=${e(q)}&page=${page}&sort=${other}`],
+    [`page=${page}&q=${e(a)}`, `page=${page}&q=${e(`${a} ${b}`)}`],
+  ];
+  const [first, second] = rng.pick(ends);
+  // the difference at the very end (a key cut after some characters) or at the very start (a key that
+  // keeps only its end)
+  return i % 2 ? [[`?${tail}&${first}`], [`?${tail}&${second}`]] : [[`?${first}&${tail}`], [`?${second}&${tail}`]];
+}
+
+/** A crawler probing product codes: a short query string and an empty page, cheap to ask in thousands. */
+function probe(rng: Rng): string {
+  return encode(
+    [['q', `sku ${hex(rng, 8)}`], ...(rng.chance(0.5) ? [['page', String(rng.int(1, 3))] as [string, string]] : [])],
+    rng,
+  );
+}
+
 const ODD_PATHS = ['/', '/search/', '/SEARCH', '/search.json', '/favicon.ico', '/api/search', '/search%2F'];
 
 /** Requests the service answers without searching: unknown paths and methods other than GET. */
@@ -127,11 +196,30 @@ export class Traffic {
   }
 
   /** `n` one-off searches, about one in twenty-five replaced by a rare request; crawler-style if asked. */
-  oneOffs(n: number, style: 'shoppers' | 'crawler' = 'shoppers'): SearchRequest[] {
+  oneOffs(n: number, style: 'shoppers' | 'crawler' | 'probe' = 'shoppers'): SearchRequest[] {
     return Array.from({ length: n }, () => {
-      const query = this.fresh(style === 'crawler' ? crawl : oneOff);
+      const query = this.fresh(style === 'crawler' ? crawl : style === 'probe' ? probe : oneOff);
       return this.rng.chance(0.04) ? rare(this.rng, query) : { method: 'GET', path: '/search' + query };
     });
+  }
+
+  /**
+   * Look-alike searches (see lookalikeFamily) in two waves: the first member of every family, then the
+   * rest. Send the waves one after the other.
+   */
+  lookalikes(families: number): [SearchRequest[], SearchRequest[]] {
+    const waves: [SearchRequest[], SearchRequest[]] = [[], []];
+    for (let i = 0; i < families; i++) {
+      const family = lookalikeFamily(this.rng, i);
+      if (family.flat().some((q) => this.seen.has(q))) continue;
+      family.forEach((wave, w) => {
+        for (const q of wave) {
+          this.seen.add(q);
+          waves[w]!.push({ method: 'GET', path: '/search' + q });
+        }
+      });
+    }
+    return [this.rng.shuffle(waves[0]), this.rng.shuffle(waves[1])];
   }
 
   /** one-off searches with the popular ones mixed in, `perPopular` times each, in a seeded order */
