@@ -1,6 +1,6 @@
 // Team onboarding end to end: the facilitator guide, quiz answers that persist, progress export →
 // cohort import for several learners, refusal of bad files, and the field guide printed to one page.
-import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await site?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** PDF page count from the page tree objects Chromium writes. */
