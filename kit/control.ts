@@ -95,6 +95,7 @@ export function createControl(service: ServiceProcess, signal: AbortSignal): Ser
       const r = await service.profile(kind, file);
       return r.path;
     },
+    tempFiles: () => service.tempFiles(),
     warnings: () => service.warnings.slice(warningsFrom),
     exits: () => service.exits.slice(exitsFrom),
     alive: () => service.alive(),

@@ -1,6 +1,7 @@
 // One lab service, as Kubernetes would run it: a child process (kit/host.ts) with the lab's heap
 // limit, restarted with backoff when it crashes, each exit classified (oom / crash / stopped).
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { LabEvent } from '../contracts/lab-protocol.ts';
 import type { HostReply, HostRequest } from '../contracts/host-protocol.ts';
@@ -56,6 +57,15 @@ function serviceEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const k of PASSED_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
   return env;
+}
+
+/**
+ * A Go service's temp folder: its TMPDIR (os.TempDir(), where excelize and os.CreateTemp write), inside
+ * its workspace so that it goes with the workspace, and the same for the reader's Run and every Check
+ * service of that workspace. The supervisor reads it (tempFiles) to see what a service leaves on disk.
+ */
+export function serviceTempDir(ws: string): string {
+  return path.join(path.resolve(ws), '.tmp');
 }
 
 const OOM_PATTERNS = [
@@ -140,6 +150,7 @@ export class ServiceProcess {
         GIN_MODE: 'release',
         LEAKBOOK_MEMORY_LIMIT_MB: String(this.opts.heapLimitMb),
         LEAKBOOK_HOST_CHANNEL: '3', // kit/go/channel.go: the key line is on stdin, the channel is fd 3
+        TMPDIR: serviceTempDir(this.opts.ws), // overrides the supervisor's TMPDIR from serviceEnv()
       };
       return { file: this.goBinary, args: [], env };
     }
@@ -185,6 +196,36 @@ export class ServiceProcess {
     return () => clearInterval(timer);
   }
 
+  /**
+   * Go services: the files in the service's temp folder now (name and size, largest first), read by the
+   * supervisor itself; null for Node services, which have no temp folder of their own.
+   */
+  tempFiles(): Array<{ name: string; bytes: number }> | null {
+    if (labLanguage(this.opts.ws) !== 'go') return null;
+    const dir = serviceTempDir(this.opts.ws);
+    const files: Array<{ name: string; bytes: number }> = [];
+    const visit = (rel: string) => {
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true });
+      } catch {
+        return; // not there (yet), or removed while we looked
+      }
+      for (const d of entries) {
+        const r = rel ? path.join(rel, d.name) : d.name;
+        if (d.isDirectory()) visit(r);
+        else
+          try {
+            files.push({ name: r, bytes: fs.lstatSync(path.join(dir, r)).size });
+          } catch {
+            // removed while we looked
+          }
+      }
+    };
+    visit('');
+    return files.sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
+  }
+
   /** Write a profile under profiles/ (Go: pprof; Node: the sampling heap profile); resolves with its path and size. */
   profile(kind: ProfileKind, file: string): Promise<{ path: string; bytes: number; kind: ProfileKind }> {
     return this.request({ op: 'profile', kind, file }, 120_000);
@@ -221,6 +262,7 @@ export class ServiceProcess {
     const cmd = this.hostCommand(node);
     const mark = hostMarkEnv();
     this.opts.beforeSpawn?.();
+    if (cmd.env.TMPDIR) fs.mkdirSync(cmd.env.TMPDIR, { recursive: true });
     // stdio[3] is the host's private channel (kit/seal.ts); it also takes the place of the supervisor's
     // own descriptor 3 (the verdict channel), which a child would otherwise inherit.
     const child = spawn(cmd.file, cmd.args, {

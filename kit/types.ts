@@ -63,6 +63,13 @@ export interface ServiceControl {
    * (.heapprofile, kind 'heap' only); resolves with its path (null when unsupported).
    */
   profile?(kind: ProfileKind): Promise<string | null>;
+  /**
+   * Go labs: the files in the service's temp folder (its TMPDIR, <workspace>/.tmp: what os.CreateTemp and
+   * excelize write), name and size, largest first, read by the supervisor from disk, never asked of the
+   * service. The folder outlives service restarts, so compare with a listing taken earlier. null for
+   * Node labs.
+   */
+  tempFiles(): ReadonlyArray<{ name: string; bytes: number }> | null;
   /** Process warnings seen so far (e.g. MaxListenersExceededWarning). */
   warnings(): ReadonlyArray<{ name: string; message: string }>;
   /** Exits seen so far (crashes, OOM kills) since this control was created. */

@@ -9,6 +9,9 @@ export const FILES = {
   oversized: 'orders-oversized.xlsx',
   notXlsx: 'orders-export.csv.xlsx',
   truncated: 'orders-truncated.xlsx',
+  // valid zips whose worksheet XML ends early (generator/generate.ts): after a </row>, inside a cell
+  sheetCutAtRow: 'orders-sheet-cut-at-row.xlsx',
+  sheetCutMidRow: 'orders-sheet-cut-mid-row.xlsx',
 } as const;
 
 export function upload(s: ScenarioContext, body: Buffer): Promise<HttpResult> {
@@ -41,7 +44,7 @@ export default defineScenarios({
   },
   'odd-files': async (s) => {
     const out: string[] = [];
-    for (const name of [FILES.oversized, FILES.notXlsx, FILES.truncated, FILES.badRow]) {
+    for (const name of [FILES.oversized, FILES.notXlsx, FILES.truncated, FILES.sheetCutAtRow, FILES.badRow]) {
       const r = await upload(s, await s.fixture(name));
       out.push(`${name}: ${answer(r)}`);
       s.progress(out.at(-1)!);

@@ -1,6 +1,7 @@
 // Hidden checks for the Go excel-upload lab, judged from outside: answers to uploads, the store's
 // summary (count and checksum of every order's values, against what the workbooks hold), exits of the
-// service (OOMKilled when its RSS passes the container limit) and the heap in use after GC.
+// service (OOMKilled when its RSS passes the container limit), the heap in use after GC, and the files
+// left in the service's temp folder (read by the supervisor from disk).
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   defineChecks,
@@ -16,6 +17,9 @@ import {
 import { answer, FILES, upload } from '../scenarios.ts';
 import { expectedStore, WORKBOOKS } from './rows.ts';
 
+/** The cut-sheet workbooks (scenarios.ts FILES.sheetCut*) hold week B up to this sheet row, then end. */
+const CUT_ROW = 20_001;
+
 /**
  * Heap in use after GC, per upload, that counts as keeping the upload: the reference stays at 2.2 MB
  * upload after upload (the store's 40,000 hashes; measured on 2 busy cores); a 40,000-row workbook kept
@@ -24,6 +28,44 @@ import { expectedStore, WORKBOOKS } from './rows.ts';
 const HEAP_PER_UPLOAD = 1024 * 1024;
 /** How long (lab time) goroutines an import started get to end after its answer. */
 const SETTLE_LAB_MS = 5_000;
+/**
+ * How long (real time) after the last answer the temp folder gets to be emptied: excelize removes the
+ * files it spooled large parts to in f.Close(), which a deferred Close runs right after the answer.
+ */
+const TEMP_SETTLE_MS = 3_000;
+
+type TempFile = { name: string; bytes: number };
+
+function tempFiles(t: CheckContext): readonly TempFile[] {
+  const files = t.service.tempFiles();
+  if (!files) throw new Error('the service has no temp folder of its own (is it a Go lab?)');
+  return files;
+}
+
+/**
+ * Files in the service's temp folder that were not there before (`before`, a listing taken at the
+ * task's start) and are still there once the folder settles. The reference leaves none.
+ */
+async function leftInTemp(t: CheckContext, before: readonly TempFile[]): Promise<TempFile[]> {
+  const old = new Set(before.map((f) => f.name));
+  const deadline = performance.now() + TEMP_SETTLE_MS;
+  for (;;) {
+    const added = tempFiles(t).filter((f) => !old.has(f.name));
+    if (added.length === 0 || performance.now() >= deadline) return added;
+    await sleep(50);
+  }
+}
+
+/** "2 files (56 MB: excelize-123 27.9 MB, excelize-456 27.9 MB)" */
+function describeFiles(files: readonly TempFile[]): string {
+  const total = files.reduce((n, f) => n + f.bytes, 0);
+  const named = files
+    .slice(0, 3)
+    .map((f) => `${f.name} ${formatBytes(f.bytes)}`)
+    .join(', ');
+  const more = files.length > 3 ? ` and ${files.length - 3} more` : '';
+  return `${formatCount(files.length)} file${files.length === 1 ? '' : 's'} (${formatBytes(total)}: ${named}${more})`;
+}
 
 interface Summary {
   count: number;
@@ -53,6 +95,7 @@ export default defineChecks({
     // on the heap in use after GC has no reason to grow
     const order = [WORKBOOKS.weekA, WORKBOOKS.weekB, WORKBOOKS.weekA];
     const heap: number[] = [];
+    const tempBefore = tempFiles(t);
     for (const [i, spec] of order.entries()) {
       const r = await upload(t, await t.fixture(spec.file));
       const down = await died(t, r);
@@ -85,9 +128,15 @@ export default defineChecks({
         passed: false,
         message: `the heap in use after GC grew with the uploads: ${heap.map((n) => formatBytes(n)).join(' → ')}`,
       };
+    const left = await leftInTemp(t, tempBefore);
+    if (left.length > 0)
+      return {
+        passed: false,
+        message: `the uploads were imported, but the service's temp folder still holds ${describeFiles(left)} written during them: a disk that fills upload after upload`,
+      };
     return {
       passed: true,
-      message: `${order.length} uploads of ${formatCount(WORKBOOKS.weekA.rows)} rows were imported within the ${limit ?? '?'} MB container limit with the workbooks' values; heap in use after GC ${heap.map((n) => formatBytes(n)).join(', ')}`,
+      message: `${order.length} uploads of ${formatCount(WORKBOOKS.weekA.rows)} rows were imported within the ${limit ?? '?'} MB container limit with the workbooks' values; heap in use after GC ${heap.map((n) => formatBytes(n)).join(', ')}; nothing left in the temp folder`,
     };
   },
 
@@ -110,6 +159,7 @@ export default defineChecks({
   },
 
   'no-half-import': async (t) => {
+    const tempBefore = tempFiles(t);
     const first = await upload(t, await t.fixture(WORKBOOKS.small.file));
     if (first.status !== 201)
       return {
@@ -131,6 +181,16 @@ export default defineChecks({
         new RegExp(`row ${WORKBOOKS.badRow.badRow}\\b`),
       ],
       [FILES.truncated, 'a truncated workbook', null],
+      [
+        FILES.sheetCutAtRow,
+        `a workbook whose sheet XML ends right after row ${formatCount(CUT_ROW)} (a valid zip)`,
+        null,
+      ],
+      [
+        FILES.sheetCutMidRow,
+        `a workbook whose sheet XML ends inside row ${formatCount(CUT_ROW + 1)} (a valid zip)`,
+        null,
+      ],
       [FILES.notXlsx, 'a CSV file named .xlsx', null],
     ];
     for (const [file, what, mentions] of cases) {
@@ -153,10 +213,16 @@ export default defineChecks({
         passed: false,
         message: `the broken files were refused, but ${formatCount(left)} goroutines they started were still running ${SETTLE_LAB_MS / 1000} s later (each holds its upload)`,
       };
+    const files = await leftInTemp(t, tempBefore);
+    if (files.length > 0)
+      return {
+        passed: false,
+        message: `the broken files were refused, but the service's temp folder still holds ${describeFiles(files)} written while they were read`,
+      };
     return {
       passed: true,
       message:
-        'a workbook with a bad row, a truncated workbook and a CSV were each refused with 400, the store stayed exactly as it was, and no goroutine was left behind',
+        'a workbook with a bad row, a truncated workbook, two workbooks whose sheet ends early and a CSV were each refused with 400, the store stayed exactly as it was, and no goroutine and no temp file was left behind',
     };
   },
 });

@@ -1,11 +1,14 @@
 // The import through real Gin and excelize: a 40,000-row workbook built here with excelize's stream
 // writer, imported while a sampler records the peak of heap memory. The eager GetRows holds the whole
-// sheet as [][]string at once; a streamed import holds a row at a time. A bad row commits nothing.
+// sheet as [][]string at once; a streamed import holds a row at a time. A bad row commits nothing, and
+// neither does a worksheet whose XML ends early inside a valid zip.
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -112,5 +115,45 @@ func TestABadRowCommitsNothing(t *testing.T) {
 	w := post(store, workbook(t, 2_000, 1_500))
 	if w.Code != http.StatusBadRequest || store.Count() != 0 {
 		t.Fatalf("a workbook with a bad row answered %d %s and left %d orders in the store", w.Code, w.Body.String(), store.Count())
+	}
+}
+
+// cutSheet rewrites the workbook with its worksheet XML ending right after the </row> of sheet row
+// `last`: the zip stays valid, only the sheet is cut short.
+func cutSheet(t *testing.T, xlsx []byte, last int) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(xlsx), int64(len(xlsx)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		data, _ := io.ReadAll(rc)
+		_ = rc.Close()
+		if f.Name == "xl/worksheets/sheet1.xml" {
+			end := bytes.Index(data, []byte(fmt.Sprintf(`<row r="%d"`, last+1)))
+			if end < 0 {
+				t.Fatalf("no row %d in the sheet", last+1)
+			}
+			data = data[:end]
+		}
+		w, _ := zw.Create(f.Name)
+		_, _ = w.Write(data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// excelize's row reader ends quietly where a cut-short sheet ends (rows.Error() stays nil), so an import
+// must find out by itself that the sheet is not whole.
+func TestASheetCutShortCommitsNothing(t *testing.T) {
+	store := NewStore()
+	w := post(store, cutSheet(t, workbook(t, 2_000, 0), 1_001))
+	if w.Code != http.StatusBadRequest || store.Count() != 0 {
+		t.Fatalf("a workbook whose sheet ends after row 1,001 answered %d %s and left %d orders in the store", w.Code, w.Body.String(), store.Count())
 	}
 }
