@@ -130,6 +130,18 @@ export class ServiceProcess {
   private stopRssWatch: () => void = () => {};
 
   private async startGo(): Promise<void> {
+    // A first build compiles the lab's modules (Gin, excelize): a minute or more on a slow machine.
+    // Saying so, every 10 s, keeps the reader (and the runner's silence watch) informed.
+    const started = performance.now();
+    const say = (text: string) => this.opts.onOutput(`[lab] ${text}`, 'stdout');
+    const progress = setInterval(
+      () =>
+        say(
+          `still building the Go service (${Math.round((performance.now() - started) / 1000)} s; a first build compiles the lab's modules, later ones reuse Go's build cache)`,
+        ),
+      10_000,
+    );
+    progress.unref();
     try {
       this.goBinary = await buildGoService(this.opts.ws);
     } catch (err) {
@@ -137,6 +149,8 @@ export class ServiceProcess {
       this.lastError = (err as Error).message;
       this.opts.onEvent({ type: 'error', message: this.lastError });
       throw err;
+    } finally {
+      clearInterval(progress);
     }
     if (this.disposed) throw new Error('the service was stopped');
     this.spawnHost();

@@ -201,6 +201,8 @@ export class Run {
   }
 
   private line(text: string, isStdout: boolean): void {
+    // any line is a sign of life: a Go lab's first build prints progress for a minute or more
+    this.heardFromLab = true;
     const protocol = isStdout && text.startsWith(EVENT_PREFIX);
     // counted before it is parsed: a flood of forged events costs the runner no JSON parsing
     if (protocol && !this.eventBudget.take(text.length)) return this.dropEvent();
