@@ -8,19 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { workspaceModule } from './modules.ts';
+import { walkFiles } from './file-walk.ts';
 
 export type Fixtures = (name: string) => Promise<Buffer>;
 
 function readDir(dir: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
-  const walk = (rel: string) => {
-    for (const d of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const r = rel ? `${rel}/${d.name}` : d.name;
-      if (d.isDirectory()) walk(r);
-      else if (d.isFile()) files.set(r, fs.readFileSync(path.join(dir, r)));
-    }
-  };
-  walk('');
+  walkFiles(dir, (rel) => files.set(rel, fs.readFileSync(path.join(dir, rel))));
   return files;
 }
 

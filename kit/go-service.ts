@@ -5,6 +5,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { walkFiles } from './file-walk.ts';
 
 export function labLanguage(ws: string): 'node' | 'go' {
   try {
@@ -100,24 +101,16 @@ function unsafeImport(src: string): number {
 }
 
 export function forbiddenGoConstructs(ws: string): string | null {
-  const walk = (rel: string): string | null => {
-    for (const d of fs.readdirSync(path.join(ws, rel), { withFileTypes: true })) {
-      const r = path.join(rel, d.name);
-      if (d.isDirectory()) {
-        const found = walk(r);
-        if (found) return found;
-      } else if (d.name.endsWith('.go') && !d.name.endsWith('_test.go')) {
-        const src = fs.readFileSync(path.join(ws, r), 'utf8');
-        const line = (at: number) => src.slice(0, at).split('\n').length;
-        const linkname = src.search(/^[ \t]*\/\/go:linkname\b/m);
-        if (linkname >= 0) return `${r}:${line(linkname)} uses //go:linkname`;
-        const at = unsafeImport(src);
-        if (at >= 0) return `${r}:${line(at)} imports unsafe`;
-      }
-    }
-    return null;
-  };
-  const found = walk('app');
+  let found: string | null = null;
+  walkFiles(path.join(ws, 'app'), (rel) => {
+    if (found || !rel.endsWith('.go') || rel.endsWith('_test.go')) return;
+    const src = fs.readFileSync(path.join(ws, 'app', rel), 'utf8');
+    const line = (at: number) => src.slice(0, at).split('\n').length;
+    const linkname = src.search(/^[ \t]*\/\/go:linkname\b/m);
+    const unsafe = linkname >= 0 ? -1 : unsafeImport(src);
+    if (linkname >= 0) found = `app/${rel}:${line(linkname)} uses //go:linkname`;
+    else if (unsafe >= 0) found = `app/${rel}:${line(unsafe)} imports unsafe`;
+  });
   return found
     ? `${found}: lab code may not use unsafe or //go:linkname (with them a service could rewrite the kit's own measurements)`
     : null;

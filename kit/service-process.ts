@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { LabEvent } from '../contracts/lab-protocol.ts';
 import type { HostReply, HostRequest } from '../contracts/host-protocol.ts';
 import { onLines } from './lines.ts';
+import { walkFiles } from './file-walk.ts';
 import {
   endHostProcesses,
   hostMarkEnv,
@@ -216,27 +217,8 @@ export class ServiceProcess {
    */
   tempFiles(): Array<{ name: string; bytes: number }> | null {
     if (labLanguage(this.opts.ws) !== 'go') return null;
-    const dir = serviceTempDir(this.opts.ws);
     const files: Array<{ name: string; bytes: number }> = [];
-    const visit = (rel: string) => {
-      let entries: fs.Dirent[];
-      try {
-        entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true });
-      } catch {
-        return; // not there (yet), or removed while we looked
-      }
-      for (const d of entries) {
-        const r = rel ? path.join(rel, d.name) : d.name;
-        if (d.isDirectory()) visit(r);
-        else
-          try {
-            files.push({ name: r, bytes: fs.lstatSync(path.join(dir, r)).size });
-          } catch {
-            // removed while we looked
-          }
-      }
-    };
-    visit('');
+    walkFiles(serviceTempDir(this.opts.ws), (name, bytes) => files.push({ name, bytes }));
     return files.sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
   }
 

@@ -3,6 +3,7 @@
 // (snapshots/, profiles/, Go's .bin/) are the reader's own doing and are not counted.
 import fs from 'node:fs';
 import path from 'node:path';
+import { walkFiles } from './file-walk.ts';
 
 /** 512 MB; LEAKBOOK_WORKSPACE_BUDGET_MB (the supervisor's environment, never the service's) sets another. */
 export function workspaceBudgetBytes(): number {
@@ -10,29 +11,8 @@ export function workspaceBudgetBytes(): number {
 }
 const KIT_OUTPUTS = new Set(['snapshots', 'profiles', '.bin']);
 
-function walk(ws: string, each: (rel: string, bytes: number) => void): void {
-  const visit = (rel: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(path.join(ws, rel), { withFileTypes: true });
-    } catch {
-      return; // removed while we looked
-    }
-    for (const d of entries) {
-      const r = rel ? path.join(rel, d.name) : d.name;
-      if (!rel && KIT_OUTPUTS.has(d.name)) continue;
-      if (d.isDirectory()) visit(r);
-      else if (d.isFile()) {
-        try {
-          each(r, fs.lstatSync(path.join(ws, r)).size);
-        } catch {
-          // removed while we looked
-        }
-      }
-    }
-  };
-  visit('');
-}
+const walk = (ws: string, each: (rel: string, bytes: number) => void) =>
+  walkFiles(ws, each, (rel) => KIT_OUTPUTS.has(rel));
 
 export class WorkspaceBudget {
   private readonly ws: string;
