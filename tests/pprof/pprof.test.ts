@@ -60,7 +60,10 @@ describe.skipIf(!goVersion)(`pprof in the page (${goVersion ?? 'skipped: go is n
     expect(rows.find((r) => r.name === 'main.churn')?.flat ?? 0).toBeLessThan(4096);
     const allocs = profile('allocs-2');
     const churn = topTable(allocs, typeIndex(allocs, 'alloc_space')).rows.find((r) => r.name === 'main.churn')!;
-    expect(churn.flat).toBe(1000 * 1024);
+    // every buffer, and less than one buffer more: the runtime sometimes books a small allocation of its own
+    // (a GC or preemption record) to the frame it interrupted
+    expect(churn.flat).toBeGreaterThanOrEqual(1000 * 1024);
+    expect(churn.flat).toBeLessThan(1001 * 1024);
   });
 
   it.each([
