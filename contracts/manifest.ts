@@ -44,6 +44,9 @@ export const manifestSchema = z
     heapLimitMb: z.number().int().min(16).max(4096),
     /** real ms per lab ms: 0.01 makes "10 s" take 100 ms */
     timeScale: z.number().positive().max(1),
+    /** how many of the Check's tasks may run at once, each in its own service (default 1). Only for labs
+     * whose checks judge memory and answers, not real-time timing, so a busy core cannot change a verdict */
+    checkLanes: z.number().int().min(1).max(4).optional(),
   })
   .strict()
   .superRefine((m, ctx) => {

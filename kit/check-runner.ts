@@ -47,16 +47,52 @@ export async function runChecks(opts: {
   const checks = opts.checks;
   const timeoutMs = opts.taskTimeoutMs ?? 60_000;
   emit({ type: 'check', phase: 'start' });
-  const tasks: TaskResult[] = [];
-  for (const task of lab.tasks) {
-    if (opts.signal.aborted) break;
-    const result = await runTask(task, checks[task.id], timeoutMs, opts);
-    tasks.push(result);
-    emit({ type: 'check', phase: 'task', task: result });
-  }
+  // Tasks may run in lanes (lab.json checkLanes), each in its own service; what they print and their
+  // verdicts are still reported in the manifest's order, one task after another, as if they ran in turn.
+  const order = lab.tasks.map(() => new TaskReport(opts));
+  let reported = 0;
+  const report = () => {
+    while (reported < order.length && order[reported]!.result) {
+      emit({ type: 'check', phase: 'task', task: order[reported]!.result! });
+      reported++;
+      order[reported]?.goLive();
+    }
+  };
+  order[0]?.goLive();
+  let next = 0;
+  const lane = async () => {
+    while (next < lab.tasks.length && !opts.signal.aborted) {
+      const i = next++;
+      order[i]!.result = await runTask(lab.tasks[i]!, checks[lab.tasks[i]!.id], timeoutMs, opts, order[i]!);
+      report();
+    }
+  };
+  const lanes = Math.max(1, Math.min(lab.checkLanes ?? 1, lab.tasks.length));
+  await Promise.all(Array.from({ length: lanes }, lane));
+  const tasks = order.flatMap((r) => (r.result ? [r.result] : []));
   const passed = tasks.length === lab.tasks.length && tasks.every((t) => t.passed);
   emit({ type: 'check', phase: 'end', passed, tasks });
   return { passed, tasks };
+}
+
+/** One task's output and verdict, held back until the tasks before it in the manifest are reported. */
+class TaskReport {
+  result: TaskResult | undefined;
+  private live = false;
+  private held: Array<[string, 'stdout' | 'stderr']> = [];
+  private readonly out: (line: string, stream: 'stdout' | 'stderr') => void;
+  constructor(opts: { output(line: string, stream: 'stdout' | 'stderr'): void }) {
+    this.out = (line, stream) => opts.output(line, stream);
+  }
+  output(line: string, stream: 'stdout' | 'stderr'): void {
+    if (this.live) this.out(line, stream);
+    else this.held.push([line, stream]);
+  }
+  goLive(): void {
+    this.live = true;
+    for (const [line, stream] of this.held) this.out(line, stream);
+    this.held = [];
+  }
 }
 
 async function runTask(
@@ -64,6 +100,7 @@ async function runTask(
   check: Check | undefined,
   timeoutMs: number,
   opts: Parameters<typeof runChecks>[0],
+  out: TaskReport,
 ): Promise<TaskResult> {
   const verdict = (passed: boolean, message: string): TaskResult => ({
     id: task.id,
@@ -83,9 +120,9 @@ async function runTask(
     onEvent: () => {}, // check services stay off the reader's chart
     onOutput: (line, stream) => {
       lines++;
-      if (lines <= OUTPUT_LINES_PER_TASK) opts.output(line, stream);
+      if (lines <= OUTPUT_LINES_PER_TASK) out.output(line, stream);
       else if (lines === OUTPUT_LINES_PER_TASK + 1)
-        opts.output(`[lab] (more service output during "${task.title}" not shown)`, 'stderr');
+        out.output(`[lab] (more service output during "${task.title}" not shown)`, 'stderr');
     },
   });
   const abort = new AbortController();

@@ -33,6 +33,40 @@ export default defineService(() => {
 });
 `;
 
+// Prints what it serves, so the test can see whose output is reported where.
+const ECHO = `
+import http from 'node:http';
+import { defineService } from '#kit';
+export default defineService(() => ({
+  server: http.createServer((req, res) => { console.log('served ' + req.url); res.end('ok'); }),
+}));
+`;
+
+// Three tasks that can only pass together: each waits until all three are running (module state is
+// shared, the checks run in one supervisor), the last to start first.
+const LANE_CHECKS = `
+import { setTimeout as sleep } from 'node:timers/promises';
+import { defineChecks } from '#kit';
+let running = 0;
+const task = (name, ms) => async (t) => {
+  running++;
+  const deadline = Date.now() + 20_000;
+  while (running < 3 && Date.now() < deadline) await sleep(20);
+  const together = running >= 3;
+  await sleep(ms);
+  await t.service.request('/' + name);
+  return { passed: together, message: together ? name + ' ran beside the others' : name + ' ran alone' };
+};
+export default defineChecks({ slow: task('slow', 900), quick: task('quick', 0), middle: task('middle', 300) });
+`;
+
+const laneTask = (id: string) => ({
+  id,
+  title: `Task ${id}`,
+  description: 'Runs beside the others.',
+  hints: ['Run them together.'],
+});
+
 function sleepers(): number {
   let n = 0;
   for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
@@ -50,6 +84,11 @@ const root = makeLabsRoot({
   tiny: { manifest: manifestFor('tiny', { heapLimitMb: 16 }), starter: { 'server.ts': SERVER } },
   forker: { starter: { 'server.ts': FORKER } },
   writer: { starter: { 'server.ts': WRITER } },
+  lanes: {
+    manifest: manifestFor('lanes', { checkLanes: 3, tasks: ['slow', 'quick', 'middle'].map(laneTask) }),
+    starter: { 'server.ts': ECHO },
+    checks: LANE_CHECKS,
+  },
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -236,6 +275,30 @@ describe('supervisor', () => {
     },
     60_000,
   );
+
+  it('runs a Check in lanes and still reports tasks and their output in the manifest order', async () => {
+    let readies = 0;
+    const { events, output } = await session(
+      'lanes',
+      (ev, send) => {
+        if (ev.type === 'ready' && ++readies === 1) send({ cmd: 'check' });
+        return ev.type === 'check' && ev.phase === 'end';
+      },
+      120_000,
+    );
+    const checks = events.filter((e) => e.type === 'check');
+    expect(checks.map((e) => (e.phase === 'task' ? e.task.id : e.phase))).toEqual([
+      'start',
+      'slow',
+      'quick',
+      'middle',
+      'end',
+    ]);
+    expect(checks.at(-1)).toMatchObject({ passed: true });
+    // each task's service output comes out in its task's turn, though "quick" finished first
+    const served = output.filter((l) => l.includes('served /')).map((l) => l.slice(l.indexOf('served /')));
+    expect(served).toEqual(['served /slow', 'served /quick', 'served /middle']);
+  }, 150_000);
 
   it('stops a service that writes past its workspace budget, and removes what it wrote', async () => {
     process.env.LEAKBOOK_WORKSPACE_BUDGET_MB = '16';
