@@ -139,6 +139,27 @@ export async function clients(
 
 const MINUTE = 60_000;
 
+/** A flood of quick order lookups from `clientCount` clients at once: many requests for little work, so
+ * what a design keeps per request shows. */
+export async function lookups(
+  s: ScenarioContext,
+  rng: Rng,
+  numbers: Numbers,
+  count: number,
+  clientCount: number,
+  out: Sent[],
+): Promise<void> {
+  const lanes: Array<Array<{ req: Request; gapLabMs: number }>> = Array.from({ length: clientCount }, () => []);
+  for (let i = 0; i < count; i++) {
+    const n = numbers.take(0, ORDERS - 1);
+    lanes[rng.int(0, clientCount - 1)]!.push({
+      req: { method: 'GET', path: `/orders/${n}`, route: { kind: 'order', n } },
+      gapLabMs: 0,
+    });
+  }
+  await clients(s, lanes, out);
+}
+
 /**
  * One round of traffic: a burst from `burstClients` clients at once, a flood of lookups from as many, an idle gap, a trickle from one client with
  * pauses of lab minutes, and three clients interleaving.
@@ -161,16 +182,7 @@ export async function round(
     lanes(many(20), burstClients, () => 0),
     out,
   );
-  // a flood of quick lookups: many requests for little work, so what a design keeps per request shows
-  const flood = Array.from({ length: 60 }, () => {
-    const n = numbers.take(0, ORDERS - 1);
-    return { method: 'GET', path: `/orders/${n}`, route: { kind: 'order', n } } as Request;
-  });
-  await clients(
-    s,
-    lanes(flood, burstClients, () => 0),
-    out,
-  );
+  await lookups(s, rng, numbers, 60, burstClients, out);
   await sleep(s.ms(rng.int(5, 20) * MINUTE), undefined, { signal: s.signal }).catch(() => {});
   await clients(
     s,
