@@ -18,7 +18,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PROTOCOL_VERSION, type LabEvent } from '../contracts/lab-protocol.ts';
 import type { HostReply, HostRequest } from '../contracts/host-protocol.ts';
 import { probeCapabilities } from './probe.ts';
@@ -82,6 +82,60 @@ const mapHas = uncurry(Map.prototype.has as (k: string) => boolean);
 const startsWith = uncurry(String.prototype.startsWith as (s: string) => boolean);
 const endsWith = uncurry(String.prototype.endsWith as (s: string) => boolean);
 const CHANNEL_FD = 3;
+const toNumber = Number;
+const isFiniteNumber = Number.isFinite;
+const setHas = uncurry(Set.prototype.has as (k: string) => boolean);
+const urlToPath = fileURLToPath;
+
+// Who registers a gauge: a gauge of a read-only lab file (the store's staged rows, the container's peak
+// RSS) reports what only that file sees, and checks may judge it; one the reader's code registered is
+// the reader's own number. The caller is read from V8's structured stack, with the intrinsics the kit
+// takes now: the %Error% constructor (a lab that replaces globalThis.Error does not reach it) and
+// CallSite's getFileName (a lab that patches the CallSite prototype later does not change this copy).
+type CallSite = { getFileName(): string | null };
+const KitError = Error;
+/** %Error%'s static hooks V8 reads when it formats a stack */
+const errorHooks = Error as unknown as { prepareStackTrace?: unknown; stackTraceLimit: number };
+const captureStackTrace = Error.captureStackTrace;
+const ownDescriptor = Object.getOwnPropertyDescriptor;
+const defineProperty = Object.defineProperty;
+const callSiteFile = (() => {
+  const saved = ownDescriptor(errorHooks, 'prepareStackTrace');
+  errorHooks.prepareStackTrace = (_e: unknown, sites: CallSite[]) => sites;
+  const sites = new KitError().stack as unknown as CallSite[];
+  if (saved) defineProperty(errorHooks, 'prepareStackTrace', saved);
+  else delete errorHooks.prepareStackTrace;
+  return uncurry(Object.getPrototypeOf(sites[0]).getFileName as () => string | null);
+})();
+
+/** The file of the function that called `below`, or null when the lab tampered with stack traces. */
+function registeringFile(below: (...args: never[]) => unknown): string | null {
+  const prepare = ownDescriptor(errorHooks, 'prepareStackTrace');
+  const limit = ownDescriptor(errorHooks, 'stackTraceLimit');
+  const ours = (_e: unknown, sites: CallSite[]) => sites;
+  try {
+    errorHooks.prepareStackTrace = ours;
+    errorHooks.stackTraceLimit = 1;
+    // a lab that made them read-only gets no read-only gauges
+    if (errorHooks.prepareStackTrace !== ours || errorHooks.stackTraceLimit !== 1) return null;
+    const holder: { stack?: unknown } = {};
+    captureStackTrace(holder, below);
+    const sites = holder.stack as CallSite[] | undefined;
+    if (!isArray(sites) || sites.length < 1) return null;
+    const file = callSiteFile(sites[0]);
+    return typeof file === 'string' && startsWith(file, 'file://') ? urlToPath(file) : file;
+  } catch {
+    return null;
+  } finally {
+    try {
+      if (prepare) defineProperty(errorHooks, 'prepareStackTrace', prepare);
+      else delete errorHooks.prepareStackTrace;
+      if (limit) defineProperty(errorHooks, 'stackTraceLimit', limit);
+    } catch {
+      // hooks the lab locked stay as the lab left them
+    }
+  }
+}
 
 type Ctor = abstract new (...args: never[]) => unknown;
 
@@ -89,12 +143,17 @@ const ws = process.cwd();
 const manifest = JSON.parse(fs.readFileSync(path.join(ws, 'lab.json'), 'utf8')) as {
   entry: string;
   timeScale: number;
-  files: Array<{ path: string }>;
+  files: Array<{ path: string; editable: boolean }>;
 };
 const timeScale = Number(process.env.LEAKBOOK_TIME_SCALE) || manifest.timeScale || 1;
 const metricsEveryMs = Number(process.env.LEAKBOOK_METRICS_MS) || 250;
 const started = now();
 const gauges = new Map<string, () => number>();
+/** Names of the gauges the lab's read-only files registered themselves (see registeringFile). */
+const readOnlyGauges: string[] = [];
+const readOnlyFiles = new Set(
+  manifest.files.filter((f) => !f.editable).map((f) => workspaceModule(ws, `app/${f.path}`)),
+);
 const countables = new Map<string, Ctor>();
 let handle: ServiceHandle | null = null;
 let channelKey: ReturnType<typeof keyFrom> | null = null;
@@ -164,8 +223,8 @@ function sample(): MemorySample {
   const values: Record<string, number> = {};
   for (const [name, read] of gauges) {
     try {
-      const v = Number(read());
-      if (Number.isFinite(v)) values[name] = v;
+      const v = toNumber(read());
+      if (isFiniteNumber(v)) values[name] = v;
     } catch {
       // a gauge that throws is skipped for this sample rather than killing the probe
     }
@@ -264,7 +323,7 @@ async function measure(req: { gc?: boolean; count?: string[]; resources?: boolea
     gc();
     afterGc = true;
   }
-  const m: Measurement = { ...sample(), afterGc };
+  const m: Measurement = { ...sample(), afterGc, readOnlyGauges };
   if (req.resources) m.resources = resourceCounts();
   if (req.count?.length) {
     const query = measuring.queryObjects;
@@ -426,6 +485,10 @@ async function main(): Promise<void> {
       // first come, first kept: a later module cannot take over a gauge another one reports
       if (mapHas(gauges, name)) throw new Error(`a gauge named "${name}" is already reported`);
       mapSet(gauges, name, read);
+      const file = registeringFile(ctx.gauge);
+      // defined, not assigned: a setter the lab put on Array.prototype cannot see or change it
+      if (file !== null && setHas(readOnlyFiles, file))
+        defineProperty(readOnlyGauges, readOnlyGauges.length, { value: name, enumerable: true });
     },
     ms: (labMs) => Math.max(1, Math.round(labMs * timeScale)),
     timeScale,

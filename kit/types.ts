@@ -35,6 +35,11 @@ export type ServiceFactory = (ctx: ServiceContext) => ServiceHandle | Promise<Se
 export interface Measurement extends MemorySample {
   /** true when a full GC ran right before the measurement */
   afterGc: boolean;
+  /**
+   * Names of the gauges registered by the lab's read-only files themselves (the kit reads who called
+   * ctx.gauge from the stack): what checks may judge. Any other gauge is the reader's own number.
+   */
+  readOnlyGauges?: string[];
   /** live instance counts by constructor name, when asked for and queryObjects exists */
   counts?: Record<string, number>;
   /**

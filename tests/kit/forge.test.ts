@@ -98,7 +98,55 @@ const lab = (id: string, server: string) => ({
   checks: CHECKS,
 });
 
+// A read-only file that registers a gauge for whoever asks, and an editable server that tries to pass
+// its own gauges off as the read-only file's: a patched CallSite prototype that names ledger.ts, a
+// replaced global Error, and a wrapper around the context.
+const LEDGER = `export function report(ctx: { gauge(name: string, read: () => number): void }, name: string): void {
+  ctx.gauge(name, () => 7);
+}
+`;
+const GAUGE_FORGER = `import http from 'node:http';
+import { defineService } from '#kit';
+import { report } from './ledger.ts';
+const ledgerFile = new URL('./ledger.ts', import.meta.url).pathname;
+Error.prepareStackTrace = (_e, sites) => {
+  const proto = Object.getPrototypeOf(sites[0]);
+  try { proto.getFileName = () => ledgerFile; } catch {}
+  try { Object.defineProperty(proto, 'getFileName', { value: () => ledgerFile }); } catch {}
+  return sites;
+};
+void new Error().stack;
+delete Error.prepareStackTrace;
+globalThis.Error = class FakeError extends Error {};
+export default defineService((ctx) => {
+  report(ctx, 'from the ledger');
+  ctx.gauge('from the server', () => 1);
+  report({ ...ctx, gauge: (name, read) => ctx.gauge(name, read) }, 'through a wrapper');
+  return { server: http.createServer((req, res) => res.end('ok')) };
+});
+`;
+const GAUGE_CHECKS = `import { defineChecks } from '#kit';
+export default defineChecks({
+  answers: async (t) => {
+    const m = await t.service.measure();
+    return { passed: false, message: Object.keys(m.gauges).sort().join(', ') + ' | ' + [...(m.readOnlyGauges ?? [])].sort().join(', ') };
+  },
+});
+`;
+
 const root = makeLabsRoot({
+  gauges: {
+    manifest: {
+      ...manifest('gauges'),
+      files: [
+        { path: 'server.ts', editable: true },
+        { path: 'ledger.ts', editable: false },
+      ],
+    },
+    starter: { 'server.ts': GAUGE_FORGER, 'ledger.ts': LEDGER },
+    scenarios: SCENARIOS,
+    checks: GAUGE_CHECKS,
+  },
   patcher: lab('patcher', service(PATCH_MEASUREMENTS, TAKE_OVER_GAUGE)),
   decoy: lab('decoy', service('', `ctx.countable(class Kept {});`)),
   rewriter: lab('rewriter', service(REWRITE)),
@@ -117,6 +165,11 @@ describe('measurements lab code cannot bend', () => {
     // a gauge another module reports cannot be taken over
     expect(message).toContain('gauge 300');
     expect(message).toContain('override refused: a gauge named "kept" is already reported');
+  }, 120_000);
+
+  it("tells which gauges the lab's read-only files registered: a patched CallSite, a new Error or a wrapped ctx are the reader's", async () => {
+    const r = await runLabCheck({ labId: 'gauges', labsDir: root });
+    expect(r.tasks[0].message).toBe('from the ledger, from the server, through a wrapper | from the ledger');
   }, 120_000);
 
   it('refuses to count a name two classes share (a decoy registered beside the real class)', async () => {

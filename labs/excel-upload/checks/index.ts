@@ -13,7 +13,8 @@
 // and handles), as growth from one round of uploads to the next, and against the lab's limits (the heap
 // limit in force, the process's resident memory). The numbers the editable code could compute are never
 // read; the read-only store's and container's gauges are read for what only they can see (batch sizes,
-// staged rows, imports running at once, a spike between two of the kit's samples).
+// staged rows, imports running at once, a spike between two of the kit's samples), and only as those
+// files registered them: the kit names the gauges read-only files registered (Measurement.readOnlyGauges).
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -91,17 +92,20 @@ function lastExit(t: CheckContext): string {
   return `it crashed (${e.message.split('\n')[0] || `exit code ${e.code}`}) and the container restarted it`;
 }
 
-/** A gauge of the read-only store or container module; missing means server.ts stopped creating it. */
 /** The largest part of a workbook, inflated (as its zip directory declares it). */
 function roomySize(body: Buffer): number {
   return Math.max(...readZip(body).map((p) => p.size));
 }
 
+/**
+ * A gauge of the read-only store or container module, as they registered it themselves (the kit tells
+ * which); missing means server.ts stopped creating them with the service's own context.
+ */
 function gauge(m: Measurement, name: string): number {
   const v = m.gauges[name];
-  if (typeof v !== 'number')
+  if (typeof v !== 'number' || !m.readOnlyGauges?.includes(name))
     return stop(
-      `the service does not report "${name}": keep "new RecordStore(ctx)" and "await watchContainer(ctx)" in server.ts`,
+      `the store and the container do not report "${name}" themselves: keep "new RecordStore(ctx)" and "await watchContainer(ctx)" in server.ts, with the ctx the service was given`,
     );
   return v;
 }
@@ -226,8 +230,8 @@ class Judge {
   async limits(when: string): Promise<void> {
     const m = await measure(this.t, when);
     const limit = LAB_HEAP_LIMIT_MB;
-    const heapLimit = m.gauges['heap limit (MB)'];
-    if (typeof heapLimit === 'number' && heapLimit > limit + YOUNG_GENERATION_MB)
+    const heapLimit = gauge(m, 'heap limit (MB)');
+    if (heapLimit > limit + YOUNG_GENERATION_MB)
       stop(
         `the service ran with a ${formatCount(heapLimit)} MB heap limit; the container gives it ${limit} MB. Raising the limit moves the crash, it does not remove it`,
       );
