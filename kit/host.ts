@@ -492,6 +492,7 @@ async function main(): Promise<void> {
     },
     ms: (labMs) => Math.max(1, Math.round(labMs * timeScale)),
     timeScale,
+    labNow: () => (now() - started) / timeScale,
     fixturesDir,
     countable(...ctors) {
       for (const c of ctors) mapSet(countables, c.name, c);

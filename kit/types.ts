@@ -15,6 +15,11 @@ export interface ServiceContext {
   /** Lab time -> real milliseconds: ctx.ms(10_000) is "10 s" scaled by the manifest's timeScale. */
   ms(labMs: number): number;
   timeScale: number;
+  /**
+   * Lab ms since the service started, on a clock the kit took before any lab code loaded: a module that
+   * replaces performance.now or Date.now later does not move it.
+   */
+  labNow(): number;
   /** Absolute path of the lab's fixtures folder. */
   fixturesDir: string;
   /**

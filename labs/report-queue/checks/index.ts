@@ -13,9 +13,11 @@
 // the read-only server.ts, see traffic.ts), the ledger of the read-only sink.ts, process warnings, and
 // the kit's memory measurements after a full GC. The service's gauges are never judged.
 //
-// The ledger is written by read-only code, but queue.ts holds the BatchSink instance it writes through,
-// so code written to deceive could call or patch it; the checks cross-check it only against the traffic
-// they sent (accepted counts, sequence numbers, the service's own clock), which no plausible fix touches.
+// The ledger is written by read-only code, and queue.ts only delivers through it: the sink's records are
+// private, reports are frozen when they arrive, a batch's first arrival comes from the server's own
+// record (not from the report objects the queue passes), and the lab clock is the kit's (ctx.labNow),
+// which a queue that replaces performance.now cannot move. The checks cross-check it against the traffic
+// they sent (accepted counts, sequence numbers, the service's clock).
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   defineChecks,

@@ -14,6 +14,8 @@ export class Report {
     this.kind = fields.kind;
     this.value = fields.value;
     this.receivedAt = receivedAt;
+    // what the service received stays what it received, whoever holds the report
+    Object.freeze(this);
   }
 }
 

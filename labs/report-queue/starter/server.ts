@@ -16,8 +16,9 @@ const FLUSH_AFTER_LAB_MS = 10_000;
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export default defineService((ctx) => {
-  // The lab's clock: real time divided by the time scale, so "10 s" here is ctx.ms(10_000) real ms.
-  const labNow = () => performance.now() / ctx.timeScale;
+  // The lab's clock: real time divided by the time scale, so "10 s" here is ctx.ms(10_000) real ms. The
+  // kit's own clock, which the queue's module cannot move.
+  const labNow = ctx.labNow;
   const sink = new BatchSink({ now: labNow, ledgerDir: path.join(process.cwd(), 'sink') });
   const ticker = new Ticker();
   const queue = new ReportQueue(sink, ticker, { maxBatch: MAX_BATCH, intervalMs: ctx.ms(FLUSH_AFTER_LAB_MS) });
@@ -69,6 +70,7 @@ export default defineService((ctx) => {
         const bad = fields.find((f) => typeof f === 'string');
         if (bad !== undefined) return send(400, { error: bad });
         const at = labNow();
+        sink.arrived(received, fields.length, at);
         for (const f of fields) queue.push(new Report(received++, f as Exclude<typeof f, string>, at));
         send(202, { accepted: items.length });
       });
