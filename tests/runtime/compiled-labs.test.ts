@@ -83,6 +83,13 @@ describe('compiled labs in a container without type stripping', () => {
     );
   }, 240_000);
 
+  it("excel-upload: Check passes the solution, its store's gauges known as read-only in compiled files", async () => {
+    const { rt, until } = await started('excel-upload', editableSolution('excel-upload'));
+    await rt.send({ cmd: 'check' });
+    const end = await until((e) => e.type === 'check' && e.phase === 'end', 'check end', 180_000);
+    expect(end, JSON.stringify(end)).toMatchObject({ passed: true });
+  }, 240_000);
+
   it('cache-warmup: Check passes the solution and fails the starter, as with TypeScript', async () => {
     for (const [files, passed] of [
       [editableSolution('cache-warmup'), true],
