@@ -64,17 +64,17 @@ async function takePair(labId: string, scenarioId: string, climb: boolean): Prom
     send({ cmd: 'scenario', id: scenario });
     let after: Awaited<ReturnType<typeof snapshot>>;
     if (climb) {
-      // While the first upload climbs: snapshots 3 s apart, the largest kept (the service may die of
-      // its heap limit before the third; what was taken by then counts).
-      await new Promise((r) => setTimeout(r, 2000));
+      // While the uploads climb: up to six snapshots, the largest kept. The starter dies of its heap
+      // limit mid-upload and is restarted, so a snapshot asked for while it is down is asked again.
+      await new Promise((r) => setTimeout(r, 1000));
       const taken: Awaited<ReturnType<typeof snapshot>>[] = [];
-      for (let i = 0; i < 3; i++) {
+      for (const end = performance.now() + 60_000; taken.length < 6 && performance.now() < end;) {
         try {
-          taken.push(await snapshot(`climb ${i + 1}`));
+          taken.push(await snapshot(`climb ${taken.length + 1}`));
+          await new Promise((r) => setTimeout(r, 700));
         } catch {
-          break;
+          await new Promise((r) => setTimeout(r, 300));
         }
-        await new Promise((r) => setTimeout(r, 3000));
       }
       if (!taken.length) throw new Error(`${labId}: no snapshot while the upload ran`);
       after = taken.reduce((a, b) => (b.bytes > a.bytes ? b : a));
