@@ -67,6 +67,8 @@ const now = performance.now.bind(performance);
 const setImmediateKit = setImmediate;
 const writeSync = fs.writeSync;
 const writeFileSync = fs.writeFileSync;
+const readFileSync = fs.readFileSync;
+const execVmHwm = RegExp.prototype.exec.bind(/^VmHWM:\s+(\d+) kB$/m);
 const KitPromise = Promise;
 const statSync = fs.statSync;
 const mkdirSync = fs.mkdirSync;
@@ -313,6 +315,16 @@ function resourceCounts(): Record<string, number> {
   return counts;
 }
 
+/** The most resident memory the process has had (Linux keeps it: VmHWM), or null elsewhere. */
+function peakResident(): number | null {
+  try {
+    const hit = execVmHwm(readFileSync('/proc/self/status', 'latin1'));
+    return hit ? toNumber(hit[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
 async function measure(req: { gc?: boolean; count?: string[]; resources?: boolean }): Promise<Measurement> {
   const gc = measuring.gc;
   let afterGc = false;
@@ -324,6 +336,10 @@ async function measure(req: { gc?: boolean; count?: string[]; resources?: boolea
     afterGc = true;
   }
   const m: Measurement = { ...sample(), afterGc, readOnlyGauges };
+  const limit = measuring.getHeapStatistics?.().heap_size_limit;
+  if (typeof limit === 'number') m.heapSizeLimit = limit;
+  const peak = peakResident();
+  if (peak !== null) m.peakRss = peak;
   if (req.resources) m.resources = resourceCounts();
   if (req.count?.length) {
     const query = measuring.queryObjects;

@@ -45,6 +45,13 @@ export interface Measurement extends MemorySample {
    * ctx.gauge from the stack): what checks may judge. Any other gauge is the reader's own number.
    */
   readOnlyGauges?: string[];
+  /** V8's heap limit in force (heap_size_limit), in bytes, read with the kit's own copy of v8 */
+  heapSizeLimit?: number;
+  /**
+   * The most resident memory the process has had since it started (Linux: VmHWM from /proc, which the
+   * kernel keeps, so a spike between two samples counts); absent elsewhere.
+   */
+  peakRss?: number;
   /** live instance counts by constructor name, when asked for and queryObjects exists */
   counts?: Record<string, number>;
   /**

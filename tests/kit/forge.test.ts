@@ -37,7 +37,7 @@ export default defineChecks({
     const kept = m.counts?.Kept ?? -1;
     return {
       passed: kept < 10,
-      message: \`kept \${kept}; timers \${m.resources?.Timeout ?? 0}; gauge \${m.gauges.kept}; heap \${m.heapUsed}; afterGc \${m.afterGc}; \${o}\`,
+      message: \`kept \${kept}; timers \${m.resources?.Timeout ?? 0}; gauge \${m.gauges.kept}; heap \${m.heapUsed}; afterGc \${m.afterGc}; limit \${m.heapSizeLimit}; peak \${m.peakRss}; \${o}\`,
     };
   },
 });
@@ -162,6 +162,9 @@ describe('measurements lab code cannot bend', () => {
     expect(Number(/timers (\d+)/.exec(message)?.[1])).toBeGreaterThanOrEqual(5);
     expect(Number(/heap (\d+)/.exec(message)?.[1])).toBeGreaterThan(1_000_000);
     expect(message).toContain('afterGc true');
+    // the heap limit in force (48 MB old space plus the young generation) and the kernel's peak RSS
+    expect(Number(/limit (\d+)/.exec(message)?.[1])).toBeGreaterThan(48 * 2 ** 20);
+    expect(Number(/peak (\d+)/.exec(message)?.[1])).toBeGreaterThan(10 * 2 ** 20);
     // a gauge another module reports cannot be taken over
     expect(message).toContain('gauge 300');
     expect(message).toContain('override refused: a gauge named "kept" is already reported');
