@@ -191,11 +191,22 @@ class Judge {
   /** The store as an outside reader sees it, against the model: count, records read back, checksum. */
   async store(when: string, sample = true): Promise<void> {
     const { t, model } = this;
-    const m = await measure(t, when);
+    // No upload is in flight here, so every import must have ended: committed or aborted, nothing staged.
+    // A refused import may finish a moment after its answer; give it that moment (up to 2 s).
+    let m = await measure(t, when);
+    for (let i = 0; i < 40 && (gauge(m, 'staged rows') !== 0 || gauge(m, 'imports running') !== 0); i++) {
+      await sleep(50);
+      m = await measure(t, when);
+    }
     this.peakRssMb = Math.max(this.peakRssMb, m.rss / 2 ** 20);
     const staged = gauge(m, 'staged rows');
     if (staged !== 0)
       stop(`${when}, ${formatCount(staged)} rows are still staged in the store: every import must commit or abort`);
+    const open = gauge(m, 'imports running');
+    if (open !== 0)
+      stop(
+        `${when}, ${formatCount(open)} import${open === 1 ? ' is' : 's are'} still open in the store with no upload under way: an import that was refused or abandoned must be aborted`,
+      );
     const counted = await t.service.request('/records/count', { timeoutMs: ANSWER_TIMEOUT_MS });
     const n = counted.status === 200 ? (JSON.parse(counted.body.toString('utf8')) as { count?: unknown }).count : null;
     if (n !== model.records.size)
