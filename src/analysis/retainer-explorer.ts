@@ -73,6 +73,8 @@ interface Group {
   targets: Set<number>;
   weak: boolean;
   bookkeeping: boolean;
+  /** Held by V8's "(system)" objects: bookkeeping beside a JavaScript route, but sometimes the route. */
+  system: boolean;
 }
 
 export class RetainerExplorer {
@@ -233,6 +235,7 @@ export class RetainerExplorer {
             targets: new Set(),
             weak,
             bookkeeping: this.isBookkeeping(u),
+            system: this.classes.names[this.classes.classOf[u]!] === '(system)',
           };
           groups.set(k, group);
         }
@@ -242,10 +245,14 @@ export class RetainerExplorer {
       }
     }
     const list = [...groups.values()];
-    const shown = fold ? list.filter((x) => !x.bookkeeping) : list;
+    let shown = fold ? list.filter((x) => !x.bookkeeping) : list;
+    // An awaiting async function is held through its promise's reactions, which V8 keeps in
+    // "(system)" objects: when nothing else holds the objects strongly, those are the route, not
+    // bookkeeping, and folding them would end the route as if nothing held it.
+    if (fold && !shown.some((x) => !x.weak)) shown = list.filter((x) => !x.bookkeeping || x.system);
     const folded = fold
       ? list
-          .filter((x) => x.bookkeeping)
+          .filter((x) => !shown.includes(x))
           .map((x) => ({ holder: x.holder, edge: groupEdge(x), retainers: x.members.size }))
       : [];
     const info = shown.map((x) => {

@@ -620,8 +620,11 @@ export class LabApp {
 
   private async receiveSnapshot(ev: Extract<LabEvent, { type: 'snapshot' }>): Promise<void> {
     this.endSnapshotMark();
+    // The supervisor numbers snapshots afresh when the lab is started again (Restart): the process
+    // key keeps the ids of a session's list apart.
+    const id = `${ev.id}@${this.processKey}`;
     const entry: SnapshotEntry = {
-      id: ev.id,
+      id,
       label: ev.label,
       bytes: ev.bytes,
       at: this.chart.now(),
@@ -633,10 +636,10 @@ export class LabApp {
     this.live.textContent = `Snapshot "${ev.label}" taken.`;
     try {
       const data = await this.session.readSnapshot(ev.path);
-      this.snapshots.update(ev.id, { data, bytes: data.byteLength });
+      this.snapshots.update(id, { data, bytes: data.byteLength });
       if (this.snapshots.entries.filter((e) => e.data).length >= 2) void this.investigate(false);
     } catch (err) {
-      this.snapshots.update(ev.id, { error: `Could not fetch it: ${(err as Error).message}` });
+      this.snapshots.update(id, { error: `Could not fetch it: ${(err as Error).message}` });
     }
   }
 

@@ -61,6 +61,8 @@ interface Geometry {
   functionWidth: number;
   visibleRows: number;
   covered: string[];
+  /** The sort buttons in the header: their box, and how tall one line of their text is. */
+  sortButtons: Array<{ text: string; width: number; height: number; oneLine: number; inCell: boolean }>;
 }
 
 /** What the reader sees of the top table: widths, visible rows, one-line headers, nothing on top of rows. */
@@ -99,6 +101,24 @@ async function topGeometry(page: Page): Promise<Geometry> {
       functionWidth: headers[0]!.getBoundingClientRect().width,
       visibleRows: visible.length,
       covered,
+      sortButtons: [...scroll.querySelectorAll<HTMLElement>('thead .pp-sort')]
+        .filter((b) => b.offsetParent)
+        .map((b) => {
+          const r = b.getBoundingClientRect();
+          const cell = b.closest('th')!.getBoundingClientRect();
+          const cs = getComputedStyle(b);
+          return {
+            text: b.textContent ?? '',
+            width: r.width,
+            height: r.height,
+            oneLine: parseFloat(cs.lineHeight) + parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom),
+            inCell:
+              r.top >= cell.top - 0.5 &&
+              r.bottom <= cell.bottom + 0.5 &&
+              r.left >= cell.left - 0.5 &&
+              r.right <= cell.right + 0.5,
+          };
+        }),
     };
   });
 }
@@ -111,6 +131,15 @@ function expectReadable(g: Geometry, width: number, height: number): void {
   if (width >= 1280 && height >= 900) expect(g.visibleRows).toBeGreaterThanOrEqual(12);
   else expect(g.visibleRows).toBeGreaterThanOrEqual(6);
   expect(g.covered).toEqual([]);
+  // The sort buttons are a comfortable tap target (the whole header cell), on one line.
+  expect(g.sortButtons.length).toBe(2);
+  for (const b of g.sortButtons) {
+    const info = JSON.stringify(b);
+    expect(b.height, info).toBeGreaterThanOrEqual(24);
+    expect(b.width, info).toBeGreaterThanOrEqual(44);
+    expect(b.height, info).toBeLessThanOrEqual(Math.max(b.oneLine, 24) + 2);
+    expect(b.inCell, info).toBe(true);
+  }
 }
 
 describe('Go lab profiles where Go cannot run (hosted site): recorded from a real run', () => {

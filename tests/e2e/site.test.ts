@@ -3,6 +3,8 @@
 // serious/critical rules in light and dark, and fit a 375 px screen. Screenshots go to test-results/screenshots/.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   axeViolations,
   builtChapterSlugs,
@@ -10,6 +12,7 @@ import {
   launchBrowser,
   openPage,
   screenshot,
+  screenshotDir,
   startSite,
   type Site,
 } from './harness.ts';
@@ -270,6 +273,58 @@ test('no page scrolls sideways at 1280, 1440, 768 or 375 px', async () => {
     await w.close();
   }
 }, 120_000);
+
+test('the site nav is one row at 1280 px and neat columns at 375 and 320 px, every link one line', async () => {
+  const w = await openPage(browser);
+  try {
+    await w.page.goto(site.url('/chapters/toolkit/'), { waitUntil: 'load' });
+    for (const width of [1280, 375, 320]) {
+      await w.page.setViewportSize({ width, height: 800 });
+      const g = await w.page.evaluate(() => {
+        const header = document.querySelector('header.site-header')!.getBoundingClientRect();
+        return [...document.querySelectorAll<HTMLElement>('nav[aria-label="Site"] a')].map((a) => {
+          const b = a.getBoundingClientRect();
+          const cs = getComputedStyle(a);
+          return {
+            text: a.textContent!.trim(),
+            left: Math.round(b.left),
+            top: Math.round(b.top),
+            right: b.right,
+            height: b.height,
+            oneLine: parseFloat(cs.lineHeight) + parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom),
+            inHeader: b.left >= header.left - 0.5 && b.right <= header.right + 0.5 && b.bottom <= header.bottom + 0.5,
+          };
+        });
+      });
+      const info = `${width} px: ${JSON.stringify(g)}`;
+      const rows = [...new Set(g.map((l) => l.top))].sort((a, b) => a - b);
+      for (const l of g) {
+        expect(l.inHeader, info).toBe(true);
+        // one line each, and a finger's tap target on a phone
+        expect(l.height, info).toBeLessThanOrEqual(Math.max(l.oneLine, 32) + 2);
+        if (width < 640) expect(l.height, info).toBeGreaterThanOrEqual(32);
+      }
+      if (width >= 1280) expect(rows, info).toHaveLength(1);
+      else {
+        // Wrapped deliberately: the links stand in columns (every link starts where one of the first
+        // row's does), and no row is left with a single link while another holds three or more.
+        const firstRow = g.filter((l) => l.top === rows[0]).map((l) => l.left);
+        for (const l of g) expect(firstRow, info).toContain(l.left);
+        const sizes = rows.map((t) => g.filter((l) => l.top === t).length);
+        expect(Math.max(...sizes) - Math.min(...sizes), info).toBeLessThanOrEqual(1);
+      }
+    }
+    await w.page.setViewportSize({ width: 375, height: 800 });
+    mkdirSync(screenshotDir, { recursive: true });
+    await w.page.screenshot({
+      path: join(screenshotDir, 'site-nav-375.png'),
+      clip: { x: 0, y: 0, width: 375, height: 160 },
+    });
+    expect(w.errors).toEqual([]);
+  } finally {
+    await w.close();
+  }
+});
 
 test('the field guide is a table at 1280 px and labelled cards at 768 and 375 px', async () => {
   const w = await openPage(browser);

@@ -149,6 +149,8 @@ export class InvestigationView {
   private allRows: Named[] = [];
   private filter = '';
   private showEngine = false;
+  /** The snapshots come from different service processes (the view shows a warning). */
+  private readonly crossProcess: boolean;
   private readonly retainers: HTMLElement;
   private readonly tree: TreeView<RetainerGroup>;
   private readonly heading: HTMLElement;
@@ -163,6 +165,7 @@ export class InvestigationView {
   constructor(inv: Investigation, options: InvestigationViewOptions) {
     this.inv = inv;
     this.kind = options.kind;
+    this.crossProcess = !!options.warning;
     this.heading = h('p', { class: 'inv-ret-title' });
     this.objectPick = h('select', { class: 'inv-select', 'aria-label': 'Objects whose retainers are shown' });
     this.objectPick.addEventListener('change', () => this.pickObject());
@@ -314,7 +317,13 @@ export class InvestigationView {
     this.applyFilter();
     const first = top ?? this.visibleRows()[0];
     if (first) table.select(first.name);
-    else this.tree.clear('Nothing changed between these snapshots.');
+    // Across a restart, ids of a fresh process match the old one's by chance: an empty diff means nothing.
+    else
+      this.tree.clear(
+        this.crossProcess
+          ? 'No object differs by id, which says nothing here: the snapshots come from different processes (see above).'
+          : 'Nothing changed between these snapshots.',
+      );
   }
 
   private makeTable(columns: Column<Named>[], sortKey: string, top: Named | undefined, badge: string) {

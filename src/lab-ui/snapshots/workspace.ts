@@ -27,6 +27,8 @@ const VIEWS: { kind: ViewKind; label: string; roles: string[] }[] = [
 export class Workspace {
   readonly el: HTMLElement;
   private entries: WorkspaceSnapshot[] = [];
+  /** The ids of the snapshots that had their bytes at the last setEntries(). */
+  private readyIds: string[] = [];
   private kind: ViewKind = 'diff';
   private opened = false;
   private picks: Record<ViewKind, string[]> = { diff: [], summary: [], leaks: [] };
@@ -65,10 +67,13 @@ export class Workspace {
 
   /** The snapshots the lab holds, oldest first. New ones move the picks to the latest. */
   setEntries(entries: WorkspaceSnapshot[]): void {
-    const before = this.ready().map((e) => e.id);
+    // The list hands over the same entry objects it later fills in (their data arrives after them),
+    // so what was ready before is remembered by id, not read again from those objects.
+    const before = this.readyIds;
     this.entries = entries.slice();
     const ready = this.ready().map((e) => e.id);
-    const grew = ready.length > before.length;
+    this.readyIds = ready;
+    const grew = ready.some((id) => !before.includes(id));
     for (const v of VIEWS) {
       const n = v.roles.length;
       const valid = this.picks[v.kind].every((id) => ready.includes(id)) && this.picks[v.kind].length === n;
