@@ -15,15 +15,12 @@ import {
   type HttpResult,
 } from '#kit';
 import { answer, FILES, upload } from '../scenarios.ts';
-import { expectedStore, WORKBOOKS } from './rows.ts';
-
-/** The cut-sheet workbooks (scenarios.ts FILES.sheetCut*) hold week B up to this sheet row, then end. */
-const CUT_ROW = 20_001;
+import { expectedStore } from './rows.ts';
+import { CUT_ROW, WORKBOOKS } from './workbooks.ts';
 
 /**
- * Heap in use after GC, per upload, that counts as keeping the upload: the reference stays at 2.2 MB
- * upload after upload (the store's 40,000 hashes; measured on 2 busy cores); a 40,000-row workbook kept
- * as rows is tens of MB.
+ * Heap in use after GC, per upload, that counts as keeping the upload: the reference stays flat upload
+ * after upload (the store's 20,000 hashes); a 20,000-row workbook kept as rows is tens of MB.
  */
 const HEAP_PER_UPLOAD = 1024 * 1024;
 /** How long (lab time) goroutines an import started get to end after its answer. */
@@ -91,7 +88,7 @@ const same = (a: Summary, b: Summary) => a.count === b.count && a.checksum === b
 export default defineChecks({
   'import-within-limit': async (t) => {
     const limit = t.service.caps.memoryLimitMb;
-    // both weeks hold order ids 1 to 40,000 and the store keeps one hash per id, so from the first upload
+    // both weeks hold order ids 1 to 20,000 and the store keeps one hash per id, so from the first upload
     // on the heap in use after GC has no reason to grow
     const order = [WORKBOOKS.weekA, WORKBOOKS.weekB, WORKBOOKS.weekA];
     const heap: number[] = [];

@@ -20,7 +20,7 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// heapBudget: what the import may add to the heap at its peak, well under the container's 80 MB.
+// heapBudget: what the import may add to the heap at its peak, well under the container's 52 MB.
 const heapBudget = 24 << 20
 
 func workbook(t *testing.T, rows int, badRow int) []byte {

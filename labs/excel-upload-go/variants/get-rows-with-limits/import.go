@@ -1,4 +1,4 @@
-// Wrong: the limit refuses the oversized workbook, and a 40,000-row GetRows still passes the container limit.
+// Wrong: the limit refuses the oversized workbook, and a 20,000-row GetRows still passes the container limit.
 // The import handler, as in the incident: open the upload, read every row of the sheet at once, then
 // store them.
 package main
