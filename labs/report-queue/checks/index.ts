@@ -11,7 +11,8 @@
 //
 // What is judged is only what an outside observer sees: the answers to each request (against a model of
 // the read-only server.ts, see traffic.ts), the ledger of the read-only sink.ts, process warnings, and
-// the kit's memory measurements after a full GC. The service's gauges are never judged.
+// the kit's memory measurements after a full GC, and the listeners parked on the read-only Ticker as the
+// read-only server.ts counts them (a gauge believed only because those files registered it).
 //
 // The ledger is written by read-only code, and queue.ts only delivers through it: the sink's records are
 // private, reports are frozen when they arrive, a batch's first arrival comes from the server's own
@@ -70,6 +71,21 @@ const OBJECTS_GROWTH_PER_ROUND = 200;
  * opens (at most 5,000 reports, about 0.6 MB): allowed, since it is bounded. Ten stranded batches are 5 MB.
  */
 const SETTLED_HEAP = 2 * 1024 * 1024;
+
+/** Tick listeners one round may add without piling up: one batch caught between two counts. */
+const WAITER_SLACK = 1;
+
+/**
+ * Listeners parked on the ticker, as the read-only server.ts counts them on the read-only Ticker
+ * (EventEmitter.listenerCount). Only the gauge those files registered themselves is believed.
+ */
+async function tickWaiters(t: CheckContext): Promise<number> {
+  const m = await t.service.measure();
+  const n = m.gauges['tick waiters'];
+  if (typeof n !== 'number' || !m.readOnlyGauges?.includes('tick waiters'))
+    throw new Error('the service does not report its "tick waiters" (server.ts registers them; keep it as it is)');
+  return n;
+}
 
 interface Run {
   ledger: string;
@@ -169,11 +185,13 @@ export default defineChecks({
     firstRun = { ledger, accepted: 0, shutdownAt: Infinity };
 
     const production: GcSample[] = [];
+    const waiters: Array<[string, number]> = [];
     for (let r = 1; r <= PRODUCTION_ROUNDS; r++) {
       await productionRound(t, rng.fork(`production ${r}`), log);
       firstRun.accepted = log.accepted;
       await untilDelivered(t, log.accepted);
       production.push(await sampleAfterGc(t, `after production round ${r}`, r === PRODUCTION_ROUNDS));
+      waiters.push([`production round ${r}`, await tickWaiters(t)]);
     }
     const staging: GcSample[] = [];
     for (let r = 1; r <= STAGING_ROUNDS; r++) {
@@ -181,6 +199,7 @@ export default defineChecks({
       firstRun.accepted = log.accepted;
       await untilDelivered(t, log.accepted);
       staging.push(await sampleAfterGc(t, `after staging round ${r}`, r === STAGING_ROUNDS));
+      waiters.push([`staging round ${r}`, await tickWaiters(t)]);
     }
     // Shutdown mid-work: a full batch leaves, the rest stays open with its timer running; the kit then
     // shuts the service down, and the next task reads what reached the ledger.
@@ -193,6 +212,16 @@ export default defineChecks({
     const traffic = `after ${PRODUCTION_ROUNDS} production rounds of ${formatCount(PRODUCTION_REPORTS)} reports and ${STAGING_ROUNDS} quiet staging rounds`;
     const warning = t.service.warnings().find((w) => w.name === 'MaxListenersExceededWarning');
     if (warning) return { passed: false, message: `during production traffic the service warned: ${warning.message}` };
+
+    // Every report was delivered before each count, so nothing needs to wait for a tick then: a design
+    // may keep one listener for its whole life, but none may pile up from round to round.
+    const [, first] = waiters[0]!;
+    const piled = waiters.find(([, n]) => n > first + WAITER_SLACK);
+    if (piled)
+      return {
+        passed: false,
+        message: `${traffic}, ${formatCount(piled[1])} listeners were parked on the ticker after ${piled[0]} (${formatCount(first)} after the first round), with every report already sent: waiters of stopped runs pile up`,
+      };
 
     const p = production;
     const s = staging;
