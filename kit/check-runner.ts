@@ -12,6 +12,8 @@ import type { LabManifest } from '../contracts/manifest.ts';
 import type { Check, CheckContext, Scenario, TaskResult } from './types.ts';
 
 const OUTPUT_LINES_PER_TASK = 200;
+/** Output of a task running in a lane, held until its turn to be reported. */
+const HELD_BYTES_PER_TASK = 1024 * 1024;
 
 export function cleanMessage(message: unknown): string {
   const text = String(message ?? '')
@@ -80,13 +82,22 @@ class TaskReport {
   result: TaskResult | undefined;
   private live = false;
   private held: Array<[string, 'stdout' | 'stderr']> = [];
+  private heldBytes = 0;
   private readonly out: (line: string, stream: 'stdout' | 'stderr') => void;
   constructor(opts: { output(line: string, stream: 'stdout' | 'stderr'): void }) {
     this.out = (line, stream) => opts.output(line, stream);
   }
   output(line: string, stream: 'stdout' | 'stderr'): void {
-    if (this.live) this.out(line, stream);
-    else this.held.push([line, stream]);
+    if (this.live) return this.out(line, stream);
+    // what waits for its turn is bounded: a service flooding its output cannot swell the supervisor
+    if (this.heldBytes + line.length > HELD_BYTES_PER_TASK) {
+      if (this.heldBytes <= HELD_BYTES_PER_TASK)
+        this.held.push(['[lab] (more service output during this task not shown)', 'stderr']);
+      this.heldBytes = HELD_BYTES_PER_TASK + 1;
+      return;
+    }
+    this.heldBytes += line.length;
+    this.held.push([line, stream]);
   }
   goLive(): void {
     this.live = true;
