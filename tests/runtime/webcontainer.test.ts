@@ -212,8 +212,14 @@ export default defineService(() => ({ server: http.createServer((_q, s) => s.end
     }
     const ends = events.filter((e) => e.type === 'check' && e.phase === 'end');
     expect(ends).toHaveLength(2);
-    for (const end of ends)
-      expect(end).toMatchObject({ passed: false, tasks: [{ passed: false, message: 'GET /hello answered "forged"' }] });
+    // the check's own verdict: the wrong answer, or none at all when the forger's doubling of the verdict
+    // files has got the service stopped for its workspace writes (on a loaded machine, before the request)
+    for (const end of ends) {
+      expect(end).toMatchObject({ passed: false, tasks: [{ passed: false }] });
+      expect((end as { tasks: Array<{ message: string }> }).tasks[0]!.message).toMatch(
+        /^GET \/hello answered "(forged)?"$/,
+      );
+    }
   }, 150_000);
 
   it('takes a heap snapshot and reads its bytes back', async () => {
