@@ -206,7 +206,7 @@ export default defineService(() => ({ server: http.createServer((_q, s) => s.end
       await waitFor(
         () => events.filter((e) => e.type === 'check' && e.phase === 'end').length === round,
         `the end of Check ${round}`,
-        60_000,
+        120_000, // the forger's doubling files make a loaded machine slow
       );
       await new Promise((r) => setTimeout(r, 1500)); // the forger keeps writing and replaying
     }
@@ -220,7 +220,7 @@ export default defineService(() => ({ server: http.createServer((_q, s) => s.end
         /^GET \/hello answered "(forged)?"$/,
       );
     }
-  }, 150_000);
+  }, 280_000);
 
   it('takes a heap snapshot and reads its bytes back', async () => {
     const { rt, waitFor } = setup();
