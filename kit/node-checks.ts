@@ -69,3 +69,12 @@ export function moreHandles(a: GcSample, b: GcSample, allow = 0): string | null 
     .map(([k, n]) => `${n - (ha[k] ?? 0)} more ${k}`);
   return more.length ? more.join(', ') : null;
 }
+
+/**
+ * A gauge of `m` that the lab's read-only files registered themselves (Measurement.readOnlyGauges), or
+ * undefined when it is missing or was registered by the reader's code: only such gauges may be judged.
+ */
+export function readOnlyGauge(m: Measurement, name: string): number | undefined {
+  const v = m.gauges[name];
+  return typeof v === 'number' && m.readOnlyGauges?.includes(name) ? v : undefined;
+}

@@ -21,6 +21,7 @@ import {
   defineChecks,
   formatBytes,
   formatCount,
+  readOnlyGauge,
   seeded,
   type CheckContext,
   type HttpResult,
@@ -102,8 +103,8 @@ function roomySize(body: Buffer): number {
  * which); missing means server.ts stopped creating them with the service's own context.
  */
 function gauge(m: Measurement, name: string): number {
-  const v = m.gauges[name];
-  if (typeof v !== 'number' || !m.readOnlyGauges?.includes(name))
+  const v = readOnlyGauge(m, name);
+  if (v === undefined)
     return stop(
       `the store and the container do not report "${name}" themselves: keep "new RecordStore(ctx)" and "await watchContainer(ctx)" in server.ts, with the ctx the service was given`,
     );

@@ -25,6 +25,7 @@ import {
   formatBytes,
   formatCount,
   moreHandles,
+  readOnlyGauge,
   sampleAfterGc,
   seeded,
   type CheckContext,
@@ -80,9 +81,8 @@ const WAITER_SLACK = 1;
  * (EventEmitter.listenerCount). Only the gauge those files registered themselves is believed.
  */
 async function tickWaiters(t: CheckContext): Promise<number> {
-  const m = await t.service.measure();
-  const n = m.gauges['tick waiters'];
-  if (typeof n !== 'number' || !m.readOnlyGauges?.includes('tick waiters'))
+  const n = readOnlyGauge(await t.service.measure(), 'tick waiters');
+  if (n === undefined)
     throw new Error('the service does not report its "tick waiters" (server.ts registers them; keep it as it is)');
   return n;
 }

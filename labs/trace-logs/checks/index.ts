@@ -121,6 +121,19 @@ function notUploaded(ledger: LiveLedger, received: (subject: string) => number):
   return { lines, text: parts.join(', ') };
 }
 
+/**
+ * After a pause: read and reset the live ledger, follow the report runs, and note in `kept` the lines
+ * written since the last reset that the file service has not received.
+ */
+async function noteLeftLines(t: CheckContext, run: Run, kept: string[], when: string): Promise<void> {
+  const ledger = await liveLedger(t, true);
+  run.file = ledger.file;
+  run.reportRuns = lastReportRun(ledger, run.reportRuns);
+  const filed = readFiled(ledger.file);
+  const left = notUploaded(ledger, (s) => receivedLines(filed, s));
+  if (left.lines > 0) kept.push(`${when}, ${formatCount(left.lines)} lines (${left.text})`);
+}
+
 /** Wait until `labMs` of lab time have passed since `since` (performance.now()). */
 async function until(t: CheckContext, since: number, labMs: number): Promise<void> {
   const wait = since + t.ms(labMs) - performance.now();
@@ -189,12 +202,7 @@ export default defineChecks({
       await round(t, rng.fork(`round ${r}`), numbers, run.sent, BURST_CLIENTS);
       await until(t, started, ROUND_LAB_MS);
       await sleep(t.ms(SETTLE_LAB_MS));
-      const ledger = await liveLedger(t, true);
-      run.file = ledger.file;
-      run.reportRuns = lastReportRun(ledger, run.reportRuns);
-      const filed = readFiled(ledger.file);
-      const left = notUploaded(ledger, (s) => receivedLines(filed, s));
-      if (left.lines > 0) kept.push(`after round ${r}, ${formatCount(left.lines)} lines (${left.text})`);
+      await noteLeftLines(t, run, kept, `after round ${r}`);
       samples.push(await sampleAfterGc(t, `after round ${r}`, r === 1 || r === ROUNDS, 6_000));
     }
     // Floods of quick lookups: a few bytes kept per request (a statistic per trace ID, a listener per
@@ -204,11 +212,7 @@ export default defineChecks({
     for (let f = 0; f <= FLOODS; f++) {
       await lookups(t, rng.fork(`flood ${f}`), numbers, f === 0 ? FLOOD_WARM : FLOOD, BURST_CLIENTS, run.sent);
       await sleep(t.ms(SETTLE_LAB_MS));
-      const ledger = await liveLedger(t, true);
-      run.reportRuns = lastReportRun(ledger, run.reportRuns);
-      const filed = readFiled(ledger.file);
-      const left = notUploaded(ledger, (s) => receivedLines(filed, s));
-      if (left.lines > 0) kept.push(`after a flood of lookups, ${formatCount(left.lines)} lines (${left.text})`);
+      await noteLeftLines(t, run, kept, 'after a flood of lookups');
       await sampleAfterGc(t, `after flood ${f}`, false, 6_000); // settles what the last requests left in flight
       floods.push(await sampleAfterGc(t, `after flood ${f}`, true, 6_000));
     }

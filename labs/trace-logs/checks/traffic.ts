@@ -149,15 +149,22 @@ export async function lookups(
   clientCount: number,
   out: Sent[],
 ): Promise<void> {
-  const lanes: Array<Array<{ req: Request; gapLabMs: number }>> = Array.from({ length: clientCount }, () => []);
-  for (let i = 0; i < count; i++) {
+  const flood = Array.from({ length: count }, (): Request => {
     const n = numbers.take(0, ORDERS - 1);
-    lanes[rng.int(0, clientCount - 1)]!.push({
-      req: { method: 'GET', path: `/orders/${n}`, route: { kind: 'order', n } },
-      gapLabMs: 0,
-    });
-  }
-  await clients(s, lanes, out);
+    return { method: 'GET', path: `/orders/${n}`, route: { kind: 'order', n } };
+  });
+  await clients(
+    s,
+    spread(rng, flood, clientCount, () => 0),
+    out,
+  );
+}
+
+/** `requests` dealt at random among `n` clients, each with `gap()` lab ms before it. */
+function spread(rng: Rng, requests: Request[], n: number, gap: () => number) {
+  const out: Array<Array<{ req: Request; gapLabMs: number }>> = Array.from({ length: n }, () => []);
+  for (const req of requests) out[rng.int(0, n - 1)]!.push({ req, gapLabMs: gap() });
+  return out;
 }
 
 /**
@@ -172,11 +179,7 @@ export async function round(
   burstClients: number,
 ): Promise<void> {
   const many = (n: number) => Array.from({ length: n }, () => request(rng, numbers));
-  const lanes = (requests: Request[], n: number, gap: () => number) => {
-    const out: Array<Array<{ req: Request; gapLabMs: number }>> = Array.from({ length: n }, () => []);
-    for (const req of requests) out[rng.int(0, n - 1)]!.push({ req, gapLabMs: gap() });
-    return out;
-  };
+  const lanes = (requests: Request[], n: number, gap: () => number) => spread(rng, requests, n, gap);
   await clients(
     s,
     lanes(many(20), burstClients, () => 0),
