@@ -160,7 +160,9 @@ export function buildGoService(ws: string): Promise<string> {
     fs.rmSync(binary, { force: true });
     execFile(
       'go',
-      ['build', '-o', binary, './app'],
+      // -w: no DWARF tables, which nothing here reads (stack traces and profiles name functions from the
+      // symbol table, which stays): the link at every start and edit takes a third less
+      ['build', '-ldflags=-w', '-o', binary, './app'],
       { cwd: ws, env: { ...process.env, ...goEnv() }, maxBuffer: 4 * 1024 * 1024, timeout: 300_000 },
       (err, _stdout, stderr) => {
         builds.delete(binary);

@@ -154,9 +154,12 @@ export function recordHash(rec: OrderRecord): number {
 
 /** What the store must report after holding exactly these workbooks' rows (later files win per id). */
 export function expectedStore(specs: WorkbookSpec[]): { count: number; checksum: number } {
+  // last file first: a row is hashed only if no later file holds its id (generating a row is cheap,
+  // hashing it is not, and the weeks hold the same ids)
   const byId = new Map<number, number>();
-  for (const spec of specs)
-    for (const row of workbookRows(spec)) byId.set(row[0] as number, recordHash(rowToRecord(row)));
+  for (const spec of specs.toReversed())
+    for (const row of workbookRows(spec))
+      if (!byId.has(row[0] as number)) byId.set(row[0] as number, recordHash(rowToRecord(row)));
   let sum = 0;
   for (const h of byId.values()) sum = (sum + h) >>> 0;
   return { count: byId.size, checksum: sum };
