@@ -47,11 +47,17 @@ export const manifestSchema = z
     /** how many of the Check's tasks may run at once, each in its own service (default 1). Only for labs
      * whose checks judge memory and answers, not real-time timing, so a busy core cannot change a verdict */
     checkLanes: z.number().int().min(1).max(4).optional(),
+    /** Go labs: bytes allocated per heap profile sample (runtime.MemProfileRate), the same for the reader's
+     * Run and every Check; default 4096, fine enough for a heap of kilobytes. A lab whose requests
+     * allocate hundreds of MB samples coarser, since each sample costs CPU */
+    memProfileRate: z.number().int().min(512).max(524_288).optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
     if (!m.files.some((f) => f.path === m.entry))
       ctx.addIssue({ code: 'custom', path: ['entry'], message: `entry "${m.entry}" is not among files` });
+    if (m.memProfileRate !== undefined && m.language !== 'go')
+      ctx.addIssue({ code: 'custom', path: ['memProfileRate'], message: 'memProfileRate is for Go labs' });
     if (!m.files.some((f) => f.editable))
       ctx.addIssue({ code: 'custom', path: ['files'], message: 'at least one file must be editable' });
     for (const key of ['tasks', 'scenarios'] as const) {

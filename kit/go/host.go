@@ -31,12 +31,27 @@ var kitGoroutines atomic.Int64
 
 // LabMemProfileRate: a lab's heap holds kilobytes to a few megabytes, where the default rate (one sample
 // per 512 KB allocated) leaves a heap profile nearly empty; one per 4 KB shows the lab's allocations.
-// pprof scales samples by the rate the profile records, so sizes read the same either way.
+// pprof scales samples by the rate the profile records, so sizes read the same either way. A lab whose
+// requests allocate hundreds of megabytes sets a coarser rate in lab.json (memProfileRate): sampling
+// every 4 KB of that costs a fifth of the service's CPU, and a coarser rate still shows what it holds.
 const LabMemProfileRate = 4096
 
 func init() {
-	kitGoroutines.Store(1)                     // main, parked in Serve
-	runtime.MemProfileRate = LabMemProfileRate // set before the lab allocates: the rate applies from then on
+	kitGoroutines.Store(1)                       // main, parked in Serve
+	runtime.MemProfileRate = labMemProfileRate() // set before the lab allocates: the rate applies from then on
+}
+
+// labMemProfileRate is lab.json's memProfileRate, or LabMemProfileRate. The supervisor puts lab.json
+// back before every start, so it is the lab's, whoever starts the service.
+func labMemProfileRate() int {
+	ws, _ := os.Getwd()
+	var m struct {
+		MemProfileRate int `json:"memProfileRate"`
+	}
+	if b, err := os.ReadFile(filepath.Join(ws, "lab.json")); err == nil && json.Unmarshal(b, &m) == nil && m.MemProfileRate > 0 {
+		return m.MemProfileRate
+	}
+	return LabMemProfileRate
 }
 
 func kitGo(f func()) {
