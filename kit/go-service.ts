@@ -18,7 +18,14 @@ export function labLanguage(ws: string): 'node' | 'go' {
 
 /** The environment every go command of a lab runs with: no network, no toolchain switch, no go.work. */
 export function goEnv(): Record<string, string> {
-  const env: Record<string, string> = { GOFLAGS: '-mod=mod', GOPROXY: 'off', GOTOOLCHAIN: 'local', GOWORK: 'off' };
+  // CGO_ENABLED=0: no C compiler runs on lab code, and the service is one static Go binary
+  const env: Record<string, string> = {
+    CGO_ENABLED: '0',
+    GOFLAGS: '-mod=mod',
+    GOPROXY: 'off',
+    GOTOOLCHAIN: 'local',
+    GOWORK: 'off',
+  };
   if (process.env.LEAKBOOK_GOCACHE) env.GOCACHE = process.env.LEAKBOOK_GOCACHE;
   return env;
 }
@@ -79,40 +86,59 @@ const builds = new Map<string, Promise<string>>();
 
 /**
  * The lab's code shares the service's process with the kit that measures it. Go keeps a package's
- * unexported state out of other packages' reach, except through unsafe (raw memory) and //go:linkname
- * (binding another package's symbols); no lab needs either, so a service that uses them is not built.
+ * unexported state out of other packages' reach, except through unsafe (raw memory), //go:linkname
+ * (binding another package's symbols), cgo (C code in the process) and assembly or prebuilt objects
+ * linked in; no lab needs any of them, so a service that uses one is not built (and goEnv turns cgo off).
  */
 /**
- * Where a Go file imports "unsafe" (offset), or -1. Imports come between the package clause and the
- * first declaration; comments there are blanked (keeping offsets), so only real import specs count.
+ * Where a Go file imports `pkg` (offset), or -1. Imports come between the package clause and the first
+ * declaration; comments there are blanked (keeping offsets), so only real import specs count.
  */
-function unsafeImport(src: string): number {
+function importOffset(src: string, pkg: string): number {
   const blank = (m: string) => m.replace(/[^\n]/g, ' ');
   const text = src.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, blank);
   const firstDecl = text.search(/^(func|var|const|type)\b/m);
   const header = firstDecl >= 0 ? text.slice(0, firstDecl) : text;
-  const spec = /(?:^|[\s(;])import\s+(?:[\w.]+\s+)?"unsafe"|(?:^|[\s(;])import\s*\(([^)]*)\)/g;
+  const quoted = `"${pkg}"`;
+  const spec = new RegExp(`(?:^|[\\s(;])import\\s+(?:[\\w.]+\\s+)?${quoted}|(?:^|[\\s(;])import\\s*\\(([^)]*)\\)`, 'g');
+  const inGroup = new RegExp(`(?:^|[\\s;])(?:[\\w.]+\\s+)?${quoted}`);
   for (let m = spec.exec(header); m; m = spec.exec(header)) {
-    if (m[1] === undefined) return m.index + m[0].indexOf('"unsafe"');
-    const inner = m[1].search(/(?:^|[\s;])(?:[\w.]+\s+)?"unsafe"/);
-    if (inner >= 0) return m.index + m[0].indexOf('(') + 1 + inner + m[1].slice(inner).indexOf('"unsafe"');
+    if (m[1] === undefined) return m.index + m[0].indexOf(quoted);
+    const inner = m[1].search(inGroup);
+    if (inner >= 0) return m.index + m[0].indexOf('(') + 1 + inner + m[1].slice(inner).indexOf(quoted);
   }
   return -1;
 }
 
+/** Files go build would assemble or link into the service besides Go source. */
+const LINKED_FILES = /\.(s|S|sx|syso|c|cc|cpp|cxx|h|hh|hpp|hxx|m|f|F|for|f90|swig|swigcxx)$/;
+
 export function forbiddenGoConstructs(ws: string): string | null {
   let found: string | null = null;
   walkFiles(path.join(ws, 'app'), (rel) => {
-    if (found || !rel.endsWith('.go') || rel.endsWith('_test.go')) return;
+    if (found) return;
+    if (LINKED_FILES.test(rel)) {
+      found = `app/${rel} is not Go source`;
+      return;
+    }
+    if (!rel.endsWith('.go') || rel.endsWith('_test.go')) return;
     const src = fs.readFileSync(path.join(ws, 'app', rel), 'utf8');
     const line = (at: number) => src.slice(0, at).split('\n').length;
     const linkname = src.search(/^[ \t]*\/\/go:linkname\b/m);
-    const unsafe = linkname >= 0 ? -1 : unsafeImport(src);
-    if (linkname >= 0) found = `app/${rel}:${line(linkname)} uses //go:linkname`;
-    else if (unsafe >= 0) found = `app/${rel}:${line(unsafe)} imports unsafe`;
+    if (linkname >= 0) {
+      found = `app/${rel}:${line(linkname)} uses //go:linkname`;
+      return;
+    }
+    for (const pkg of ['unsafe', 'C']) {
+      const at = importOffset(src, pkg);
+      if (at >= 0) {
+        found = `app/${rel}:${line(at)} imports ${pkg === 'C' ? '"C" (cgo)' : 'unsafe'}`;
+        return;
+      }
+    }
   });
   return found
-    ? `${found}: lab code may not use unsafe or //go:linkname (with them a service could rewrite the kit's own measurements)`
+    ? `${found}: lab code may be Go only, without unsafe, cgo or //go:linkname (with them a service could rewrite the kit's own measurements)`
     : null;
 }
 

@@ -1,6 +1,6 @@
-// Building a Go lab's service. Its code shares its process with the kit that measures it; unsafe and
-// //go:linkname are the two ways Go code reaches another package's unexported state, so a service using
-// either is not built. A built binary is reused only while it is the one built, and only the newest stays.
+// Building a Go lab's service. Its code shares its process with the kit that measures it; unsafe,
+// //go:linkname, cgo and linked assembly are the ways Go code reaches another package's unexported state,
+// so a service using any of them is not built. A built binary is reused only while it is the one built, and only the newest stays.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,13 +41,28 @@ describe('building a Go lab service', () => {
     ['a blank import', 'package main\n\nimport _ "unsafe"\n'],
   ])('refuses unsafe as %s, naming file and line', (_name, src) => {
     const msg = forbiddenGoConstructs(workspace({ 'main.go': plain, 'queue.go': src }));
-    expect(msg).toMatch(/^app\/queue\.go:\d+ imports unsafe: lab code may not use unsafe or \/\/go:linkname/);
+    expect(msg).toMatch(
+      /^app\/queue\.go:\d+ imports unsafe: lab code may be Go only, without unsafe, cgo or \/\/go:linkname/,
+    );
   });
 
   it('refuses //go:linkname, also in a subpackage', () => {
     const src = 'package store\n\nimport _ "strings"\n\n//go:linkname key leakbook/kit/go.channelKey\nvar key []byte\n';
     expect(forbiddenGoConstructs(workspace({ 'main.go': plain, 'store/store.go': src }))).toMatch(
       /^app\/store\/store\.go:5 uses \/\/go:linkname/,
+    );
+  });
+
+  it('refuses cgo, naming file and line', () => {
+    const src = 'package main\n\n// #include <stdlib.h>\nimport "C"\n\nfunc free() { C.free(nil) }\n';
+    expect(forbiddenGoConstructs(workspace({ 'main.go': plain, 'native.go': src }))).toMatch(
+      /^app\/native\.go:4 imports "C" \(cgo\)/,
+    );
+  });
+
+  it.each(['peek_amd64.s', 'blob.syso', 'helper.c'])('refuses %s: only Go source is built', (file) => {
+    expect(forbiddenGoConstructs(workspace({ 'main.go': plain, [file]: 'TEXT ·peek(SB),$0\n' }))).toMatch(
+      new RegExp(`^app/${file.replace('.', '\\.')} is not Go source`),
     );
   });
 
