@@ -43,6 +43,7 @@ const measuring = Object.freeze({
   writeHeapSnapshot: v8?.writeHeapSnapshot,
   getHeapSnapshot: v8?.getHeapSnapshot,
   getHeapStatistics: v8?.getHeapStatistics,
+  getHeapSpaceStatistics: v8?.getHeapSpaceStatistics,
 });
 
 // The inspector session is opened here, before any lab code exists; its post is bound now, so a lab that
@@ -69,6 +70,7 @@ const writeSync = fs.writeSync;
 const writeFileSync = fs.writeFileSync;
 const readFileSync = fs.readFileSync;
 const execVmHwm = RegExp.prototype.exec.bind(/^VmHWM:\s+(\d+) kB$/m);
+const execCodeSpace = RegExp.prototype.exec.bind(/^(code|trusted)_/);
 const KitPromise = Promise;
 const statSync = fs.statSync;
 const mkdirSync = fs.mkdirSync;
@@ -325,6 +327,15 @@ function peakResident(): number | null {
   }
 }
 
+/** Bytes of V8's code and trusted spaces in use (compiled code, bytecode, their metadata), or null. */
+function codeHeap(): number | null {
+  const spaces = measuring.getHeapSpaceStatistics?.();
+  if (!spaces) return null;
+  let bytes = 0;
+  for (let i = 0; i < spaces.length; i++) if (execCodeSpace(spaces[i]!.space_name)) bytes += spaces[i]!.space_used_size;
+  return bytes;
+}
+
 async function measure(req: { gc?: boolean; count?: string[]; resources?: boolean }): Promise<Measurement> {
   const gc = measuring.gc;
   let afterGc = false;
@@ -336,6 +347,8 @@ async function measure(req: { gc?: boolean; count?: string[]; resources?: boolea
     afterGc = true;
   }
   const m: Measurement = { ...sample(), afterGc, readOnlyGauges };
+  const code = codeHeap();
+  if (code !== null) m.codeHeap = code;
   const limit = measuring.getHeapStatistics?.().heap_size_limit;
   if (typeof limit === 'number') m.heapSizeLimit = limit;
   const peak = peakResident();

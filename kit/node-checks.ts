@@ -8,6 +8,8 @@ import type { CheckContext, Measurement } from './types.ts';
 export interface GcSample {
   label: string;
   heap: number;
+  /** of `heap`, compiled code and bytecode (Measurement.codeHeap; 0 where the runtime does not say) */
+  code: number;
   objects: number | null;
   resources: Record<string, number>;
   afterGc: boolean;
@@ -44,6 +46,7 @@ export async function sampleAfterGc(
     return {
       label,
       heap: m.heapUsed,
+      code: m.codeHeap ?? 0,
       objects: m.counts?.Object ?? null,
       resources: m.resources ?? {},
       afterGc: m.afterGc,

@@ -45,6 +45,12 @@ export interface Measurement extends MemorySample {
    * ctx.gauge from the stack): what checks may judge. Any other gauge is the reader's own number.
    */
   readOnlyGauges?: string[];
+  /**
+   * Of heapUsed, the bytes that hold compiled code and bytecode (V8's code and trusted spaces). The JIT
+   * adds to them for the first few thousand requests of a hot path, so growth in data is heapUsed minus
+   * this. Absent where the runtime does not say.
+   */
+  codeHeap?: number;
   /** V8's heap limit in force (heap_size_limit), in bytes, read with the kit's own copy of v8 */
   heapSizeLimit?: number;
   /**

@@ -37,7 +37,7 @@ export default defineChecks({
     const kept = m.counts?.Kept ?? -1;
     return {
       passed: kept < 10,
-      message: \`kept \${kept}; timers \${m.resources?.Timeout ?? 0}; gauge \${m.gauges.kept}; heap \${m.heapUsed}; afterGc \${m.afterGc}; limit \${m.heapSizeLimit}; peak \${m.peakRss}; \${o}\`,
+      message: \`kept \${kept}; timers \${m.resources?.Timeout ?? 0}; gauge \${m.gauges.kept}; heap \${m.heapUsed}; afterGc \${m.afterGc}; limit \${m.heapSizeLimit}; peak \${m.peakRss}; code \${m.codeHeap}; \${o}\`,
     };
   },
 });
@@ -47,6 +47,7 @@ const PATCH_MEASUREMENTS = `import { createRequire, syncBuiltinESMExports } from
 const v8 = createRequire(import.meta.url)('node:v8');
 v8.queryObjects = () => 0;
 v8.getHeapStatistics = () => ({ used_heap_size: 1, total_heap_size: 1, heap_size_limit: 1 });
+v8.getHeapSpaceStatistics = () => [{ space_name: 'code_space', space_size: 1e9, space_used_size: 1e9, space_available_size: 0, physical_space_size: 1e9 }];
 v8.writeHeapSnapshot = () => '/dev/null';
 process.memoryUsage = Object.assign(() => ({ rss: 1, heapUsed: 1, heapTotal: 1, external: 0, arrayBuffers: 0 }), { rss: () => 1 });
 process.getActiveResourcesInfo = () => [];
@@ -165,6 +166,10 @@ describe('measurements lab code cannot bend', () => {
     // the heap limit in force (48 MB old space plus the young generation) and the kernel's peak RSS
     expect(Number(/limit (\d+)/.exec(message)?.[1])).toBeGreaterThan(48 * 2 ** 20);
     expect(Number(/peak (\d+)/.exec(message)?.[1])).toBeGreaterThan(10 * 2 ** 20);
+    // compiled code: some of the heap in use, never all of it
+    const code = Number(/code (\d+)/.exec(message)?.[1]);
+    expect(code).toBeGreaterThan(0);
+    expect(code).toBeLessThan(Number(/heap (\d+)/.exec(message)?.[1]));
     // a gauge another module reports cannot be taken over
     expect(message).toContain('gauge 300');
     expect(message).toContain('override refused: a gauge named "kept" is already reported');

@@ -15,13 +15,16 @@ export interface Expected {
 
 /** What the reference service answers for a request (routing as in the read-only server.ts). */
 const known = new Map<string, Expected>();
+/** The same, by request: a pool of probes asked in turn, or a storm weighed after it was sent, is searched once. */
+const answered = new WeakMap<SearchRequest, Expected>();
 
 /** The reference answer; popular searches are remembered, as they are asked again and again. */
 export function expected(req: SearchRequest): Expected {
-  let hit = known.get(req.path);
+  let hit = known.get(req.path) ?? answered.get(req);
   if (!hit) {
     hit = reference(req.path);
     if (req.popular) known.set(req.path, hit);
+    else answered.set(req, hit);
   }
   return hit;
 }
