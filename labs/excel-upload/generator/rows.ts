@@ -137,7 +137,7 @@ export type OrderRecord = Record<(typeof COLUMNS)[number], Cell>;
 
 export function rowToRecord(row: readonly Cell[]): OrderRecord {
   const rec = {} as OrderRecord;
-  COLUMNS.forEach((name, i) => (rec[name] = row[i]!));
+  for (let i = 0; i < COLUMNS.length; i++) rec[COLUMNS[i]!] = row[i]!;
   return rec;
 }
 

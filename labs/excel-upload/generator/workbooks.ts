@@ -47,7 +47,8 @@ export interface Upload {
   expect: Expect;
 }
 
-const count = (n: number) => n.toLocaleString('en-US');
+const COUNT = new Intl.NumberFormat('en-US');
+const count = (n: number) => COUNT.format(n);
 /** "row 4001" or "row 4,001", not "row 40012" */
 export const namesRow = (row: number) =>
   new RegExp(`(^|[^\\d,.])(${row}|${count(row).replace(/,/g, '[,.\\s]?')})(?![\\d]|[,.]\\d)`);

@@ -27,7 +27,8 @@ export interface XlsxOptions {
   picture?: Buffer;
 }
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escape = (s: string) =>
+  /[&<>]/.test(s) ? s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : s;
 
 function columnName(i: number): string {
   let s = '';
