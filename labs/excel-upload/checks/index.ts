@@ -426,13 +426,13 @@ export default defineChecks({
         // the same files every round: memory is compared like with like; the first round adds more kinds,
         // among them the costly ones: a bad row and a cut after the first batch of 1,000 rows was staged
         const rng = j.rng.fork('round');
-        const whole = validUpload(rng, { rows: 300, firstId: 1 });
+        const whole = validUpload(rng, { rows: 150, firstId: 1 });
         const [csv, random, empty] = notXlsxUploads(rng);
         const uploads = [
           csv!,
           empty!,
-          truncatedUploads(rng, whole.body, 300)[0]!,
-          badRowUpload(rng, { rows: 300, badRow: rng.int(2, 301), picture: 64 * 1024 }),
+          truncatedUploads(rng, whole.body, 150)[0]!,
+          badRowUpload(rng, { rows: 150, badRow: rng.int(2, 151), picture: 96 * 1024 }),
           malformedUpload(whole.body),
           badHeaderUpload(rng),
         ];
@@ -440,9 +440,9 @@ export default defineChecks({
           // cut inside the worksheet at 50 to 80 % of the file: after row 1,100 at the earliest
           const big = validUpload(j.rng, { rows: 2_200, firstId: 1 });
           const cut = truncatedUploads(j.rng, big.body, 2_200);
-          uploads.push(random!, cut[0]!, ...truncatedUploads(j.rng, whole.body, 300).slice(1));
+          uploads.push(random!, cut[0]!, ...truncatedUploads(j.rng, whole.body, 150).slice(1));
           uploads.push(badRowUpload(j.rng, { rows: 1_200, badRow: j.rng.int(1_002, 1_201) }));
-          uploads.push(badRowUpload(j.rng, { rows: 400, badRow: j.rng.pick([2, j.rng.int(3, 400), 401]) }));
+          uploads.push(badRowUpload(j.rng, { rows: 150, badRow: j.rng.pick([2, j.rng.int(3, 150), 151]) }));
         }
         for (const up of rng.shuffle(uploads)) {
           await j.upload(up);
