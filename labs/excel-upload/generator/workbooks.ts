@@ -177,18 +177,14 @@ const BAD_CELLS: Array<{ column: (typeof COLUMNS)[number]; cell: XlsxCell; what:
 ];
 
 /** A workbook with one unusable row at `badRow` (sheet row number, the header is row 1). */
-export function badRowUpload(rng: Rng, opts: { rows: number; badRow: number; picture?: number }): Upload {
+export function badRowUpload(rng: Rng, opts: { rows: number; badRow: number }): Upload {
   const rows: XlsxCell[][] = baseRows(rng.int(1, 1_000_000), 1, opts.rows);
   const bad = rng.pick(BAD_CELLS);
   rows[opts.badRow - 2]![col(bad.column)] = bad.cell;
   const shared = rng.chance(0.5);
-  const picture = opts.picture ? noise(rng, opts.picture) : undefined;
   return {
-    what: `a ${count(opts.rows)}-row workbook${picture ? ` with a ${Math.round(picture.length / 1024)} KB picture` : ''} whose row ${count(opts.badRow)} has ${bad.what}`,
-    body: xlsx([{ name: 'Orders', rows: [HEADER, ...rows] }], {
-      sharedStrings: shared,
-      ...(picture ? { picture } : {}),
-    }),
+    what: `a ${count(opts.rows)}-row workbook whose row ${count(opts.badRow)} has ${bad.what}`,
+    body: xlsx([{ name: 'Orders', rows: [HEADER, ...rows] }], { sharedStrings: shared }),
     expect: { status: 400, says: namesRow(opts.badRow), needs: `which row is wrong (row ${count(opts.badRow)})` },
   };
 }
