@@ -4,7 +4,15 @@
 // solution uses them; the contract test runs the reference through these checks, so model and reference
 // cannot drift apart.
 import type { Rng } from '#kit';
-import { COLUMNS, recordHash, workbookRows, type Cell, type OrderRecord, type WorkbookSpec } from './rows.ts';
+import {
+  COLUMNS,
+  recordHash,
+  rowToRecord as toRecord,
+  workbookRows,
+  type Cell,
+  type OrderRecord,
+  type WorkbookSpec,
+} from './rows.ts';
 import { xlsx, type XlsxCell, type XlsxSheet } from './xlsx.ts';
 
 /** The lab's big workbook: under the lab's 64 MB heap an import that keeps every row of it dies. */
@@ -39,13 +47,11 @@ export interface Upload {
   expect: Expect;
 }
 
-const count = (n: number) => n.toLocaleString('en-US');
+const COUNT = new Intl.NumberFormat('en-US');
+const count = (n: number) => COUNT.format(n);
 /** "row 4001" or "row 4,001", not "row 40012" */
 export const namesRow = (row: number) =>
   new RegExp(`(^|[^\\d,.])(${row}|${count(row).replace(/,/g, '[,.\\s]?')})(?![\\d]|[,.]\\d)`);
-
-const toRecord = (row: readonly Cell[]): OrderRecord =>
-  Object.fromEntries(COLUMNS.map((c, i) => [c, row[i]!])) as OrderRecord;
 
 const HEADER: XlsxCell[] = [...COLUMNS];
 const TEXT_COLUMNS = COLUMNS.map((c, i) => [c, i] as const).filter(
@@ -111,7 +117,21 @@ export function variedWorkbook(
   return { sheets, records, shared: rng.chance(0.6) };
 }
 
-export function validUpload(rng: Rng, opts: { rows: number; firstId: number; idSpan?: number }): Upload {
+/** Seeded bytes that do not compress, like a picture's. */
+function noise(rng: Rng, bytes: number): Buffer {
+  const out = Buffer.alloc(bytes);
+  for (let i = 0; i + 4 <= bytes; i += 4) out.writeUInt32LE(Math.floor(rng.next() * 2 ** 32), i);
+  return out;
+}
+
+/**
+ * A varied workbook (variedWorkbook) as an upload; with `picture`, it also carries a picture of that many
+ * bytes (a logo, a scan): bytes to receive that the import passes by without parsing them.
+ */
+export function validUpload(
+  rng: Rng,
+  opts: { rows: number; firstId: number; idSpan?: number; picture?: number },
+): Upload {
   const { sheets, records, shared } = variedWorkbook(rng, opts);
   const dup = records.length - new Set(records.map((r) => r.id)).size;
   const parts = [
@@ -119,24 +139,26 @@ export function validUpload(rng: Rng, opts: { rows: number; firstId: number; idS
     shared ? 'shared strings' : 'inline strings',
     dup ? `${count(dup)} repeated ids` : '',
     sheets.length > 1 ? 'a second worksheet' : '',
+    opts.picture ? `a ${Math.round(opts.picture / 1024)} KB picture` : '',
   ].filter(Boolean);
+  const picture = opts.picture ? noise(rng, opts.picture) : undefined;
   return {
     what: `${parts[0]} (${parts.slice(1).join(', ')})`,
-    body: xlsx(sheets, { sharedStrings: shared }),
+    body: xlsx(sheets, { sharedStrings: shared, ...(picture ? { picture } : {}) }),
     expect: { status: 200, records },
   };
 }
 
 /**
- * A valid workbook whose worksheet is pretty-printed: 2,000 rows, each followed by ~12 KB of indentation,
+ * A valid workbook whose worksheet is pretty-printed: 500 rows, each followed by ~48 KB of indentation,
  * so the part inflates to about 24 MB, well within the 64 MB per part the task allows. A limit set
  * lower than the task's refuses it; a streaming import does not even notice the whitespace.
  */
 export function roomyUpload(rng: Rng, opts: { firstId: number }): Upload {
-  const { sheets, records, shared } = variedWorkbook(rng, { rows: 2_000, firstId: opts.firstId });
+  const { sheets, records, shared } = variedWorkbook(rng, { rows: 500, firstId: opts.firstId });
   return {
-    what: 'a pretty-printed 2,000-row workbook whose worksheet inflates to about 24 MB (under the 64 MB limit)',
-    body: xlsx(sheets, { sharedStrings: shared, indent: 12_000 }),
+    what: 'a pretty-printed 500-row workbook whose worksheet inflates to about 24 MB (under the 64 MB limit)',
+    body: xlsx(sheets, { sharedStrings: shared, indent: 48_000 }),
     expect: { status: 200, records },
   };
 }
@@ -283,6 +305,11 @@ export class StoreModel {
     while (picks.size < Math.min(n, ids.length)) picks.add(rng.pick(ids));
     return [...picks];
   }
+}
+
+/** The records the store holds after importing one of the lab's fixture workbooks (LAB_WORKBOOKS). */
+export function labRecords(spec: WorkbookSpec): OrderRecord[] {
+  return Array.from(workbookRows(spec), toRecord);
 }
 
 /** The lab's big workbook as the scenarios' fixtures hold it (same seeds, same rows). */

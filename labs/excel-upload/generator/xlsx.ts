@@ -23,15 +23,21 @@ export interface XlsxOptions {
   /** pretty-printed worksheets: a line break and this many spaces of indentation after every row
    * (ignorable whitespace, as some generators write; it makes a part big without adding data) */
   indent?: number;
+  /** a picture's bytes, stored as xl/media/image1.png before the worksheets (readers pass it by unread) */
+  picture?: Buffer;
 }
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escape = (s: string) =>
+  /[&<>]/.test(s) ? s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : s;
 
-function column(i: number): string {
+function columnName(i: number): string {
   let s = '';
   for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
   return s;
 }
+/** A, B, … for the columns the lab's sheets have: computed once, not for every cell */
+const COLUMN_NAMES = Array.from({ length: 64 }, (_, i) => columnName(i));
+const column = (i: number) => COLUMN_NAMES[i] ?? columnName(i);
 
 function part(name: string, text: string, level: number): ZipPart {
   const raw = Buffer.from(text, 'utf8');
@@ -80,6 +86,7 @@ export function xlsxParts(sheets: XlsxSheet[], opts: XlsxOptions = {}): ZipPart[
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
     '<Default Extension="xml" ContentType="application/xml"/>' +
+    (opts.picture ? '<Default Extension="png" ContentType="image/png"/>' : '') +
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
     ids
       .map(
@@ -126,6 +133,14 @@ export function xlsxParts(sheets: XlsxSheet[], opts: XlsxOptions = {}): ZipPart[
       ),
     );
   }
+  if (opts.picture)
+    parts.push({
+      name: 'xl/media/image1.png',
+      method: 0, // pictures are already compressed: stored as they are, like spreadsheet programs do
+      crc: crc32(opts.picture),
+      compressed: opts.picture,
+      size: opts.picture.length,
+    });
   sheetTexts.forEach((text, i) => parts.push(part(`xl/worksheets/sheet${i + 1}.xml`, text, level)));
   return parts;
 }
