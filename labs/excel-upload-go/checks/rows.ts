@@ -139,17 +139,24 @@ export type OrderRecord = Record<(typeof COLUMNS)[number], Cell>;
 
 export function rowToRecord(row: readonly Cell[]): OrderRecord {
   const rec = {} as OrderRecord;
-  COLUMNS.forEach((name, i) => (rec[name] = row[i]!));
+  for (let i = 0; i < COLUMNS.length; i++) rec[COLUMNS[i]!] = row[i]!;
   return rec;
 }
 
-/** FNV-1a over the record's values in column order; the store sums these (mod 2^32) as its checksum. */
+/**
+ * FNV-1a over the record's values in column order, `n:<number>` or `s:<text>` per column joined by
+ * \u001f; the store sums these (mod 2^32) as its checksum. Hashed as it goes, without building the text:
+ * the checks hash every record they upload.
+ */
 export function recordHash(rec: OrderRecord): number {
   let h = 0x811c9dc5;
-  const text = COLUMNS.map((c) => `${typeof rec[c] === 'number' ? 'n' : 's'}:${rec[c]}`).join('\u001f');
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+  for (let c = 0; c < COLUMNS.length; c++) {
+    const v = rec[COLUMNS[c]!];
+    if (c) h = Math.imul(h ^ 0x1f, 0x01000193);
+    h = Math.imul(h ^ (typeof v === 'number' ? 110 : 115), 0x01000193);
+    h = Math.imul(h ^ 58, 0x01000193);
+    const text = typeof v === 'number' ? String(v) : v;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   }
   return h >>> 0;
 }
