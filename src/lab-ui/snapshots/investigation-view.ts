@@ -4,7 +4,7 @@
 import type { ClassPaths } from '../../analysis/analyze.ts';
 import { diffGrowth, grewMost, leakGrowth } from '../../analysis/bookkeeping.ts';
 import { ENGINE_CLASSES } from '../../analysis/classes.ts';
-import type { Investigation, RetainerGroup, RetainerQuery } from '../../analysis/client.ts';
+import type { Investigation, RetainerGroup, RetainerLevel, RetainerQuery } from '../../analysis/client.ts';
 import type { DiffRow, LeakRow } from '../../analysis/diff.ts';
 import type { RetainerRoot } from '../../analysis/retainer-explorer.ts';
 import type { RetainerPath } from '../../analysis/retainers.ts';
@@ -391,7 +391,14 @@ export class InvestigationView {
   private async loadLevel(path: number[]) {
     if (!this.root) return { nodes: [] };
     const query: RetainerQuery = { root: this.root, path: path, fold: this.foldBox.checked };
-    const level = await this.inv.retainers(query);
+    let level: RetainerLevel;
+    try {
+      level = await this.inv.retainers(query);
+    } catch (error) {
+      // a newer comparison closed this one while the level loaded: this view is being replaced
+      if ((error as Error).name === 'AbortError') return { nodes: [] };
+      throw error;
+    }
     const nodes: TreeNode<RetainerGroup>[] = level.children.map((g) => retainerNode(g));
     const folded = level.folded.reduce((n, f) => n + f.retainers, 0);
     const holders = [...new Set(level.folded.map((f) => f.holder))].join(', ');
