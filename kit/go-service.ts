@@ -85,12 +85,6 @@ export class GoBuildError extends Error {
 const builds = new Map<string, Promise<string>>();
 
 /**
- * The lab's code shares the service's process with the kit that measures it. Go keeps a package's
- * unexported state out of other packages' reach, except through unsafe (raw memory), //go:linkname
- * (binding another package's symbols), cgo (C code in the process) and assembly or prebuilt objects
- * linked in; no lab needs any of them, so a service that uses one is not built (and goEnv turns cgo off).
- */
-/**
  * Where a Go file imports `pkg` (offset), or -1. Imports come between the package clause and the first
  * declaration; comments there are blanked (keeping offsets), so only real import specs count.
  */
@@ -113,6 +107,12 @@ function importOffset(src: string, pkg: string): number {
 /** Files go build would assemble or link into the service besides Go source. */
 const LINKED_FILES = /\.(s|S|sx|syso|c|cc|cpp|cxx|h|hh|hpp|hxx|m|f|F|for|f90|swig|swigcxx)$/;
 
+/**
+ * The lab's code shares the service's process with the kit that measures it. Go keeps a package's
+ * unexported state out of other packages' reach, except through unsafe (raw memory), //go:linkname
+ * (binding another package's symbols), cgo (C code in the process) and assembly or prebuilt objects
+ * linked in; no lab needs any of them, so a service that uses one is not built (and goEnv turns cgo off).
+ */
 export function forbiddenGoConstructs(ws: string): string | null {
   let found: string | null = null;
   walkFiles(path.join(ws, 'app'), (rel) => {

@@ -5,9 +5,9 @@
 // (empty cells, numbers in text columns, inline and shared strings, duplicate ids, a second worksheet, a
 // picture, a header in other capitals, 0, 1, 999, 1,000 and 1,001 rows), unusable rows at seeded places
 // (after a batch was staged, in the last row), files that are not workbooks, truncated and malformed
-// archives, oversized parts, uploads at once, and a client that gives up halfway. Each answer (status, counts, the message's facts) and the store's
-// contents afterwards (GET /records/count, records read back by id, the read-only store's checksum)
-// must be what the reference import gives for the same files.
+// archives, oversized parts, uploads at once, and a client that gives up halfway. Each answer (status,
+// counts, the message's facts) and the store's contents afterwards (GET /records/count, records read
+// back by id, the read-only store's checksum) must be what the reference import gives for the same files.
 //
 // Memory is judged from the kit's own measurements after a full GC (heap in use, live objects, timers
 // and handles), as growth from one round of uploads to the next, and against the lab's limits (the heap
